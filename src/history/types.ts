@@ -40,4 +40,6 @@ export interface Operation {
   completeIndex: number;
   /** the completion's error field if any */
   error?: unknown;
+  /** the invocation's `key` field, for histories that carry the key apart from the value (Porcupine kv) */
+  key?: unknown;
 }

@@ -69,6 +69,8 @@ export interface Health {
   leader: string | null;
   commitIndex: number;
   appliedIndex: number;
+  /** the node's wall clock (Date.now(), as libfaketime skews it): lets a nemesis measure applied skew */
+  now: number;
   /** node options in force, e.g. read-mode, ack, persist */
   options: Record<string, string>;
 }

@@ -1,0 +1,106 @@
+import type { Operation } from '../../src/history/types.js';
+import type { CheckerResult, Valid } from '../types.js';
+
+/**
+ * A sequential specification, Porcupine-style: pure functions only.
+ * Deterministic models implement `step`; nondeterministic ones implement `stepAll`
+ * (every state the op may lead to). `partition` splits a history into independent
+ * sub-histories (P-compositionality), e.g. by key.
+ */
+export interface Model<S = unknown> {
+  name: string;
+  init(): S;
+  /** the state after `op`, or undefined if `op` (with its output) is illegal in `state` */
+  step?(state: S, op: Operation): S | undefined;
+  /** nondeterministic step: all possible next states (empty = illegal) */
+  stepAll?(state: S, op: Operation): S[];
+  equal(a: S, b: S): boolean;
+  /** a 32-bit hash consistent with equal */
+  hash(state: S): number;
+  partition?(ops: Operation[]): { key: unknown; ops: Operation[] }[];
+  /**
+   * true if `op` can be dropped without changing the verdict: e.g. a read whose
+   * result is unknown (info) has no effect and constrains nothing
+   */
+  isNoop?(op: Operation): boolean;
+  describeOp(op: Operation): string;
+  describeState(state: S): string;
+}
+
+export interface ModelOptions {
+  /** starting value (cas-register, register); default null */
+  initial?: unknown;
+  /** 'value': a read of null claims the register is empty; 'unknown': a nil read matches any state */
+  nilRead?: 'value' | 'unknown';
+}
+
+export interface LinearizabilityOptions {
+  /** stop and answer unknown after this long; default: no limit */
+  timeoutMs?: number;
+  /** stop and answer unknown when the search's cache would exceed this; default 1 GiB */
+  memoryBytes?: number;
+  /** compute the violation explanation (longest linearizations); default true */
+  explain?: boolean;
+  /** check partitions (model.partition); default true */
+  partition?: boolean;
+}
+
+/** An operation as shown in a report. */
+export interface OpSummary {
+  id: number;
+  process: number | string;
+  f: string;
+  input: unknown;
+  output: unknown;
+  outcome: 'ok' | 'fail' | 'info';
+  call: number;
+  ret: number | null; // null for info (never returned)
+  invokeIndex: number;
+  completeIndex: number;
+  description: string;
+}
+
+export interface PartialLinearization {
+  /** operation ids in linearization order */
+  order: number[];
+  /** describeState after the last op */
+  state: string;
+}
+
+export interface Anomaly {
+  /** which partition (e.g. key) is not linearizable */
+  key: unknown;
+  /** the operation that cannot be linearized: every partial linearization fails before it */
+  op: OpSummary;
+  /** the longest linearizable prefix, in linearization order */
+  prefix: OpSummary[];
+  /** describeState after the prefix */
+  state: string;
+  /** operations concurrent with `op` */
+  concurrent: OpSummary[];
+  /** the longest partial linearizations found (for the HTML page) */
+  linearizations: PartialLinearization[];
+  /** a sentence: why `op` cannot follow any longest prefix */
+  reason: string;
+}
+
+export interface PartitionResult {
+  key: unknown;
+  valid: Valid;
+  ops: number;
+  elapsedMs: number;
+}
+
+export interface LinearizabilityResult extends CheckerResult {
+  valid: Valid;
+  model: string;
+  ops: number;
+  partitions: number;
+  elapsedMs: number;
+  /** set when valid === 'unknown' */
+  unknownReason?: 'timeout' | 'memory';
+  anomaly?: Anomaly;
+  partitionResults: PartitionResult[];
+  /** every operation of the invalid partition, for the HTML page */
+  partitionOps?: OpSummary[];
+}
