@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../util/errors.js';
+import type { Op, OpType } from './types.js';
+
+/**
+ * Jepsen's log lines: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`
+ * (tabs or spaces), as in Porcupine's etcd fixtures. Other log lines are skipped.
+ * A `:timed-out` value carries no result: the op keeps its type (`info` = unknown
+ * outcome; a `:fail :read :timed-out` is a read that returned nothing, and its
+ * process goes on invoking) with value null and `error: "timed-out"`.
+ */
+const OP_LINE = /^\S+\s+jepsen\.util\s+-\s+(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
+const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
+
+export function parseJepsenLog(text: string, file: string): { ops: Op[]; lines: number[] } {
+  const ops: Op[] = [];
+  const lines: number[] = [];
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const lineText = rows[i];
+    if (!lineText.includes('jepsen.util')) continue;
+    const line = i + 1;
+    const m = OP_LINE.exec(lineText);
+    if (!m) throw new InputError(file, line, 'expected "<level> jepsen.util - <process> :<type> :<f> <value>"');
+    const [, procText, typeText, f, valueText = ''] = m;
+    if (!TYPES.has(typeText)) {
+      throw new InputError(file, line, `expected type :invoke, :ok, :fail or :info; got :${typeText}`);
+    }
+    const process = /^-?\d+$/.test(procText) ? Number(procText) : procText.replace(/^:/, '');
+    const value = parseValue(valueText.trim(), file, line);
+    const op: Op = { index: ops.length, time: ops.length, type: typeText as OpType, process, f, value };
+    if (value === TIMED_OUT) {
+      op.value = null;
+      op.error = 'timed-out';
+    }
+    ops.push(op);
+    lines.push(line);
+  }
+  return { ops, lines };
+}
+
+const TIMED_OUT = Symbol('timed-out');
+
+function parseValue(s: string, file: string, line: number): unknown {
+  if (s === '' || s === 'nil') return null;
+  if (s === ':timed-out') return TIMED_OUT;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (s.startsWith('[') && s.endsWith(']')) {
+    const inner = s.slice(1, -1).trim();
+    return inner === '' ? [] : inner.split(/[\s,]+/).map((x) => parseValue(x, file, line));
+  }
+  if (s.startsWith(':')) return s.slice(1);
+  if (s.startsWith('"') && s.endsWith('"')) return s.slice(1, -1);
+  throw new InputError(file, line, `expected a value (nil, a number, [a b], :keyword or "string"); got ${JSON.stringify(s)}`);
+}
+
+export async function readJepsenLog(file: string): Promise<{ ops: Op[]; lines: number[] }> {
+  return parseJepsenLog(await readFile(file, 'utf8'), file);
+}

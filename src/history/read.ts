@@ -1,0 +1,42 @@
+import { InputError, UsageError } from '../util/errors.js';
+import { type HistoryFormat, HISTORY_FORMATS, detectFormat, sniffFile } from './detect.js';
+import { readEdn } from './edn.js';
+import { readJepsenLog } from './jepsen-log.js';
+import { readJsonl } from './jsonl.js';
+import type { Op } from './types.js';
+
+export interface ReadOptions {
+  /** overrides detection */
+  format?: HistoryFormat;
+}
+
+/** Reads a history in any supported format (detected from the content unless given). */
+export interface ReadResult {
+  ops: Op[];
+  /** lines[i] is the line of the file where ops[i] starts (for error messages) */
+  lines: number[];
+  format: HistoryFormat;
+}
+
+export async function readHistory(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
+  let format = opts.format;
+  if (format !== undefined && !HISTORY_FORMATS.includes(format)) {
+    throw new UsageError(`unknown history format ${JSON.stringify(format)}; expected one of ${HISTORY_FORMATS.join(', ')}`);
+  }
+  let head: string;
+  try {
+    head = await sniffFile(file);
+  } catch (err) {
+    throw new InputError(file, 0, `cannot read the history (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  if (format === undefined) {
+    if (head.trim() === '') return { ops: [], lines: [], format: 'jsonl' };
+    const detected = detectFormat(head);
+    if (detected === null) {
+      throw new InputError(file, 1, 'expected a history: JSON lines, Jepsen EDN op maps or Jepsen log lines (use --format to say which)');
+    }
+    format = detected;
+  }
+  const read = format === 'jsonl' ? readJsonl : format === 'edn' ? readEdn : readJepsenLog;
+  return { ...(await read(file)), format };
+}

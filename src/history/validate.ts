@@ -1,0 +1,44 @@
+import { InputError } from '../util/errors.js';
+import type { Op, OpType } from './types.js';
+
+const OP_TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
+
+/**
+ * Checks one decoded op map and normalizes it: `index` and `time` default to the
+ * op's position (fixtures without times keep their order), `value` to null.
+ */
+export function toOp(raw: unknown, position: number, file: string, line: number): Op {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError(file, line, `expected an op map {type, process, f, value}, got ${describe(raw)}`);
+  }
+  const r = raw as Record<string, unknown>;
+  const type = r.type;
+  if (typeof type !== 'string' || !OP_TYPES.has(type)) {
+    throw new InputError(file, line, `expected "type" to be one of invoke, ok, fail, info; got ${describe(type)}`);
+  }
+  const proc = r.process;
+  if (!((typeof proc === 'number' && Number.isInteger(proc)) || typeof proc === 'string')) {
+    throw new InputError(file, line, `expected "process" to be an integer or a string; got ${describe(proc)}`);
+  }
+  if (typeof r.f !== 'string') {
+    throw new InputError(file, line, `expected "f" to be a string; got ${describe(r.f)}`);
+  }
+  if (r.index !== undefined && typeof r.index !== 'number') {
+    throw new InputError(file, line, `expected "index" to be a number; got ${describe(r.index)}`);
+  }
+  if (r.time !== undefined && typeof r.time !== 'number') {
+    throw new InputError(file, line, `expected "time" to be a number; got ${describe(r.time)}`);
+  }
+  const op = r as Op;
+  op.type = type as OpType;
+  if (op.index === undefined) op.index = position;
+  if (op.time === undefined) op.time = position;
+  if (op.value === undefined) op.value = null;
+  return op;
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
