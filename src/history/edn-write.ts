@@ -19,6 +19,9 @@ export function opToEdn(op: Op): string {
   return `{${parts.join(', ')}}`;
 }
 
+/** Alias of opToEdn. */
+export const toEdn = opToEdn;
+
 /** A whole history as Jepsen's history.edn (one op map per line). */
 export function historyToEdn(ops: Iterable<Op>): string {
   let out = '';

@@ -4,12 +4,16 @@ import type { Op, OpType } from './types.js';
 
 /**
  * Jepsen's log lines: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`
- * (tabs or spaces), as in Porcupine's etcd fixtures. Other log lines are skipped.
- * A `:timed-out` value carries no result: the op keeps its type (`info` = unknown
- * outcome; a `:fail :read :timed-out` is a read that returned nothing, and its
- * process goes on invoking) with value null and `error: "timed-out"`.
+ * (tabs or spaces), as in Porcupine's etcd fixtures. Other log lines are skipped,
+ * but a line that looks like an op line (`jepsen.util - <process> :...`) and does
+ * not parse is an InputError. Time = line order.
+ * A `:timed-out` value carries no result (value null, `error: "timed-out"`): an
+ * `:ok` or `:info` completion becomes `info` (unknown outcome). A `:fail` stays
+ * `fail`: Jepsen's etcd client used `:fail :read :timed-out` for reads, which have no
+ * effect either way, and its process goes on invoking (so it is not retired).
  */
 const OP_LINE = /^\S+\s+jepsen\.util\s+-\s+(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
+const LOOKS_LIKE_OP = /jepsen\.util\s+-\s+:?[\w-]+\s+:/;
 const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
 export function parseJepsenLog(text: string, file: string): { ops: Op[]; lines: number[] } {
@@ -18,7 +22,7 @@ export function parseJepsenLog(text: string, file: string): { ops: Op[]; lines: 
   const rows = text.split('\n');
   for (let i = 0; i < rows.length; i++) {
     const lineText = rows[i];
-    if (!lineText.includes('jepsen.util')) continue;
+    if (!lineText.includes('jepsen.util') || !LOOKS_LIKE_OP.test(lineText)) continue;
     const line = i + 1;
     const m = OP_LINE.exec(lineText);
     if (!m) throw new InputError(file, line, 'expected "<level> jepsen.util - <process> :<type> :<f> <value>"');
@@ -32,6 +36,7 @@ export function parseJepsenLog(text: string, file: string): { ops: Op[]; lines: 
     if (value === TIMED_OUT) {
       op.value = null;
       op.error = 'timed-out';
+      if (op.type === 'ok') op.type = 'info';
     }
     ops.push(op);
     lines.push(line);

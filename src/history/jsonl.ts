@@ -2,6 +2,7 @@ import { createReadStream, closeSync, fsyncSync, openSync, writeSync } from 'nod
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../util/errors.js';
 import type { Op } from './types.js';
+import { opToEdn } from './edn-write.js';
 import { toOp } from './validate.js';
 
 const CHUNK = 4 << 20;
@@ -55,6 +56,13 @@ function parseLine(text: string, start: number, end: number, file: string, line:
   return toOp(raw, position, file, line);
 }
 
+/** One validated op at a time, with the line it came from. */
+export async function* readJsonlOps(file: string): AsyncGenerator<{ op: Op; line: number }> {
+  for await (const batch of readJsonlBatches(file)) {
+    for (let i = 0; i < batch.ops.length; i++) yield { op: batch.ops[i], line: batch.lines[i] };
+  }
+}
+
 export async function readJsonl(file: string): Promise<{ ops: Op[]; lines: number[] }> {
   const ops: Op[] = [];
   const lines: number[] = [];
@@ -67,15 +75,31 @@ export async function readJsonl(file: string): Promise<{ ops: Op[]; lines: numbe
   return { ops, lines };
 }
 
+export interface HistoryWriterOptions {
+  /** 'jsonl' (default) or 'edn' (Jepsen's history.edn, one op map per line) */
+  format?: 'jsonl' | 'edn';
+}
+
 /**
- * Appends ops to history.jsonl as they happen. Each op is written with one
- * write(2), so a crashed controller leaves a readable prefix; close() fsyncs.
+ * Appends ops to a history file as they happen. Each op is written with one
+ * write(2) in call order, so a crashed controller leaves a readable prefix
+ * (the kernel keeps what was written); close() fsyncs.
  */
 export class HistoryWriter {
   private fd: number | null;
   private count = 0;
-  constructor(readonly file: string) {
+  private readonly encode: (op: Op) => string;
+  constructor(
+    readonly file: string,
+    opts: HistoryWriterOptions = {},
+  ) {
+    this.encode = opts.format === 'edn' ? opToEdn : (op) => JSON.stringify(op);
     this.fd = openSync(file, 'a');
+  }
+
+  /** Same as the constructor; reads better at call sites. */
+  static open(file: string, opts: HistoryWriterOptions = {}): HistoryWriter {
+    return new HistoryWriter(file, opts);
   }
 
   get written(): number {
@@ -84,7 +108,7 @@ export class HistoryWriter {
 
   append(op: Op): void {
     if (this.fd === null) throw new Error(`history ${this.file} is closed`);
-    writeSync(this.fd, `${JSON.stringify(op)}\n`);
+    writeSync(this.fd, `${this.encode(op)}\n`);
     this.count++;
   }
 

@@ -3,13 +3,13 @@ import type { Op, Operation, ProcessId } from './types.js';
 
 export interface PairedHistory {
   operations: Operation[];
-  /** nemesis (and other non-client) events, in order */
+  /** nemesis events, in order */
   nemesis: Op[];
 }
 
 /**
  * Pairs each client invocation with its completion (Jepsen's history/pair-index).
- * Client processes are integers; any other process (e.g. "nemesis") is not paired.
+ * Client processes are integers (or strings); the "nemesis" process is not paired.
  * An invocation left open at the end counts as `info`. A process whose op ended
  * `info` is retired: invoking again is an input error (Jepsen gives it a new id).
  * `lines[i]` names the source line of ops[i] in error messages.
@@ -25,7 +25,7 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     const p = op.process;
-    if (typeof p !== 'number') {
+    if (p === 'nemesis') {
       nemesis.push(op);
       continue;
     }

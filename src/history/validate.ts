@@ -4,8 +4,8 @@ import type { Op, OpType } from './types.js';
 const OP_TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
 /**
- * Checks one decoded op map and normalizes it: `index` and `time` default to the
- * op's position (fixtures without times keep their order), `value` to null.
+ * Checks one decoded op map and normalizes it: `index` defaults to the op's position
+ * and `time` to its index (fixtures without times keep their order), `value` to null.
  */
 export function toOp(raw: unknown, position: number, file: string, line: number): Op {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -32,7 +32,7 @@ export function toOp(raw: unknown, position: number, file: string, line: number)
   const op = r as Op;
   op.type = type as OpType;
   if (op.index === undefined) op.index = position;
-  if (op.time === undefined) op.time = position;
+  if (op.time === undefined) op.time = op.index;
   if (op.value === undefined) op.value = null;
   return op;
 }
