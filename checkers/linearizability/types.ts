@@ -19,6 +19,14 @@ export interface Model<S = unknown> {
   hash(state: S): number;
   partition?(ops: Operation[]): { key: unknown; ops: Operation[] }[];
   /**
+   * Per-op partitioning, preferred over `partition`: the key an op belongs to and
+   * the op as the per-key model sees it (e.g. `[k, v]` unwrapped to `v`; keep `id`).
+   * With it the checker can also run unpartitioned, over a map of per-key states.
+   */
+  split?(op: Operation): { key: unknown; op: Operation };
+  /** the `f`s this model knows; an op with another f is an input error */
+  fs?: readonly string[];
+  /**
    * true if `op` can be dropped without changing the verdict: e.g. a read whose
    * result is unknown (info) has no effect and constrains nothing
    */

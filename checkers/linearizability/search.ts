@@ -1,0 +1,172 @@
+import type { Operation } from '../../src/history/types.js';
+import { ConfigCache } from './config-cache.js';
+import { buildEntries, type EntryList } from './entries.js';
+import type { StateTable } from './states.js';
+
+export type SearchStatus = 'running' | 'ok' | 'illegal';
+
+/** next state id after `op` from state id `state`, or -1 if illegal */
+export type StepFn = (state: number, op: Operation) => number;
+
+export interface LongestPrefix {
+  /** local op indexes in linearization order */
+  order: number[];
+  stateId: number;
+  /** the op whose return was reached with no way forward */
+  blocked: number;
+}
+
+/**
+ * Wing & Gong's search with Lowe's cache over one partition, as in Porcupine, but
+ * resumable (explicit stack, `run(steps)`) so partitions can be interleaved, and with
+ * `info` ops optional: the search succeeds once every op that returned is linearized.
+ */
+export class PartitionSearch {
+  status: SearchStatus = 'running';
+  steps = 0;
+  readonly longest: LongestPrefix[] = [];
+  private readonly list: EntryList;
+  private readonly bits: Uint32Array;
+  private readonly zobrist: Uint32Array;
+  private readonly stackEntry: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly required: Uint8Array;
+  private cache: ConfigCache | null;
+  private depth = 0;
+  private entry: number;
+  private stateId: number;
+  private hash = 0;
+  private remaining = 0;
+  private bestDepth = -1;
+
+  constructor(
+    readonly ops: readonly Operation[],
+    private readonly step: StepFn,
+    readonly states: StateTable<unknown>,
+    initialState: number,
+    private readonly trackLongest = false,
+    private readonly maxLongest = 10,
+  ) {
+    const n = ops.length;
+    this.list = buildEntries(ops);
+    const words = Math.max(1, Math.ceil(n / 32));
+    this.bits = new Uint32Array(words);
+    this.cache = new ConfigCache(words);
+    this.stackEntry = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.required = new Uint8Array(n);
+    this.zobrist = new Uint32Array(n);
+    let seed = 0x9e3779b9 ^ n;
+    for (let i = 0; i < n; i++) {
+      // xorshift32: deterministic per-op random bits for incremental bitset hashing
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      this.zobrist[i] = seed >>> 0;
+      if (ops[i].ret !== Infinity) {
+        this.required[i] = 1;
+        this.remaining++;
+      }
+    }
+    this.stateId = initialState;
+    this.entry = this.list.next[this.list.head];
+    if (this.remaining === 0) this.finish('ok');
+  }
+
+  get cacheBytes(): number {
+    return this.cache === null ? 0 : this.cache.bytes + this.stackEntry.byteLength * 2;
+  }
+
+  /** Runs up to `budget` steps; returns the status after them. */
+  run(budget: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const { next, prev, match, head } = this.list;
+    const { bits, zobrist, stackEntry, stackState, required, ops, step } = this;
+    const cache = this.cache as ConfigCache;
+    let { entry, stateId, hash, depth, remaining } = this;
+    let n = 0;
+    while (n < budget) {
+      n++;
+      const ret = match[entry];
+      if (ret >= 0) {
+        const op = entry >> 1;
+        const nextState = step(stateId, ops[op]);
+        if (nextState >= 0) {
+          const h = (hash ^ zobrist[op]) >>> 0;
+          bits[op >> 5] |= 1 << (op & 31);
+          if (cache.add(bits, (h ^ Math.imul(nextState + 1, 0x9e3779b1)) >>> 0, nextState)) {
+            stackEntry[depth] = entry;
+            stackState[depth] = stateId;
+            depth++;
+            stateId = nextState;
+            hash = h;
+            // lift the call and its return out of the list
+            next[prev[entry]] = next[entry];
+            prev[next[entry]] = prev[entry];
+            next[prev[ret]] = next[ret];
+            prev[next[ret]] = prev[ret];
+            if (required[op] === 1 && --remaining === 0) {
+              this.save(entry, stateId, hash, depth, remaining);
+              this.steps += n;
+              return this.finish('ok');
+            }
+            entry = next[head];
+            continue;
+          }
+          bits[op >> 5] &= ~(1 << (op & 31));
+        }
+        entry = next[entry];
+        continue;
+      }
+      // a return entry: its op must be linearized before anything later; backtrack
+      if (this.trackLongest) this.recordLongest(depth, stateId, entry >> 1);
+      if (depth === 0) {
+        this.save(entry, stateId, hash, depth, remaining);
+        this.steps += n;
+        return this.finish('illegal');
+      }
+      depth--;
+      entry = stackEntry[depth];
+      stateId = stackState[depth];
+      const op = entry >> 1;
+      const r = match[entry];
+      bits[op >> 5] &= ~(1 << (op & 31));
+      hash = (hash ^ zobrist[op]) >>> 0;
+      if (required[op] === 1) remaining++;
+      // unlift: reinsert the return, then the call
+      prev[next[r]] = r;
+      next[prev[r]] = r;
+      prev[next[entry]] = entry;
+      next[prev[entry]] = entry;
+      entry = next[entry];
+    }
+    this.save(entry, stateId, hash, depth, remaining);
+    this.steps += n;
+    return this.status;
+  }
+
+  private save(entry: number, stateId: number, hash: number, depth: number, remaining: number): void {
+    this.entry = entry;
+    this.stateId = stateId;
+    this.hash = hash;
+    this.depth = depth;
+    this.remaining = remaining;
+  }
+
+  private finish(status: SearchStatus): SearchStatus {
+    this.status = status;
+    this.cache = null; // free the configurations: only the verdict is needed now
+    return status;
+  }
+
+  private recordLongest(depth: number, stateId: number, blocked: number): void {
+    if (depth < this.bestDepth) return;
+    if (depth > this.bestDepth) {
+      this.bestDepth = depth;
+      this.longest.length = 0;
+    } else if (this.longest.length >= this.maxLongest) return;
+    const order = new Array<number>(depth);
+    for (let i = 0; i < depth; i++) order[i] = this.stackEntry[i] >> 1;
+    this.longest.push({ order, stateId, blocked });
+  }
+}
