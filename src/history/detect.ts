@@ -5,7 +5,7 @@ export const HISTORY_FORMATS: readonly HistoryFormat[] = ['jsonl', 'edn', 'jepse
 
 /** Guesses the format from the first meaningful characters of the content. */
 export function detectFormat(head: string): HistoryFormat | null {
-  if (/^\S+\s+jepsen\.util\s+-\s/m.test(head)) return 'jepsen-log';
+  if (/(?:^|\s)jepsen\.util\s+-\s+:?[\w-]+\s+:/m.test(head)) return 'jepsen-log';
   for (const raw of head.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith(';')) continue;

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
+import { parseEdn } from './edn-parse.js';
 import type { Op, OpType } from './types.js';
 
 /**
- * Jepsen's log lines: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>`
+ * Jepsen's log lines: `INFO  jepsen.util - <process>\t:<type>\t:<f>\t<value>` (any
+ * prefix before `jepsen.util`, e.g. a timestamp and thread name)
  * (tabs or spaces), as in Porcupine's etcd fixtures. Other log lines are skipped,
  * but a line that looks like an op line (`jepsen.util - <process> :...`) and does
  * not parse is an InputError. Time = line order.
@@ -12,7 +14,7 @@ import type { Op, OpType } from './types.js';
  * `fail`: Jepsen's etcd client used `:fail :read :timed-out` for reads, which have no
  * effect either way, and its process goes on invoking (so it is not retired).
  */
-const OP_LINE = /^\S+\s+jepsen\.util\s+-\s+(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
+const OP_LINE = /(?:^|\s)jepsen\.util\s+-\s+(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
 const LOOKS_LIKE_OP = /jepsen\.util\s+-\s+:?[\w-]+\s+:/;
 const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
@@ -46,17 +48,15 @@ export function parseJepsenLog(text: string, file: string): { ops: Op[]; lines: 
 
 const TIMED_OUT = Symbol('timed-out');
 
+/** The value is EDN (nil, 3, [1 2], {:n1 [:n2]}, :keyword, "string"). */
 function parseValue(s: string, file: string, line: number): unknown {
   if (s === '' || s === 'nil') return null;
   if (s === ':timed-out') return TIMED_OUT;
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-  if (s.startsWith('[') && s.endsWith(']')) {
-    const inner = s.slice(1, -1).trim();
-    return inner === '' ? [] : inner.split(/[\s,]+/).map((x) => parseValue(x, file, line));
+  try {
+    return parseEdn(s);
+  } catch (err) {
+    throw new InputError(file, line, `expected a value (nil, a number, [a b], :keyword, "string" or another EDN form); got ${JSON.stringify(s)}`, { cause: err });
   }
-  if (s.startsWith(':')) return s.slice(1);
-  if (s.startsWith('"') && s.endsWith('"')) return s.slice(1, -1);
-  throw new InputError(file, line, `expected a value (nil, a number, [a b], :keyword or "string"); got ${JSON.stringify(s)}`);
 }
 
 export async function readJepsenLog(file: string): Promise<{ ops: Op[]; lines: number[] }> {
