@@ -1,0 +1,13 @@
+import { hideBin } from 'yargs/helpers';
+import type { CommandModule } from 'yargs';
+import { runCli } from './run-cli.js';
+
+// Every command is one file in ./commands exporting a yargs CommandModule.
+// To add a command: add its import line here and its name to COMMANDS below.
+import { checkCommand } from './commands/check.js';
+
+const COMMANDS: CommandModule<any, any>[] = [
+  checkCommand,
+];
+
+await runCli(hideBin(process.argv), COMMANDS);
