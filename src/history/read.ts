@@ -1,4 +1,4 @@
-import { InputError, UsageError } from '../util/errors.js';
+import { ExitCode, FaultlineError, InputError, UsageError } from '../util/errors.js';
 import { type HistoryFormat, HISTORY_FORMATS, detectFormat, sniffFile } from './detect.js';
 import { readEdn } from './edn.js';
 import { readJepsenLog } from './jepsen-log.js';
@@ -27,7 +27,9 @@ export async function readHistory(file: string, opts: ReadOptions = {}): Promise
   try {
     head = await sniffFile(file);
   } catch (err) {
-    throw new InputError(file, 0, `cannot read the history (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    // no line to name: the file itself is unreadable (still bad input: exit 254)
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new FaultlineError('E_INPUT', `${file}: cannot read the history (${why})`, ExitCode.badInput, { cause: err });
   }
   if (format === undefined) {
     if (head.trim() === '') return { ops: [], lines: [], format: 'jsonl' };

@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+// Runs the real CLI as a process (through tsx, so no build step is needed).
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const fixtures = path.resolve(repoRoot, '../shared/fixtures/porcupine');
+const dir = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
+
+async function faultline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function history(name: string, lines: object[] | string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof lines === 'string' ? lines : lines.map((l) => JSON.stringify(l)).join('\n'));
+  return file;
+}
+
+const ev = (type: string, process: number, f: string, value: unknown) => ({ type, process, f, value });
+const valid = history('valid.jsonl', [
+  ev('invoke', 0, 'write', 3),
+  ev('invoke', 1, 'read', null),
+  ev('ok', 0, 'write', 3),
+  ev('ok', 1, 'read', 3),
+  ev('invoke', 2, 'cas', [3, 4]),
+  ev('ok', 2, 'cas', [3, 4]),
+]);
+// the read of 3 starts after cas 3→4 completed: stale
+const invalid = history('invalid.jsonl', [
+  ev('invoke', 0, 'write', 3),
+  ev('ok', 0, 'write', 3),
+  ev('invoke', 2, 'cas', [3, 4]),
+  ev('ok', 2, 'cas', [3, 4]),
+  ev('invoke', 1, 'read', null),
+  ev('ok', 1, 'read', 3),
+]);
+
+describe('faultline check (real process)', () => {
+  it('valid history → exit 0 and a summary', async () => {
+    const r = await faultline('check', valid);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/model\s+cas-register/);
+    expect(r.stdout).toMatch(/ops\s+3 in 1 partition/);
+    expect(r.stdout).toMatch(/verdict\s+valid/);
+  });
+
+  it('invalid history → exit 1 naming the op that cannot be linearized', async () => {
+    const r = await faultline('check', invalid);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/verdict\s+INVALID/);
+    expect(r.stdout).toMatch(/cannot linearize\s+op 2 process 1: read/);
+    expect(r.stdout).toMatch(/state after the prefix: 4/);
+  });
+
+  it('--json prints one object with the contract fields', async () => {
+    const r = await faultline('check', invalid, '--json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ valid: false, model: 'cas-register', ops: 3, partitions: 1, format: 'jsonl', nilRead: 'value' });
+    expect(typeof out.elapsedMs).toBe('number');
+    expect(out.anomaly.op).toMatchObject({ id: 2, process: 1, f: 'read', output: 3 });
+    const ok = JSON.parse((await faultline('check', valid, '--json')).stdout);
+    expect(ok).toMatchObject({ valid: true, anomaly: null });
+  });
+
+  it('--initial changes the verdict', async () => {
+    const readOnly = history('read5.jsonl', [ev('invoke', 0, 'read', null), ev('ok', 0, 'read', 5)]);
+    expect((await faultline('check', readOnly)).code).toBe(1);
+    expect((await faultline('check', readOnly, '--initial', '5')).code).toBe(0);
+  });
+
+  it('reads a Porcupine etcd log and a kv file with their verdicts', async () => {
+    expect((await faultline('check', path.join(fixtures, 'jepsen/etcd_000.log'))).code).toBe(1);
+    const kv = await faultline('check', path.join(fixtures, 'kv/c10-ok.txt'), '--model', 'kv', '--json');
+    expect(kv.code).toBe(0);
+    expect(JSON.parse(kv.stdout)).toMatchObject({ valid: true, format: 'edn', partitions: 10 });
+  });
+
+  it('a budget that runs out → exit 2 (unknown) with the reason', async () => {
+    const c50 = path.join(fixtures, 'kv/c50-ok.txt');
+    const t = await faultline('check', c50, '--model', 'kv', '--timeout', '0.001');
+    expect(t.code).toBe(2);
+    expect(t.stdout).toMatch(/verdict\s+unknown \(time budget exhausted\)/);
+    const m = await faultline('check', c50, '--model', 'kv', '--memory', '0.01', '--json');
+    expect(m.code).toBe(2);
+    expect(JSON.parse(m.stdout)).toMatchObject({ valid: 'unknown', unknownReason: 'memory' });
+  });
+
+  it('a malformed line → exit 254 with file and line on stderr', async () => {
+    const bad = history('bad.jsonl', `${JSON.stringify(ev('invoke', 0, 'read', null))}\n{"type":"ok","process":0,"f":"re`);
+    const r = await faultline('check', bad);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(new RegExp(`^faultline: ${bad.replace(/[.]/g, "\\.")}:2: expected one JSON op map per line`));
+    const unknownType = history('type.jsonl', `${JSON.stringify(ev('invoke', 0, 'read', null))}\n${JSON.stringify(ev('done', 0, 'read', 1))}`);
+    const t = await faultline('check', unknownType);
+    expect(t.code).toBe(254);
+    expect(t.stderr).toMatch(/type\.jsonl:2: expected "type" to be one of invoke, ok, fail, info; got "done"/);
+  });
+
+  it('a completion without invocation and a retired process → exit 254 with the line', async () => {
+    const orphan = history('orphan.jsonl', [ev('invoke', 0, 'read', null), ev('ok', 0, 'read', null), ev('ok', 1, 'read', null)]);
+    const r = await faultline('check', orphan);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/orphan\.jsonl:3: .*without an invocation/);
+    const retired = history('retired.jsonl', [ev('invoke', 0, 'write', 1), ev('info', 0, 'write', 1), ev('invoke', 0, 'read', null)]);
+    const r2 = await faultline('check', retired);
+    expect(r2.code).toBe(254);
+    expect(r2.stderr).toMatch(/retired\.jsonl:3: process 0 invokes again/);
+  });
+
+  it('usage errors → exit 254: unknown model, bad flag, missing file, no command', async () => {
+    const m = await faultline('check', valid, '--model', 'nope');
+    expect(m.code).toBe(254);
+    expect(m.stderr).toMatch(/^faultline: unknown model "nope"; expected one of .*cas-register/);
+    expect((await faultline('check', valid, '--format', 'xml')).code).toBe(254);
+    expect((await faultline('check', valid, '--initial', '{oops')).stderr).toMatch(/expected --initial to be a JSON value/);
+    const missing = await faultline('check', path.join(dir, 'missing.jsonl'));
+    expect(missing.code).toBe(254);
+    expect(missing.stderr).toMatch(/missing\.jsonl: cannot read the history \(ENOENT\)/);
+    expect((await faultline()).code).toBe(254);
+    expect((await faultline('check', valid, '--bogus')).stderr).toMatch(/Unknown argument/);
+  });
+});
