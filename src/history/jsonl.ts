@@ -1,57 +1,77 @@
-import { createReadStream, closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
 import type { Op } from './types.js';
 import { opToEdn } from './edn-write.js';
+import { FALLBACK, parseJsonBytes, parseOpBytes } from './json-fast.js';
 import { toOp } from './validate.js';
 
 const CHUNK = 4 << 20;
 
 /**
  * Streams a history.jsonl file in large chunks and yields validated ops in batches
- * (one async step per chunk, not per op, keeps parsing near JSON.parse speed).
+ * (one async step per chunk, not per op). Lines are parsed from the bytes by a fast
+ * path (json-fast.ts) with JSON.parse as the fallback, so results equal JSON.parse's.
  * Blank lines are skipped; anything else that is not an op map is an InputError.
  */
 export async function* readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  let line = 0;
-  let position = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
-    const text = carry + decoder.write(chunk as Buffer);
-    const ops: Op[] = [];
-    const lines: number[] = [];
-    let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      line++;
-      const op = parseLine(text, start, nl, file, line, position);
-      if (op) {
-        ops.push(op);
-        lines.push(line);
-        position++;
+  const handle = await open(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let filled = 0;
+    let line = 0;
+    let position = 0;
+    let eof = false;
+    while (!eof) {
+      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+      if (bytesRead === 0) eof = true;
+      filled += bytesRead;
+      const view = buf.subarray(0, filled);
+      const ops: Op[] = [];
+      const lines: number[] = [];
+      let start = line === 0 && view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf ? 3 : 0; // BOM
+      for (;;) {
+        let nl = view.indexOf(10, start);
+        if (nl === -1) {
+          if (!eof || start >= filled) break;
+          nl = filled; // last line without a newline
+        }
+        line++;
+        const op = parseLine(view, start, nl, file, line, position);
+        if (op !== null) {
+          ops.push(op);
+          lines.push(line);
+          position++;
+        }
+        start = nl + 1;
       }
-      start = nl + 1;
+      if (start >= filled) filled = 0;
+      else if (start > 0) {
+        buf.copy(buf, 0, start, filled);
+        filled -= start;
+      } else if (filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2); // a line longer than the buffer
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      if (ops.length > 0) yield { ops, lines };
     }
-    carry = text.slice(start);
-    if (ops.length > 0) yield { ops, lines };
-  }
-  carry += decoder.end();
-  if (carry.length > 0) {
-    const op = parseLine(carry, 0, carry.length, file, line + 1, position);
-    if (op) yield { ops: [op], lines: [line + 1] };
+  } finally {
+    await handle.close();
   }
 }
 
-function parseLine(text: string, start: number, end: number, file: string, line: number, position: number): Op | null {
-  if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
-  if (end === start) return null;
-  const s = text.slice(start, end);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(s);
-  } catch (err) {
-    if (s.trim() === '') return null;
-    throw new InputError(file, line, `expected one JSON op map per line (${(err as Error).message})`);
+function parseLine(bytes: Uint8Array, start: number, end: number, file: string, line: number, position: number): Op | null {
+  let first = start;
+  while (first < end && (bytes[first] === 32 || bytes[first] === 9 || bytes[first] === 13)) first++;
+  if (first === end) return null;
+  let raw = parseOpBytes(bytes, first, end);
+  if (raw === FALLBACK) {
+    try {
+      raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + first, end - first).toString('utf8'));
+    } catch (err) {
+      throw new InputError(file, line, `expected one JSON op map per line (${(err as Error).message})`);
+    }
   }
   return toOp(raw, position, file, line);
 }
