@@ -2,9 +2,10 @@ import type { Operation } from '../../src/history/types.js';
 import { InputError } from '../../src/util/errors.js';
 import { explain } from './explain.js';
 import { independent, keyed, looksIndependent, powerset } from './models/combinators.js';
-import { PartitionSearch, type StepFn } from './search.js';
+import { PartitionSearch } from './search.js';
 import { StateTable } from './states.js';
 import { summarize } from './summary.js';
+import { Transitions } from './transitions.js';
 import type { LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult } from './types.js';
 
 const SLICE = 20_000; // search steps a partition runs before the next gets its turn
@@ -67,8 +68,6 @@ export function checkLinearizability(
   const order = groups.map((_, i) => i).sort((a, b) => groups[a].ops.length - groups[b].ops.length);
   const searches: (PartitionSearch | null)[] = groups.map(() => null);
   const tables: StateTable<unknown>[] = [];
-  const steps: StepFn[] = [];
-  const initial: number[] = [];
   let active = order;
   let illegal = -1;
   let unknownReason: 'timeout' | 'memory' | undefined;
@@ -81,9 +80,8 @@ export function checkLinearizability(
       if (search === null) {
         const table = new StateTable<unknown>(searchModel);
         tables[g] = table;
-        steps[g] = stepper(searchModel, table);
-        initial[g] = table.id(searchModel.init());
-        search = new PartitionSearch(groups[g].ops, steps[g], table, initial[g]);
+        const initial = table.id(searchModel.init());
+        search = new PartitionSearch(groups[g].ops, new Transitions(searchModel, table, groups[g].ops), table, initial);
         searches[g] = search;
       }
       const t = performance.now();
@@ -132,20 +130,14 @@ export function checkLinearizability(
       const spent = performance.now() - start;
       const explainDeadline = Math.min(deadline, performance.now() + Math.max(2000, 2 * spent));
       const table = new StateTable<unknown>(searchModel);
-      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, stepper(searchModel, table), table, table.id(searchModel.init()), explainDeadline);
+      const initial = table.id(searchModel.init());
+      const transitions = new Transitions(searchModel, table, g.ops);
+      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, explainDeadline);
       if (anomaly) result.anomaly = anomaly;
     }
   }
   result.elapsedMs = performance.now() - start;
   return result;
-}
-
-function stepper(model: Model<unknown>, table: StateTable<unknown>): StepFn {
-  const step = model.step!;
-  return (state, op) => {
-    const next = step(table.states[state], op);
-    return next === undefined ? -1 : table.id(next);
-  };
 }
 
 function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] {

@@ -1,5 +1,5 @@
 import type { Operation } from '../../src/history/types.js';
-import { PartitionSearch, type StepFn } from './search.js';
+import { PartitionSearch, type Stepper } from './search.js';
 import type { StateTable } from './states.js';
 import { summarize } from './summary.js';
 import type { Anomaly, Model } from './types.js';
@@ -18,12 +18,12 @@ export function explain(
   original: readonly Operation[],
   model: Model<unknown>,
   reportModel: Model<unknown>,
-  step: StepFn,
+  stepper: Stepper,
   table: StateTable<unknown>,
   initialState: number,
   deadline: number,
 ): Anomaly | undefined {
-  const search = new PartitionSearch(ops, step, table, initialState, true);
+  const search = new PartitionSearch(ops, stepper, table, initialState, true);
   while (search.run(SLICE) === 'running') {
     if (performance.now() > deadline) break;
   }

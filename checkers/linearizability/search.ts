@@ -5,8 +5,11 @@ import type { StateTable } from './states.js';
 
 export type SearchStatus = 'running' | 'ok' | 'illegal';
 
-/** next state id after `op` from state id `state`, or -1 if illegal */
-export type StepFn = (state: number, op: Operation) => number;
+/** next state id after local op index `op` from state id `state`, or -1 if illegal */
+export interface Stepper {
+  step(state: number, op: number): number;
+  readonly bytes: number;
+}
 
 export interface LongestPrefix {
   /** local op indexes in linearization order */
@@ -41,7 +44,7 @@ export class PartitionSearch {
 
   constructor(
     readonly ops: readonly Operation[],
-    private readonly step: StepFn,
+    private readonly stepper: Stepper,
     readonly states: StateTable<unknown>,
     initialState: number,
     private readonly trackLongest = false,
@@ -74,14 +77,14 @@ export class PartitionSearch {
   }
 
   get cacheBytes(): number {
-    return this.cache === null ? 0 : this.cache.bytes + this.stackEntry.byteLength * 2;
+    return this.cache === null ? 0 : this.cache.bytes + this.stackEntry.byteLength * 2 + this.stepper.bytes;
   }
 
   /** Runs up to `budget` steps; returns the status after them. */
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     const { next, prev, match, head } = this.list;
-    const { bits, zobrist, stackEntry, stackState, required, ops, step } = this;
+    const { bits, zobrist, stackEntry, stackState, required, stepper } = this;
     const cache = this.cache as ConfigCache;
     let { entry, stateId, hash, depth, remaining } = this;
     let n = 0;
@@ -90,7 +93,7 @@ export class PartitionSearch {
       const ret = match[entry];
       if (ret >= 0) {
         const op = entry >> 1;
-        const nextState = step(stateId, ops[op]);
+        const nextState = stepper.step(stateId, op);
         if (nextState >= 0) {
           const h = (hash ^ zobrist[op]) >>> 0;
           bits[op >> 5] |= 1 << (op & 31);

@@ -3,12 +3,15 @@ import type { Model } from './types.js';
 /**
  * Interns model states as small integers so the search compares and hashes ints.
  * Primitive states (numbers, strings, null...) go through a Map, which already
- * hashes by value; object states go through the model's own hash and equal.
+ * hashes by value; object states through an open-addressing table on the model's
+ * hash, calling `equal` only when hashes match.
  */
 export class StateTable<S> {
   readonly states: S[] = [];
   private readonly primitive = new Map<unknown, number>();
-  private readonly buckets = new Map<number, number[]>();
+  private hashes = new Int32Array(256);
+  private slots = new Int32Array(512); // state id + 1, 0 = empty
+  private objects = 0;
 
   constructor(private readonly model: Model<S>) {}
 
@@ -16,26 +19,51 @@ export class StateTable<S> {
     if (state === null || typeof state !== 'object') {
       let id = this.primitive.get(state);
       if (id === undefined) {
-        id = this.states.length;
-        this.states.push(state);
+        id = this.push(state);
         this.primitive.set(state, id);
       }
       return id;
     }
     const h = this.model.hash(state) | 0;
-    let bucket = this.buckets.get(h);
-    if (bucket === undefined) {
-      bucket = [];
-      this.buckets.set(h, bucket);
+    const mask = this.slots.length - 1;
+    let slot = Math.imul(h, 0x9e3779b1) & mask;
+    for (let e = this.slots[slot]; e !== 0; e = this.slots[slot]) {
+      const id = e - 1;
+      if (this.hashes[id] === h && this.model.equal(this.states[id], state)) return id;
+      slot = (slot + 1) & mask;
     }
-    for (const id of bucket) if (this.model.equal(this.states[id], state)) return id;
-    const id = this.states.length;
-    this.states.push(state);
-    bucket.push(id);
+    const id = this.push(state);
+    this.hashes[id] = h;
+    this.slots[slot] = id + 1;
+    if (++this.objects * 2 > this.slots.length) this.rehash();
     return id;
   }
 
   get size(): number {
     return this.states.length;
+  }
+
+  private push(state: S): number {
+    const id = this.states.length;
+    this.states.push(state);
+    if (id >= this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < this.slots.length; i++) {
+      const e = this.slots[i];
+      if (e === 0) continue;
+      let slot = Math.imul(this.hashes[e - 1], 0x9e3779b1) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = e;
+    }
+    this.slots = slots;
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: the linearizability checker against Porcupine v1.3.0's figures
+ * measured on this machine (design.md §3). Check time excludes parsing, as
+ * Porcupine's were measured with CheckEvents; the 1M-op figure includes it.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkLinearizability } from '../checkers/linearizability/check.js';
+import { getModel } from '../checkers/linearizability/models/index.js';
+import { pairHistory } from '../src/history/pair.js';
+import { readHistory } from '../src/history/read.js';
+import type { Operation } from '../src/history/types.js';
+import { generateHistory } from './gen-history.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+const fixtures = path.resolve(repo, '../shared/fixtures/porcupine');
+
+async function load(file: string): Promise<Operation[]> {
+  const { ops, lines } = await readHistory(file);
+  return pairHistory(ops, file, lines).operations;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows: [string, string, string, string][] = [];
+function row(what: string, ours: number, theirs: string, unit = 'ms', note = ''): void {
+  // a ratio only where Porcupine's figure is one time in ms
+  const single = /^[\d.]+ ms$/.test(theirs) ? Number.parseFloat(theirs) / ours : Number.NaN;
+  const ratio = Number.isNaN(single) ? '' : single >= 1 ? `${single.toFixed(1)}× faster` : `${(1 / single).toFixed(1)}× slower`;
+  rows.push([what, `${ours.toFixed(ours < 10 ? 2 : 0)} ${unit}`, theirs, [ratio, note].filter(Boolean).join('; ')]);
+  console.error(`  ${what}: ${ours.toFixed(1)} ${unit}`);
+}
+
+function time(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const runs = quick ? 3 : 7;
+  const cas = getModel('cas-register', { nilRead: 'value' });
+  const kv = getModel('kv');
+
+  // etcd: 102 logs
+  const logs = readdirSync(path.join(fixtures, 'jepsen')).filter((f) => f.endsWith('.log') && f !== 'etcd_095.log');
+  const etcd = await Promise.all(logs.map((f) => load(path.join(fixtures, 'jepsen', f))));
+  for (const ops of etcd) checkLinearizability(ops, cas, { explain: false }); // warm-up
+  const totals: number[] = [];
+  const per = new Map<string, number[]>();
+  for (let r = 0; r < runs; r++) {
+    let total = 0;
+    etcd.forEach((ops, i) => {
+      const ms = time(() => checkLinearizability(ops, cas, { explain: false }));
+      total += ms;
+      per.set(logs[i], [...(per.get(logs[i]) ?? []), ms]);
+    });
+    totals.push(total);
+  }
+  row('etcd: 102 logs, total', median(totals), '594 ms');
+  const slowest = [...per].map(([f, xs]) => [f, median(xs)] as const).sort((a, b) => b[1] - a[1]);
+  const porcupineEtcd: Record<string, string> = { 'etcd_002.log': '221 ms', 'etcd_007.log': '165 ms', 'etcd_057.log': '72 ms', 'etcd_099.log': '73 ms' };
+  for (const [f, ms] of slowest.slice(0, 4)) row(`etcd: ${f}`, ms, porcupineEtcd[f] ?? '—');
+  row('etcd: logs under 1 ms', slowest.filter(([, ms]) => ms < 1).length, '91', 'files');
+
+  // kv
+  const c50ok = await load(path.join(fixtures, 'kv', 'c50-ok.txt'));
+  const c50bad = await load(path.join(fixtures, 'kv', 'c50-bad.txt'));
+  checkLinearizability(c50ok, kv, { explain: false });
+  row('kv/c50-ok (partitioned)', median(Array.from({ length: runs }, () => time(() => checkLinearizability(c50ok, kv, { explain: false })))), '186 ms');
+  const bad = Array.from({ length: runs * 2 }, () => {
+    let valid: unknown;
+    const ms = time(() => {
+      valid = checkLinearizability(c50bad, kv, { explain: false }).valid;
+    });
+    if (valid !== false) throw new Error('c50-bad was not found illegal');
+    return ms;
+  });
+  row('kv/c50-bad found illegal (worst of runs)', Math.max(...bad), '7–87 ms', 'ms', `median ${median(bad).toFixed(1)} ms; target < 100 ms`);
+  row('kv/c50-bad with explanation', median(Array.from({ length: 3 }, () => time(() => checkLinearizability(c50bad, kv)))), '—');
+  for (const name of ['c10-ok', 'c10-bad']) {
+    const ops = await load(path.join(fixtures, 'kv', `${name}.txt`));
+    const ms = median(Array.from({ length: quick ? 1 : 3 }, () => time(() => checkLinearizability(ops, kv, { partition: false, explain: false }))));
+    row(`kv/${name} unpartitioned (one map state)`, ms, name === 'c10-ok' ? '2100 ms' : '2400 ms');
+  }
+
+  // 1,000,000 ops, 1,000 keys, 10 clients, 1% info: parse included
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-'));
+  try {
+    const file = path.join(dir, 'history.jsonl');
+    const total = quick ? 200_000 : 1_000_000;
+    const { bytes } = generateHistory(file, { ops: total, keys: 1000, clients: 10, infoRate: 0.01, seed: 42 });
+    const t0 = performance.now();
+    const { ops, lines } = await readHistory(file);
+    const t1 = performance.now();
+    const { operations } = pairHistory(ops, file, lines);
+    const t2 = performance.now();
+    const result = checkLinearizability(operations, cas, { explain: false });
+    const t3 = performance.now();
+    if (result.valid !== true) throw new Error(`generated history judged ${result.valid}`);
+    const label = `${total / 1e6}M ops / 1000 keys / 10 clients / 1% info`;
+    row(`${label}: parse+pair+check`, t3 - t0, '—', 'ms', 'target < 10 s');
+    row(`${label}: parse rate`, bytes / 1e6 / ((t1 - t0) / 1000), '—', 'MB/s', `${(bytes / 1e6).toFixed(0)} MB file`);
+    row(`${label}: pair / check`, t2 - t1, '—', 'ms', `check ${(t3 - t2).toFixed(0)} ms`);
+    row(`${label}: peak RSS`, process.resourceUsage().maxRSS / 1024, '—', 'MB', 'target < 2048 MB');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\n| benchmark | faultline | Porcupine v1.3.0 | ratio / note |');
+  console.log('|---|---:|---:|---|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(255);
+});
