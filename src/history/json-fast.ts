@@ -47,6 +47,16 @@ function expectKey(k: number, end: number): boolean {
   return true;
 }
 
+function makeOp(index: unknown, time: unknown, type: unknown, process: unknown, f: unknown, value: unknown): Record<string, unknown> {
+  return { index, time, type, process, f, value };
+}
+// Times in ns pass 2^31 (V8's small integers) within seconds and processes are
+// numbers or "nemesis": start the op shape with its most general field kinds, so
+// later ops do not deprecate the shape and force every earlier op to migrate
+// (measured: 1 s extra per million ops on first access).
+makeOp(0.5, 0.5, '', 'nemesis', '', {});
+makeOp(0, 0, '', 0, '', null);
+
 /**
  * Like parseJsonBytes, for an op map whose first keys are Jepsen's usual
  * index, time, type, process, f, value (what HistoryWriter writes): the op is built
@@ -74,7 +84,7 @@ export function parseOpBytes(bytes: Uint8Array, start: number, end: number): unk
   if (fail || !comma(end) || !expectKey(5, end)) return parseJsonBytes(bytes, start, end);
   const v = value(end);
   if (fail) return parseJsonBytes(bytes, start, end);
-  const op: Record<string, unknown> = { index, time, type, process: proc, f, value: v };
+  const op = makeOp(index, time, type, proc, f, v);
   skipWs(end);
   if (buf[pos] === 125) {
     pos++;

@@ -17,10 +17,10 @@ export interface PairedHistory {
 export function pairHistory(ops: readonly Op[], file = '<history>', lines?: readonly number[]): PairedHistory {
   const operations: Operation[] = [];
   const nemesis: Op[] = [];
-  const open = new Map<ProcessId, number>(); // process -> index into ops of its open invocation
-  const retired = new Map<ProcessId, number>(); // process -> index of its info completion
+  const open = new Map<ProcessId, number>(); // process -> id of its open operation
+  const invokedAt: number[] = []; // operation id -> position in ops of its invocation
+  const retired = new Map<ProcessId, number>(); // process -> position of its info completion
   const lineOf = (i: number): number => (lines ? lines[i] : i + 1);
-  const byInvoke = new Map<number, Operation>();
 
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
@@ -30,42 +30,34 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
       continue;
     }
     if (op.type === 'invoke') {
-      const pending = open.get(p);
-      if (pending !== undefined) {
-        throw new InputError(file, lineOf(i), `process ${p} invokes ${op.f} while its ${ops[pending].f} from line ${lineOf(pending)} has not completed`);
+      const openId = open.get(p);
+      if (openId !== undefined && openId >= 0) {
+        const at = invokedAt[openId];
+        throw new InputError(file, lineOf(i), `process ${p} invokes ${op.f} while its ${ops[at].f} from line ${lineOf(at)} has not completed`);
       }
       const gone = retired.get(p);
       if (gone !== undefined) {
         throw new InputError(file, lineOf(i), `process ${p} invokes again after its op ended info on line ${lineOf(gone)}; a crashed process must continue under a new process id`);
       }
-      const operation: Operation = {
-        id: operations.length,
-        process: p,
-        f: op.f,
-        input: op.value,
-        output: undefined,
-        outcome: 'info',
-        call: op.time,
-        ret: Infinity,
-        invokeIndex: op.index,
-        completeIndex: -1,
-      };
-      if (op.key !== undefined) operation.key = op.key;
+      const operation = newOperation(operations.length, p, op);
+      open.set(p, operations.length);
       operations.push(operation);
-      byInvoke.set(i, operation);
-      open.set(p, i);
+      invokedAt.push(i);
       continue;
     }
-    const pending = open.get(p);
-    if (pending === undefined) {
+    const openId = open.get(p);
+    if (openId === undefined || openId < 0) {
       throw new InputError(file, lineOf(i), `a completion (${op.type} ${op.f}) of process ${p} without an invocation`);
     }
-    if (ops[pending].f !== op.f) {
-      throw new InputError(file, lineOf(i), `expected a completion of ${ops[pending].f} (invoked on line ${lineOf(pending)}) for process ${p}, got ${op.f}`);
+    const operation = operations[openId];
+    const pending = invokedAt[openId];
+    if (operation.f !== op.f) {
+      throw new InputError(file, lineOf(i), `expected a completion of ${operation.f} (invoked on line ${lineOf(pending)}) for process ${p}, got ${op.f}`);
     }
-    open.delete(p);
-    const operation = byInvoke.get(pending) as Operation;
-    byInvoke.delete(pending);
+    if (op.time < operation.call) {
+      throw new InputError(file, lineOf(i), `expected the completion's time ${op.time} to be at or after its invocation's ${operation.call} (line ${lineOf(pending)})`);
+    }
+    open.set(p, -1);
     operation.completeIndex = op.index;
     if (op.error !== undefined) operation.error = op.error;
     if (op.type === 'info') {
@@ -78,3 +70,26 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
   }
   return { operations, nemesis };
 }
+
+/**
+ * Every Operation has the same fields (error and key may hold undefined) and starts
+ * with the most general field kinds (the warm-up below), so a long history does not
+ * change the shape half-way and make V8 migrate every earlier object.
+ */
+function newOperation(id: number, process: ProcessId, op: Op): Operation {
+  return {
+    id,
+    process,
+    f: op.f,
+    input: op.value,
+    output: undefined,
+    outcome: 'info',
+    call: op.time,
+    ret: Infinity,
+    invokeIndex: op.index,
+    completeIndex: -1,
+    error: undefined,
+    key: op.key,
+  };
+}
+newOperation(0.5, 'nemesis', { index: 0.5, time: 0.5, type: 'invoke', process: 'nemesis', f: '', value: {}, key: {} }).output = {};

@@ -92,3 +92,13 @@ describe('pairHistory', () => {
     expect(operations[0]).toMatchObject({ process: 'c1', output: 2, outcome: 'ok' });
   });
 });
+
+describe('pairHistory time order', () => {
+  it('rejects a completion timed before its invocation', () => {
+    const ops: Op[] = [
+      { index: 0, time: 50, type: 'invoke', process: 0, f: 'read', value: null },
+      { index: 1, time: 40, type: 'ok', process: 0, f: 'read', value: 1 },
+    ];
+    expect(() => pairHistory(ops, 'h.jsonl')).toThrow(/h\.jsonl:2: expected the completion's time 40 to be at or after its invocation's 50/);
+  });
+});
