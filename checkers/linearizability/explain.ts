@@ -42,7 +42,11 @@ export function explain(
     const sig = l.order.join(',');
     if (seen.has(sig)) continue;
     seen.add(sig);
-    linearizations.push({ order: l.order.map((i) => original[i].id), state: model.describeState(table.states[l.stateId]) });
+    linearizations.push({
+      order: l.order.map((i) => original[i].id),
+      state: model.describeState(table.states[l.stateId]),
+      states: replay(l.order, ops, model),
+    });
   }
   const described = reportModel.describeOp(failingOp);
   const stateText = model.describeState(state);
@@ -59,4 +63,17 @@ export function explain(
     linearizations,
     reason,
   };
+}
+
+/** The state after each op of a partial linearization, as text (for the HTML page). */
+function replay(order: number[], ops: readonly Operation[], model: Model<unknown>): string[] {
+  const out: string[] = [];
+  let state = model.init();
+  for (const i of order) {
+    const next = model.step?.(state, ops[i]);
+    if (next === undefined) break;
+    state = next;
+    out.push(model.describeState(state));
+  }
+  return out;
 }

@@ -73,6 +73,8 @@ export interface PartialLinearization {
   order: number[];
   /** describeState after the last op */
   state: string;
+  /** describeState after each op of `order` */
+  states?: string[];
 }
 
 export interface Anomaly {

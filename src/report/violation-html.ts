@@ -1,0 +1,155 @@
+import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizability/types.js';
+import { BASE_CSS, esc, jsonForScript } from './html.js';
+
+const MAX_OPS = 2000; // beyond this only the window around the failing op is drawn
+const LANE_H = 30;
+const STEP_W = 34; // width of one call/return event on the compressed time axis
+
+/**
+ * A self-contained page (no network) explaining a linearizability result, in the
+ * manner of Porcupine's visualization: one lane per process, each op a bar from
+ * call to return on a time axis compressed to the order of events; for an invalid
+ * history, the longest partial linearizations (click one to number its steps and
+ * see the state after each) and the op none of them can take next.
+ */
+export function renderViolationHtml(result: LinearizabilityResult, meta: { file: string; model: string }): string {
+  const anomaly = result.anomaly;
+  const all = result.partitionOps ?? [];
+  const { ops, windowed } = window(all, anomaly?.op);
+  const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'not linearizable' : `unknown (${result.unknownReason ?? 'budget'})`;
+  const head = `<h1>${esc(meta.file)} — <span class="verdict v-${String(result.valid)}">${esc(verdict)}</span></h1>
+<div class="meta">model <b>${esc(meta.model)}</b> · ${result.ops} ops · ${result.partitions} partition${result.partitions === 1 ? '' : 's'} · checked in ${result.elapsedMs.toFixed(1)} ms</div>`;
+  let body: string;
+  if (!anomaly) {
+    body =
+      result.valid === true
+        ? '<p>Every partition has a linearization: the history is consistent with the model.</p>'
+        : result.valid === 'unknown'
+          ? `<p>The checker stopped at its ${esc(result.unknownReason ?? '')} budget before it could decide.</p>`
+          : '<p>Not linearizable (no explanation was computed).</p>';
+    if (ops.length > 0) body += lanes(ops, new Map(), null, new Set());
+  } else {
+    const prefixIds = new Map(anomaly.prefix.map((o, i) => [o.id, i + 1]));
+    const concurrent = new Set(anomaly.concurrent.map((o) => o.id));
+    const last = anomaly.prefix.slice(-5);
+    body = `<div class="headline">
+<p><b>Not linearizable${anomaly.key !== null && anomaly.key !== undefined ? ` at key ${esc(JSON.stringify(anomaly.key))}` : ''}:</b>
+<span class="mono bad">${esc(anomaly.op.description)}</span> (process ${esc(anomaly.op.process)}) cannot be linearized.</p>
+<p>The longest linearizable prefix has <b>${anomaly.prefix.length}</b> operation${anomaly.prefix.length === 1 ? '' : 's'}${last.length > 0 ? ',' : ''}
+${last.length > 0 ? `ending <span class="mono">${last.map((o) => esc(o.description)).join(' → ')}</span>` : ''}, and leaves the state <span class="mono state">${esc(anomaly.state)}</span>.</p>
+<p class="why">Why: ${esc(anomaly.reason)}.</p>
+<p>${anomaly.concurrent.length} operation${anomaly.concurrent.length === 1 ? ' is' : 's are'} concurrent with it (outlined in orange).</p></div>
+${windowed ? `<p class="note">The partition has ${all.length} operations; only the ${ops.length} nearest the failing one are drawn.</p>` : ''}
+<h2>Operations by process</h2>
+<div class="legend"><span class="sw prefix"></span>in the selected linearization (numbered in order)
+<span class="sw fail"></span>cannot be linearized <span class="sw conc"></span>concurrent with it <span class="sw info"></span>info: never returned</div>
+${lanes(ops, prefixIds, anomaly.op.id, concurrent)}
+<h2>Longest partial linearizations</h2>
+<div id="lins">${anomaly.linearizations
+      .map((l, i) => `<button data-i="${i}" class="${i === 0 ? 'on' : ''}">#${i + 1}: ${l.order.length} ops, then state ${esc(truncate(l.state, 40))}</button>`)
+      .join('')}</div>
+<div id="steps"></div>`;
+  }
+  const table = ops.length > 0 ? opTable(ops, anomaly?.op.id ?? null) : '';
+  const data = anomaly
+    ? jsonForScript({
+        lins: anomaly.linearizations.map((l) => ({ order: l.order, states: l.states ?? [], state: l.state })),
+        ops: Object.fromEntries(ops.map((o) => [o.id, o.description])),
+        failing: anomaly.op.description,
+      })
+    : 'null';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(meta.file)}: ${esc(verdict)}</title>
+<style>${BASE_CSS}${CSS}</style></head><body>${head}${body}${table}
+<script type="application/json" id="data">${data}</script><script>${SCRIPT}</script></body></html>`;
+}
+
+/** Ops to draw: all, or for a large partition those nearest the failing op in event order. */
+function window(all: OpSummary[], failing: OpSummary | undefined): { ops: OpSummary[]; windowed: boolean } {
+  if (all.length <= MAX_OPS) return { ops: all, windowed: false };
+  const sorted = [...all].sort((a, b) => a.call - b.call);
+  const at = failing ? Math.max(0, sorted.findIndex((o) => o.id === failing.id)) : 0;
+  const from = Math.max(0, Math.min(at - MAX_OPS / 2, sorted.length - MAX_OPS));
+  return { ops: sorted.slice(from, from + MAX_OPS), windowed: true };
+}
+
+function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | null, concurrent: Set<number>): string {
+  // compress time: x = rank of the event among all calls and returns
+  const times = [...new Set(ops.flatMap((o) => (o.ret === null ? [o.call] : [o.call, o.ret])))].sort((a, b) => a - b);
+  const rank = new Map(times.map((t, i) => [t, i]));
+  const end = times.length + 1;
+  const procs = [...new Set(ops.map((o) => String(o.process)))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  const lane = new Map(procs.map((p, i) => [p, i]));
+  const width = 10 + end * STEP_W;
+  const height = procs.length * LANE_H + 10;
+  const bars = ops
+    .map((o) => {
+      const x1 = 6 + (rank.get(o.call) ?? 0) * STEP_W;
+      const x2 = 6 + (o.ret === null ? end : (rank.get(o.ret) ?? 0)) * STEP_W + STEP_W * 0.7;
+      const y = 6 + (lane.get(String(o.process)) ?? 0) * LANE_H;
+      const cls = ['op', o.outcome === 'info' ? 'info' : '', o.id === failing ? 'fail' : '', concurrent.has(o.id) ? 'conc' : '', prefix.has(o.id) ? 'prefix' : '']
+        .filter(Boolean)
+        .join(' ');
+      const step = prefix.get(o.id);
+      return `<g class="${cls}" data-id="${o.id}"><title>${esc(`${o.description} — process ${o.process}, ${o.outcome}`)}</title>
+<rect x="${x1}" y="${y}" width="${Math.max(8, x2 - x1)}" height="${LANE_H - 8}" rx="4"/>
+<text x="${x1 + 4}" y="${y + 15}">${esc(o.id === failing ? o.description : truncate(o.description, Math.max(3, Math.floor((x2 - x1) / 7))))}</text>
+<text class="step" x="${x1 + 2}" y="${y - 1}">${step ?? ''}</text></g>`;
+    })
+    .join('');
+  const labels = procs.map((p, i) => `<text class="lane" x="4" y="${6 + i * LANE_H + 15}">process ${esc(p)}</text>`).join('');
+  const grid = procs.map((_, i) => `<line x1="0" x2="${width}" y1="${4 + i * LANE_H}" y2="${4 + i * LANE_H}"/>`).join('');
+  // the process names stay put while the time axis scrolls
+  return `<div class="lanewrap"><svg class="names" width="86" height="${height}" xmlns="http://www.w3.org/2000/svg">${labels}</svg>
+<div class="lanes"><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><g class="grid">${grid}</g>${bars}</svg></div></div>`;
+}
+
+function opTable(ops: OpSummary[], failing: number | null): string {
+  const rows = [...ops]
+    .sort((a, b) => a.call - b.call)
+    .map(
+      (o) => `<tr class="${o.id === failing ? 'bad' : ''}" data-id="${o.id}"><td>${o.id}</td><td>${esc(o.process)}</td><td class="mono">${esc(o.description)}</td>
+<td>${esc(o.outcome)}</td><td class="num">${o.call}</td><td class="num">${o.ret ?? '—'}</td><td class="num">${o.invokeIndex}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Operations</h2><table><thead><tr><th>op</th><th>process</th><th>operation</th><th>outcome</th><th>call</th><th>return</th><th>history index</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, Math.max(1, n - 1))}…` : s;
+}
+
+const CSS = `
+.headline{background:#fff5f5;border:1px solid #f3c2c2;border-radius:8px;padding:8px 16px;max-width:1100px}
+.headline p{margin:6px 0} .bad{color:#b71c1c;font-weight:600} .state{background:#eef2f7;padding:1px 5px;border-radius:4px}
+.note{color:#8a5a00} .lanewrap{display:flex;border:1px solid #e3e7ee;border-radius:8px;padding:4px;max-width:100%}
+.lanes{overflow-x:auto;flex:1} .names{flex:none;border-right:1px solid #e3e7ee}
+svg text{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#1d2430} svg text.lane{font-weight:600;fill:#5b6575}
+.grid line{stroke:#eef1f5}
+.op rect{fill:#dfe7f3;stroke:#9fb2cc} .op.prefix rect{fill:#c8e6c9;stroke:#43a047}
+.op.info rect{fill:#fff8e1;stroke:#c69400;stroke-dasharray:4 3}
+.op.conc rect{stroke:#ef6c00;stroke-width:2.5} .op.fail rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}
+.op text.step{font-weight:700;fill:#2e7d32;font-size:11px}
+.legend{margin:4px 0 8px;color:#5b6575;font-size:13px} .sw{display:inline-block;width:14px;height:10px;border-radius:2px;margin:0 4px 0 14px;vertical-align:middle}
+.sw.prefix{background:#c8e6c9;border:1px solid #43a047} .sw.fail{background:#ffcdd2;border:2px solid #c62828}
+.sw.conc{background:#dfe7f3;border:2px solid #ef6c00} .sw.info{background:#fff8e1;border:1px dashed #c69400}
+#lins button{margin:0 6px 6px 0;padding:4px 10px;border:1px solid #9fb2cc;background:#fff;border-radius:6px;cursor:pointer;font:12px ui-monospace,Menlo,Consolas,monospace}
+#lins button.on{background:#2e7d32;color:#fff;border-color:#2e7d32}
+#steps ol{font:12px ui-monospace,Menlo,Consolas,monospace;columns:2;max-width:1100px} #steps li.stuck{color:#b71c1c;font-weight:700}
+tr.bad td{background:#ffebee} td.num{text-align:right;font-variant-numeric:tabular-nums}
+`;
+
+// Clicking a linearization numbers its ops on the lanes and lists the state after each step.
+const SCRIPT = `(function(){
+var d=JSON.parse(document.getElementById('data').textContent);if(!d)return;
+function show(i){var l=d.lins[i];if(!l)return;var pos={};l.order.forEach(function(id,k){pos[id]=k+1;});
+document.querySelectorAll('g.op').forEach(function(g){var id=g.getAttribute('data-id');var k=pos[id];
+g.classList.toggle('prefix',!!k);g.querySelector('text.step').textContent=k?String(k):'';});
+var html='<ol>'+l.order.map(function(id,k){return '<li>'+esc(d.ops[id]||('op '+id))+' &rarr; '+esc(l.states[k]!==undefined?l.states[k]:'')+'</li>';}).join('')
++'<li class="stuck">then '+esc(d.failing)+' cannot follow (state '+esc(l.state)+')</li></ol>';
+document.getElementById('steps').innerHTML=html;
+document.querySelectorAll('#lins button').forEach(function(b){b.classList.toggle('on',b.getAttribute('data-i')===String(i));});}
+function esc(s){return String(s).replace(/[&<>"']/g,function(c){return '&#'+c.charCodeAt(0)+';';});}
+document.querySelectorAll('#lins button').forEach(function(b){b.addEventListener('click',function(){show(Number(b.getAttribute('data-i')));});});
+show(0);
+var f=document.querySelector('g.op.fail rect'),box=document.querySelector('.lanes');
+if(f&&box)box.scrollLeft=Math.max(0,Number(f.getAttribute('x'))-box.clientWidth*0.6);})();`;
