@@ -99,8 +99,8 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
   const labels = procs.map((p, i) => `<text class="lane" x="4" y="${6 + i * LANE_H + 15}">process ${esc(p)}</text>`).join('');
   const grid = procs.map((_, i) => `<line x1="0" x2="${width}" y1="${4 + i * LANE_H}" y2="${4 + i * LANE_H}"/>`).join('');
   // the process names stay put while the time axis scrolls
-  return `<div class="lanewrap"><svg class="names" width="86" height="${height}" xmlns="http://www.w3.org/2000/svg">${labels}</svg>
-<div class="lanes"><svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><g class="grid">${grid}</g>${bars}</svg></div></div>`;
+  return `<div class="lanewrap"><svg class="names" width="86" height="${height}">${labels}</svg>
+<div class="lanes"><svg width="${width}" height="${height}"><g class="grid">${grid}</g>${bars}</svg></div></div>`;
 }
 
 function opTable(ops: OpSummary[], failing: number | null): string {
