@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,16 @@ describe('faultline check (real process)', () => {
     const kv = await faultline('check', path.join(fixtures, 'kv/c10-ok.txt'), '--model', 'kv', '--json');
     expect(kv.code).toBe(0);
     expect(JSON.parse(kv.stdout)).toMatchObject({ valid: true, format: 'edn', partitions: 10 });
+  });
+
+  it('--html writes a self-contained page', async () => {
+    const out = path.join(dir, 'violation.html');
+    const r = await faultline('check', invalid, '--html', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/html\s+.*violation\.html/);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toMatch(/<html/i);
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/i); // no network
   });
 
   it('a budget that runs out → exit 2 (unknown) with the reason', async () => {
