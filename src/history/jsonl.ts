@@ -14,7 +14,12 @@ const CHUNK = 4 << 20;
  * path (json-fast.ts) with JSON.parse as the fallback, so results equal JSON.parse's.
  * Blank lines are skipped; anything else that is not an op map is an InputError.
  */
-export async function* readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
+export function readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
+  return scan(file);
+}
+
+/** With `into`, every chunk's ops go straight into it (no per-chunk arrays to copy). */
+async function* scan(file: string, into?: { ops: Op[]; lines: number[] }): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
   const handle = await open(file, 'r');
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
@@ -27,8 +32,9 @@ export async function* readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[
       if (bytesRead === 0) eof = true;
       filled += bytesRead;
       const view = buf.subarray(0, filled);
-      const ops: Op[] = [];
-      const lines: number[] = [];
+      const ops: Op[] = into ? into.ops : [];
+      const lines: number[] = into ? into.lines : [];
+      const before = ops.length;
       let start = line === 0 && view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf ? 3 : 0; // BOM
       for (;;) {
         let nl = view.indexOf(10, start);
@@ -54,7 +60,7 @@ export async function* readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
-      if (ops.length > 0) yield { ops, lines };
+      if (ops.length > before) yield { ops, lines };
     }
   } finally {
     await handle.close();
@@ -84,15 +90,11 @@ export async function* readJsonlOps(file: string): AsyncGenerator<{ op: Op; line
 }
 
 export async function readJsonl(file: string): Promise<{ ops: Op[]; lines: number[] }> {
-  const ops: Op[] = [];
-  const lines: number[] = [];
-  for await (const batch of readJsonlBatches(file)) {
-    for (let i = 0; i < batch.ops.length; i++) {
-      ops.push(batch.ops[i]);
-      lines.push(batch.lines[i]);
-    }
+  const into = { ops: [] as Op[], lines: [] as number[] };
+  for await (const _ of scan(file, into)) {
+    // scan fills `into`
   }
-  return { ops, lines };
+  return into;
 }
 
 export interface HistoryWriterOptions {
