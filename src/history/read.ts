@@ -18,6 +18,14 @@ export interface ReadResult {
   format: HistoryFormat;
 }
 
+const SNIFF_BYTES = 64 * 1024;
+const SNIFF_MORE = 4 << 20;
+
+/** An empty file has no content to detect from: go by its name. */
+function formatByName(file: string): HistoryFormat {
+  return file.endsWith('.edn') ? 'edn' : file.endsWith('.log') ? 'jepsen-log' : 'jsonl';
+}
+
 export async function readHistory(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
   let format = opts.format;
   if (format !== undefined && !HISTORY_FORMATS.includes(format)) {
@@ -25,15 +33,17 @@ export async function readHistory(file: string, opts: ReadOptions = {}): Promise
   }
   let head: string;
   try {
-    head = await sniffFile(file);
+    head = await sniffFile(file, SNIFF_BYTES);
   } catch (err) {
     // no line to name: the file itself is unreadable (still bad input: exit 254)
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new FaultlineError('E_INPUT', `${file}: cannot read the history (${why})`, ExitCode.badInput, { cause: err });
   }
   if (format === undefined) {
-    if (head.trim() === '') return { ops: [], lines: [], format: 'jsonl' };
-    const detected = detectFormat(head);
+    if (head.trim() === '') return { ops: [], lines: [], format: formatByName(file) };
+    let detected = detectFormat(head);
+    // a Jepsen log may open with more than the sniffed amount of other output
+    if (detected === null && Buffer.byteLength(head) >= SNIFF_BYTES - 4) detected = detectFormat(await sniffFile(file, SNIFF_MORE));
     if (detected === null) {
       throw new InputError(file, 1, 'expected a history: JSON lines, Jepsen EDN op maps or Jepsen log lines (use --format to say which)');
     }

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readHistory } from '../../../src/history/read.js';
+import { FaultlineError, InputError, UsageError } from '../../../src/util/errors.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'faultline-read-'));
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('readHistory', () => {
+  it('detects a Jepsen log whose op lines start after a long preamble', async () => {
+    const preamble = '2024-01-01 12:00:00,000{GMT}\tINFO\t[main] jepsen.core - setting up the cluster\n'.repeat(1200);
+    const file = write('jepsen.log', `${preamble}2024-01-01 INFO [jepsen worker 0] jepsen.util - 0\t:invoke\t:read\tnil\n`);
+    const r = await readHistory(file);
+    expect(r.format).toBe('jepsen-log');
+    expect(r.ops).toHaveLength(1);
+    expect(r.lines).toEqual([1201]);
+  });
+
+  it('an empty file is an empty history in the format its name suggests', async () => {
+    expect(await readHistory(write('empty.log', ''))).toEqual({ ops: [], lines: [], format: 'jepsen-log' });
+    expect((await readHistory(write('empty.edn', '\n'))).format).toBe('edn');
+    expect((await readHistory(write('empty.jsonl', ''))).format).toBe('jsonl');
+  });
+
+  it('--format overrides detection', async () => {
+    const file = write('h.txt', '{"type":"invoke","process":0,"f":"read"}\n');
+    await expect(readHistory(file, { format: 'edn' })).rejects.toThrow(InputError);
+    expect((await readHistory(file, { format: 'jsonl' })).ops).toHaveLength(1);
+    await expect(readHistory(file, { format: 'xml' as never })).rejects.toThrow(UsageError);
+  });
+
+  it('unrecognized content and unreadable files are input errors (exit 254)', async () => {
+    await expect(readHistory(write('prose.txt', 'hello\nworld\n'))).rejects.toThrow(/prose\.txt:1: expected a history/);
+    const missing = readHistory(path.join(dir, 'nope.jsonl'));
+    await expect(missing).rejects.toThrow(FaultlineError);
+    await expect(missing).rejects.toMatchObject({ code: 'E_INPUT', exitCode: 254 });
+  });
+});
