@@ -54,6 +54,30 @@ describe('EDN values', () => {
   });
 });
 
+/** Prints a value as EDN with the given blanks between tokens (commas, comments, #_ discards). */
+function printSpaced(v: unknown, blank: () => string): string {
+  if (Array.isArray(v)) return `[${blank()}${v.map((x) => printSpaced(x, blank)).join(` ${blank()}`)}${blank()}]`;
+  if (v !== null && typeof v === 'object') {
+    const parts = Object.entries(v).map(([k, x]) => `${ednValue(k)}${blank()} ${printSpaced(x, blank)}`);
+    return `{${blank()}${parts.join(` ${blank()}`)}${blank()}}`;
+  }
+  return ednValue(v);
+}
+
+describe('EDN blanks', () => {
+  it('property: blanks, commas, comments and discarded forms between tokens change nothing', () => {
+    const blanks = fc.array(fc.constantFrom('', ' ', ',', '\n', '\t', ' ; note ] } "\n', ' #_ :gone ', ' #_[1 {:a "b"}] '), { minLength: 1, maxLength: 64 });
+    fc.assert(
+      fc.property(opValueArb, blanks, (v, list) => {
+        let i = 0;
+        const text = printSpaced(v, () => list[i++ % list.length]);
+        expect(parseEdn(text)).toEqual(v);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('history.edn reader', () => {
   it('reads a wrapped vector with comments and multi-line maps; lines are where maps start', () => {
     const text = [
