@@ -129,16 +129,29 @@ describe('faultline check (real process)', () => {
     expect(r2.stderr).toMatch(/retired\.jsonl:3: process 0 invokes again/);
   });
 
-  it('usage errors → exit 254: unknown model, bad flag, missing file, no command', async () => {
-    const m = await faultline('check', valid, '--model', 'nope');
+  it('usage errors → exit 254: unknown model, bad flag, missing file, no command, unwritable --html', async () => {
+    // independent processes: run them side by side
+    const [m, format, initial, missing, none, bogus, html] = await Promise.all([
+      faultline('check', valid, '--model', 'nope'),
+      faultline('check', valid, '--format', 'xml'),
+      faultline('check', valid, '--initial', '{oops'),
+      faultline('check', path.join(dir, 'missing.jsonl')),
+      faultline(),
+      faultline('check', valid, '--bogus'),
+      faultline('check', valid, '--html', path.join(dir, 'no-such-dir', 'x.html')),
+    ]);
     expect(m.code).toBe(254);
     expect(m.stderr).toMatch(/^faultline: unknown model "nope"; expected one of .*cas-register/);
-    expect((await faultline('check', valid, '--format', 'xml')).code).toBe(254);
-    expect((await faultline('check', valid, '--initial', '{oops')).stderr).toMatch(/expected --initial to be a JSON value/);
-    const missing = await faultline('check', path.join(dir, 'missing.jsonl'));
+    expect(format.code).toBe(254);
+    expect(initial.code).toBe(254);
+    expect(initial.stderr).toMatch(/expected --initial to be a JSON value/);
     expect(missing.code).toBe(254);
     expect(missing.stderr).toMatch(/missing\.jsonl: cannot read the history \(ENOENT\)/);
-    expect((await faultline()).code).toBe(254);
-    expect((await faultline('check', valid, '--bogus')).stderr).toMatch(/Unknown argument/);
+    expect(none.code).toBe(254);
+    expect(none.stderr).toMatch(/expected a command/);
+    expect(bogus.code).toBe(254);
+    expect(bogus.stderr).toMatch(/Unknown argument/);
+    expect(html.code).toBe(254);
+    expect(html.stderr).toMatch(/cannot write --html .*x\.html \(ENOENT\)/);
   });
 });
