@@ -1,0 +1,391 @@
+import type { Message } from '../../../src/raft/messages.js';
+import { RaftNode, type Ready } from '../../../src/raft/node.js';
+import type { Entry, HardState } from '../../../src/raft/types.js';
+import { prng } from '../histories.js';
+
+/**
+ * A deterministic simulation of a Raft cluster in one process: simulated time,
+ * network (partitions, loss, duplication, reordering) and disks; crashes that keep
+ * only what was persisted; per-node wall-clock offsets. The replicated state machine
+ * is a grow-only set of integers; clients add unique elements and read the set.
+ * Every step, Raft's safety invariants are checked; at the end, the clients' view.
+ */
+export interface SimOptions {
+  seed: number;
+  nodes: number;
+  /** simulated milliseconds */
+  duration: number;
+  loss: number;
+  duplicate: number;
+  readMode: 'index' | 'lease' | 'local';
+  ack: 'commit' | 'before-commit';
+  persist: 'fsync' | 'none';
+  /** fault kinds the schedule may use */
+  faults: ('partition' | 'isolate-leader' | 'crash' | 'crash-majority' | 'clock')[];
+  /** keep running after a Raft invariant breaks, to see what clients observe (default: stop) */
+  continueAfterViolation?: boolean;
+}
+
+export interface Violation {
+  kind: string;
+  detail: string;
+  time: number;
+}
+
+interface Disk {
+  hard: HardState;
+  entries: Entry[];
+}
+
+interface SimNode {
+  id: string;
+  raft: RaftNode | null; // null while crashed
+  disk: Disk;
+  applied: Set<number>;
+  appliedIndex: number;
+  clockOffset: number;
+  /** paused (SIGSTOP) until this time: no ticks, no messages */
+  frozenUntil: number;
+  waiting: { index: number; done: () => void }[];
+  reads: Map<number, () => void>;
+}
+
+interface ClientOp {
+  f: 'add' | 'read';
+  value: number;
+  invoke: number;
+  complete: number | null;
+  result?: number[];
+  acked: boolean;
+}
+
+const TICK_MS = 10;
+const ELECTION_TICKS = 10;
+const LEASE_MS = ELECTION_TICKS * TICK_MS * 0.9;
+
+export class Sim {
+  readonly violations: Violation[] = [];
+  readonly ops: ClientOp[] = [];
+  now = 0;
+  private readonly rand: () => number;
+  private readonly nodes: SimNode[];
+  private queue: { at: number; m: Message }[] = [];
+  private blocked = new Set<string>(); // "a>b": a's messages to b are dropped
+  private leaders = new Map<number, string>();
+  private committed = new Map<number, string>(); // index -> term:data, the ledger of committed entries
+  private commitTerm = new Map<number, number>(); // index -> highest term any node had when it was first applied
+  private appliedLedger = new Map<number, string>();
+  private nextValue = 1;
+  private readId = 1;
+
+  constructor(private readonly o: SimOptions) {
+    this.rand = prng(o.seed);
+    const ids = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
+    this.nodes = ids.map((id) => ({
+      id,
+      raft: null,
+      disk: { hard: { term: 0, vote: null, commit: 0 }, entries: [] },
+      applied: new Set<number>(),
+      appliedIndex: 0,
+      clockOffset: 0,
+      frozenUntil: 0,
+      waiting: [],
+      reads: new Map(),
+    }));
+    for (const n of this.nodes) this.boot(n);
+  }
+
+  run(): this {
+    let nextFault = 300;
+    let nextClient = 5;
+    while (this.now < this.o.duration && (this.violations.length === 0 || this.o.continueAfterViolation)) {
+      this.now += 1;
+      if (this.now % TICK_MS === 0) for (const n of this.nodes) if (n.raft && n.frozenUntil <= this.now) n.raft.tick();
+      this.deliver();
+      if (this.now >= nextClient) {
+        this.clientRequest();
+        nextClient = this.now + 2 + Math.floor(this.rand() * 6);
+      }
+      if (this.now >= nextFault && this.now < this.o.duration - 1500) {
+        this.fault();
+        nextFault = this.now + 150 + Math.floor(this.rand() * 400);
+      }
+      if (this.now === this.o.duration - 1500) this.healAll();
+      for (const n of this.nodes) this.drain(n);
+      this.checkInvariants();
+    }
+    if (this.violations.length === 0 || this.o.continueAfterViolation) this.checkClients();
+    return this;
+  }
+
+  // ---- node host ----------------------------------------------------------
+
+  private boot(n: SimNode): void {
+    const persisted = this.o.persist === 'none' ? { hard: { term: 0, vote: null, commit: 0 }, entries: [] } : n.disk;
+    n.applied = new Set();
+    n.appliedIndex = 0;
+    n.waiting = [];
+    n.reads = new Map();
+    n.raft = new RaftNode(
+      {
+        id: n.id,
+        peers: this.nodes.map((x) => x.id),
+        electionTicks: ELECTION_TICKS,
+        heartbeatTicks: 2,
+        preVote: true,
+        checkQuorum: true,
+        maxBatch: 64,
+        maxInflight: 8,
+        random: this.rand,
+        now: () => this.now + n.clockOffset,
+        leaseMs: LEASE_MS,
+      },
+      structuredClone(persisted.hard),
+      structuredClone(persisted.entries),
+    );
+  }
+
+  private drain(n: SimNode): void {
+    const raft = n.raft;
+    if (!raft) return;
+    while (raft.hasReady()) {
+      const rd = raft.ready();
+      this.persist(n, rd);
+      raft.advance(rd);
+      if (rd.soft?.role === 'leader') {
+        const prev = this.leaders.get(rd.soft.term);
+        if (prev !== undefined && prev !== n.id) this.violate('election-safety', `term ${rd.soft.term} has leaders ${prev} and ${n.id}`);
+        this.leaders.set(rd.soft.term, n.id);
+      }
+      for (const m of rd.messages) this.send(m);
+      for (const e of rd.committed) this.apply(n, e);
+      for (const r of rd.readStates) this.whenApplied(n, r.index, () => n.reads.get(r.id)?.());
+      if (rd.entries.length > 0 && this.o.ack === 'before-commit') {
+        // unsafe: the leader acknowledges writes once in its own (persisted) log
+        for (const e of rd.entries) if (raft.role === 'leader') this.ackBeforeCommit.get(`${n.id}:${e.index}:${e.term}`)?.();
+      }
+    }
+  }
+
+  private ackBeforeCommit = new Map<string, () => void>();
+
+  private persist(n: SimNode, rd: Ready): void {
+    const d = n.disk;
+    if (rd.truncateFrom !== undefined) d.entries.length = Math.max(0, rd.truncateFrom - 1);
+    for (const e of rd.entries) {
+      d.entries.length = e.index - 1;
+      d.entries.push({ ...e });
+    }
+    if (rd.hardState) d.hard = { ...rd.hardState };
+  }
+
+  private apply(n: SimNode, e: Entry): void {
+    const key = `${e.term}:${e.data}`;
+    const seen = this.appliedLedger.get(e.index);
+    if (seen !== undefined && seen !== key) this.violate('state-machine-safety', `${n.id} applied ${key} at ${e.index}, another node applied ${seen}`);
+    this.appliedLedger.set(e.index, key);
+    const had = this.committed.get(e.index);
+    if (had !== undefined && had !== key) this.violate('committed-entry-changed', `index ${e.index}: ${had} then ${key}`);
+    if (had === undefined) {
+      this.committed.set(e.index, key);
+      this.commitTerm.set(e.index, Math.max(...this.nodes.map((x) => x.raft?.term ?? 0)));
+    }
+    if (e.kind === 'command') n.applied.add(Number(e.data));
+    n.appliedIndex = e.index;
+    const still: SimNode['waiting'] = [];
+    for (const w of n.waiting) (w.index <= n.appliedIndex ? w.done() : still.push(w));
+    n.waiting = still;
+  }
+
+  private whenApplied(n: SimNode, index: number, done: () => void): void {
+    if (index <= n.appliedIndex) done();
+    else n.waiting.push({ index, done });
+  }
+
+  // ---- network ------------------------------------------------------------
+
+  private send(m: Message): void {
+    if (this.blocked.has(`${m.from}>${m.to}`) || this.rand() < this.o.loss) return;
+    const copies = this.rand() < this.o.duplicate ? 2 : 1;
+    for (let i = 0; i < copies; i++) this.queue.push({ at: this.now + 1 + Math.floor(this.rand() * 8), m: structuredClone(m) });
+  }
+
+  private deliver(): void {
+    const due = this.queue.filter((q) => q.at <= this.now);
+    if (due.length === 0) return;
+    this.queue = this.queue.filter((q) => q.at > this.now);
+    for (const { m } of due) {
+      const to = this.node(m.to);
+      if (to.raft && to.frozenUntil <= this.now && !this.blocked.has(`${m.from}>${m.to}`)) to.raft.step(m);
+    }
+  }
+
+  private node(id: string): SimNode {
+    return this.nodes.find((n) => n.id === id) as SimNode;
+  }
+
+  // ---- clients ------------------------------------------------------------
+
+  private clientRequest(): void {
+    const live = this.nodes.filter((n) => n.raft && n.frozenUntil <= this.now);
+    if (live.length === 0) return;
+    // a client cannot tell a deposed leader that has not noticed yet from the real one
+    const leaders = live.filter((n) => n.raft?.role === 'leader');
+    const leader = leaders.length > 0 ? leaders[Math.floor(this.rand() * leaders.length)] : undefined;
+    const target = this.o.readMode === 'local' && this.rand() < 0.5 ? live[Math.floor(this.rand() * live.length)] : leader;
+    const isRead = this.rand() < 0.4;
+    const op: ClientOp = { f: isRead ? 'read' : 'add', value: isRead ? 0 : this.nextValue++, invoke: this.now, complete: null, acked: false };
+    this.ops.push(op);
+    if (!target?.raft) return; // no leader known: the op fails (never sent)
+    const raft = target.raft;
+    const finish = (result?: number[]): void => {
+      if (op.complete !== null || target.raft !== raft) return; // crashed meanwhile: outcome unknown
+      op.complete = this.now;
+      op.acked = true;
+      op.result = result;
+    };
+    if (!isRead) {
+      const at = raft.propose(String(op.value));
+      if (!at) return;
+      if (this.o.ack === 'before-commit') this.ackBeforeCommit.set(`${target.id}:${at.index}:${at.term}`, () => finish());
+      else
+        this.whenApplied(target, at.index, () => {
+          if (raft.log.term(at.index) === at.term) finish();
+        });
+      return;
+    }
+    const snapshot = (): number[] => [...target.applied];
+    if (this.o.readMode === 'local') return finish(snapshot());
+    if (this.o.readMode === 'lease') {
+      const index = raft.leaseRead();
+      if (index !== null) this.whenApplied(target, index, () => finish(snapshot()));
+      return;
+    }
+    const id = this.readId++;
+    target.reads.set(id, () => finish(snapshot()));
+    raft.readIndex(id);
+  }
+
+  // ---- faults -------------------------------------------------------------
+
+  private fault(): void {
+    const kinds = this.o.faults;
+    if (kinds.length === 0) return;
+    if (this.rand() < 0.35) return this.healAll();
+    const kind = kinds[Math.floor(this.rand() * kinds.length)];
+    const ids = this.nodes.map((n) => n.id);
+    const leader = this.nodes.find((n) => n.raft?.role === 'leader');
+    switch (kind) {
+      case 'partition': {
+        const cut = ids.filter(() => this.rand() < 0.5);
+        for (const a of cut) for (const b of ids) if (!cut.includes(b)) this.block(a, b);
+        break;
+      }
+      case 'isolate-leader':
+        if (leader) for (const b of ids) if (b !== leader.id) this.block(leader.id, b);
+        break;
+      case 'crash': {
+        const n = this.nodes[Math.floor(this.rand() * this.nodes.length)];
+        if (n.raft) n.raft = null;
+        else this.boot(n);
+        break;
+      }
+      case 'crash-majority': {
+        // a majority restarts while the others are cut off: the restarted ones elect a leader among themselves
+        const victims = [...this.nodes].sort(() => this.rand() - 0.5).slice(0, Math.floor(this.nodes.length / 2) + 1);
+        for (const n of victims) n.raft = null;
+        for (const n of victims) this.boot(n);
+        for (const n of this.nodes) if (!victims.includes(n)) for (const b of ids) if (b !== n.id) this.block(n.id, b);
+        break;
+      }
+      case 'clock': {
+        // the leader is paused and its clock set back by as long: on resuming, its lease looks fresh
+        if (!leader) break;
+        const pause = 300 + Math.floor(this.rand() * 300);
+        leader.frozenUntil = this.now + pause;
+        leader.clockOffset -= pause + 100;
+        break;
+      }
+    }
+  }
+
+  private block(a: string, b: string): void {
+    this.blocked.add(`${a}>${b}`);
+    this.blocked.add(`${b}>${a}`);
+  }
+
+  private healAll(): void {
+    this.blocked.clear();
+    for (const n of this.nodes) {
+      n.frozenUntil = Math.min(n.frozenUntil, this.now);
+      if (!n.raft) this.boot(n);
+    }
+  }
+
+  // ---- invariants ---------------------------------------------------------
+
+  private violate(kind: string, detail: string): void {
+    if (this.violations.some((v) => v.kind === kind)) return;
+    this.violations.push({ kind, detail, time: this.now });
+  }
+
+  private checkInvariants(): void {
+    const live = this.nodes.filter((n) => n.raft) as (SimNode & { raft: RaftNode })[];
+    for (const n of live) if (n.raft.violations.length > 0) return this.violate('committed-entry-lost', `${n.id}: ${n.raft.violations[0]}`);
+    // log matching: if two logs agree on the term at some index, they agree on everything up to it
+    for (let i = 0; i < live.length; i++) {
+      for (let j = i + 1; j < live.length; j++) {
+        const a = live[i].raft.log;
+        const b = live[j].raft.log;
+        let k = Math.min(a.lastIndex, b.lastIndex);
+        while (k > 0 && a.term(k) !== b.term(k)) k--;
+        for (let x = k; x > 0 && x > k - 50; x--) {
+          if (a.term(x) !== b.term(x) || a.entry(x).data !== b.entry(x).data) {
+            this.violate('log-matching', `${live[i].id} and ${live[j].id} agree at ${k} but differ at ${x}`);
+            return;
+          }
+        }
+      }
+    }
+    // leader completeness: a leader holds every committed entry
+    for (const n of live) {
+      if (n.raft.role !== 'leader') continue;
+      for (const [index, key] of this.committed) {
+        // a leader elected after the entry was committed (a later term) must hold it
+        if (n.raft.term <= (this.commitTerm.get(index) ?? 0)) continue;
+        if (index > n.raft.log.lastIndex || `${n.raft.log.term(index)}:${n.raft.log.entry(index).data}` !== key) {
+          this.violate('leader-completeness', `leader ${n.id} of term ${n.raft.term} lacks committed entry ${index} (${key})`);
+          return;
+        }
+      }
+    }
+  }
+
+  private checkClients(): void {
+    // after healing, every node must converge on one state holding every acknowledged add
+    const live = this.nodes.filter((n) => n.raft);
+    const final = new Set<number>();
+    for (const n of live) for (const v of n.applied) final.add(v);
+    const leader = live.find((n) => n.raft?.role === 'leader');
+    if (!leader) {
+      this.violate('no-convergence', 'no leader after the faults stopped');
+      return;
+    }
+    for (const op of this.ops) {
+      if (op.f === 'add' && op.acked && !leader.applied.has(op.value)) {
+        this.violate('lost-write', `add ${op.value}, acknowledged at ${op.complete}, is not in the final state`);
+      }
+    }
+    // no stale read: a read sees every add acknowledged before the read was invoked
+    for (const r of this.ops) {
+      if (r.f !== 'read' || !r.acked || !r.result) continue;
+      const seen = new Set(r.result);
+      for (const w of this.ops) {
+        if (w.f === 'add' && w.acked && w.complete !== null && w.complete < r.invoke && !seen.has(w.value)) {
+          this.violate('stale-read', `read at ${r.invoke} misses add ${w.value} acknowledged at ${w.complete}`);
+          return;
+        }
+      }
+    }
+  }
+}
