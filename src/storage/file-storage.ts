@@ -1,0 +1,186 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PersistentState, RaftStorage } from '../raft/storage.js';
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
+import { FaultlineError } from '../util/errors.js';
+import { crc32 } from './crc32.js';
+import { decodeAt, encode, type WalRecord } from './records.js';
+
+export class StorageCorruptError extends FaultlineError {
+  constructor(file: string, offset: number, reason: string) {
+    super('E_STORAGE_CORRUPT', `${file}: corrupt record at byte ${offset} (${reason}) with valid records after it; refusing to start`, 254);
+  }
+}
+
+export interface StorageEvents {
+  /** recovery dropped an incomplete or damaged last record */
+  onTornTail?(file: string, offset: number, droppedBytes: number, reason: string): void;
+  /** an fsync completed: how long it took and how many persist() calls it served */
+  onFsync?(ms: number, batches: number): void;
+}
+
+interface Pending {
+  data: Buffer[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Raft's durable state in a data directory: an append-only write-ahead log of
+ * checksummed records, fsynced before persist() resolves, with group commit
+ * (persists that arrive during an fsync share the next one), and a snapshot file.
+ */
+export class FileStorage implements RaftStorage {
+  readonly walFile: string;
+  readonly snapshotFile: string;
+  private fh: FileHandle | null = null;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private entries: Entry[] = []; // mirror of the log after the snapshot, to rewrite on compaction
+  private hard: HardState = { term: 0, vote: null, commit: 0 };
+  private snapshot: Snapshot | null = null;
+  private failed: unknown = null;
+
+  constructor(
+    readonly dir: string,
+    private readonly events: StorageEvents = {},
+  ) {
+    this.walFile = path.join(dir, 'wal.log');
+    this.snapshotFile = path.join(dir, 'snapshot.bin');
+  }
+
+  async load(): Promise<PersistentState> {
+    await mkdir(this.dir, { recursive: true });
+    this.snapshot = await this.readSnapshot();
+    const buf = await readFile(this.walFile).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return Buffer.alloc(0);
+      throw err;
+    });
+    let offset = 0;
+    const base = this.snapshot?.meta.index ?? 0;
+    while (offset < buf.length) {
+      const r = decodeAt(buf, offset);
+      if (r.kind === 'record') {
+        this.replay(r.record, base);
+        offset = r.end;
+        continue;
+      }
+      if (r.kind === 'bad' && r.end < buf.length) throw new StorageCorruptError(this.walFile, offset, r.reason);
+      // the last record is incomplete or damaged: a write torn by a crash, never acknowledged
+      this.events.onTornTail?.(this.walFile, offset, buf.length - offset, r.kind === 'torn' ? 'incomplete record' : r.reason);
+      await truncate(this.walFile, offset);
+      break;
+    }
+    this.fh = await open(this.walFile, 'a');
+    return { hardState: { ...this.hard }, snapshot: this.snapshot, entries: this.entries.slice() };
+  }
+
+  persist(batch: { hardState?: HardState; truncateFrom?: number; entries: Entry[] }): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const data: Buffer[] = [];
+    const base = this.snapshot?.meta.index ?? 0;
+    const records: WalRecord[] = [];
+    if (batch.truncateFrom !== undefined) records.push({ type: 'truncate', from: batch.truncateFrom });
+    if (batch.entries.length > 0) records.push({ type: 'entries', entries: batch.entries });
+    if (batch.hardState) records.push({ type: 'hard', hard: batch.hardState });
+    for (const rec of records) {
+      this.replay(rec, base);
+      data.push(encode(rec));
+    }
+    if (data.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.flushing;
+    const meta = Buffer.from(JSON.stringify(snapshot.meta), 'utf8');
+    const body = Buffer.concat([Buffer.alloc(4), meta, Buffer.from(snapshot.data)]);
+    body.writeUInt32LE(meta.length, 0);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(body.length, 0);
+    head.writeUInt32LE(crc32(body), 4);
+    await writeDurably(this.snapshotFile, Buffer.concat([head, body]));
+    this.snapshot = snapshot;
+    // rewrite the WAL with only what follows the snapshot
+    this.entries = this.entries.filter((e) => e.index > snapshot.meta.index);
+    const records = [encode({ type: 'hard', hard: this.hard })];
+    if (this.entries.length > 0) records.push(encode({ type: 'entries', entries: this.entries }));
+    await this.fh?.close();
+    await writeDurably(this.walFile, Buffer.concat(records));
+    this.fh = await open(this.walFile, 'a');
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.fh?.close();
+    this.fh = null;
+  }
+
+  private replay(rec: WalRecord, base: number): void {
+    if (rec.type === 'hard') this.hard = { ...rec.hard };
+    else if (rec.type === 'truncate') this.entries.length = Math.max(0, Math.min(this.entries.length, rec.from - base - 1));
+    else
+      for (const e of rec.entries) {
+        if (e.index <= base) continue;
+        this.entries.length = e.index - base - 1;
+        this.entries.push(e);
+      }
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        const fh = this.fh;
+        if (!fh) throw new Error('storage is closed');
+        const data = Buffer.concat(batch.flatMap((p) => p.data));
+        for (let off = 0; off < data.length; ) off += (await fh.write(data, off)).bytesWritten;
+        const t = performance.now();
+        await fh.datasync();
+        this.events.onFsync?.(performance.now() - t, batch.length);
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        this.failed = err; // after a failed write or fsync nothing later may be acknowledged
+        for (const p of [...batch, ...this.queue]) p.reject(err);
+        this.queue = [];
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async readSnapshot(): Promise<Snapshot | null> {
+    let buf: Buffer;
+    try {
+      buf = await readFile(this.snapshotFile);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const len = buf.length >= 8 ? buf.readUInt32LE(0) : -1;
+    if (len !== buf.length - 8 || crc32(buf, 8) !== buf.readUInt32LE(4)) {
+      // written by rename after fsync, so damage here is not a torn write
+      throw new StorageCorruptError(this.snapshotFile, 0, 'snapshot checksum mismatch');
+    }
+    const metaLen = buf.readUInt32LE(8);
+    const meta = JSON.parse(buf.toString('utf8', 12, 12 + metaLen));
+    return { meta, data: new Uint8Array(buf.subarray(12 + metaLen)) };
+  }
+}
+
+/** temp file + fsync + rename + fsync of the directory: the file is old or new, never half */
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, data);
+  const fd = openSync(tmp, 'r+');
+  fsyncSync(fd);
+  closeSync(fd);
+  await rename(tmp, file);
+  const dirFd = openSync(path.dirname(file), 'r');
+  fsyncSync(dirFd);
+  closeSync(dirFd);
+}
