@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { ExchangeStateMachine } from '../exchange/machine.js';
+import type { RaftStorage } from '../raft/storage.js';
+import { Replica } from '../replica/replica.js';
+import { FileStorage } from '../storage/file-storage.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { FaultlineError } from '../util/errors.js';
+import { createHttpApi } from './http-api.js';
+import { nodeLogger } from './log.js';
+import { NodeMetrics } from './metrics.js';
+import { parseNodeOptions } from './options.js';
+import { PeerTransport } from './transport.js';
+
+/** The exchange node process: one per container (or per loopback port set in tests). */
+async function main(): Promise<void> {
+  const opts = parseNodeOptions(process.argv.slice(2));
+  const log = nodeLogger(opts.id);
+  const storage: RaftStorage =
+    opts.modes.persist === 'none'
+      ? new MemoryStorage()
+      : new FileStorage(path.resolve(opts.dataDir), {
+          onTornTail: (file, offset, bytes, reason) => log('torn-tail-truncated', { file, offset, bytes, reason }),
+        });
+  let transport: PeerTransport | null = null;
+  const replica = await Replica.start({
+    id: opts.id,
+    peers: opts.members.map((m) => m.id),
+    storage,
+    machine: new ExchangeStateMachine(),
+    modes: opts.modes,
+    send: (m) => transport?.send(m),
+    electionTicks: opts.electionTicks,
+    heartbeatTicks: opts.heartbeatTicks,
+    leaseMs: opts.leaseMs,
+    log,
+  });
+  transport = new PeerTransport(opts.id, opts.members, (m) => replica.receive(m));
+  await transport.listen(opts.bind, opts.self.peerPort);
+  const http = createHttpApi(opts, replica, new NodeMetrics(replica, transport));
+  await new Promise<void>((resolve) => http.listen(opts.self.clientPort, opts.bind, resolve));
+  const ticker = setInterval(() => replica.tick(), opts.tickMs);
+  log('started', { bind: opts.bind, peerPort: opts.self.peerPort, clientPort: opts.self.clientPort, modes: opts.modes });
+
+  const shutdown = async (signal: string): Promise<void> => {
+    log('stopping', { signal });
+    clearInterval(ticker);
+    http.close();
+    transport?.close();
+    await replica.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof FaultlineError) {
+    process.stderr.write(`faultline-node: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`faultline-node: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(255);
+});

@@ -1,0 +1,263 @@
+import type { Command, CommandResult, Query, QueryResult } from '../exchange/commands.js';
+import type { ApplyOutcome, StateMachine } from '../exchange/state-machine.js';
+import type { ApiError } from '../node/protocol.js';
+import type { Message } from '../raft/messages.js';
+import { RaftNode, type Ready } from '../raft/node.js';
+import type { RaftStorage } from '../raft/storage.js';
+import type { Entry, NodeId } from '../raft/types.js';
+import { Sessions } from './sessions.js';
+import type { ReplicaModes } from './options.js';
+
+export interface ReplicaConfig {
+  id: NodeId;
+  peers: NodeId[];
+  storage: RaftStorage;
+  machine: StateMachine;
+  modes: ReplicaModes;
+  /** hands a message to the transport (fire and forget: Raft tolerates loss) */
+  send(m: Message): void;
+  electionTicks: number;
+  heartbeatTicks: number;
+  leaseMs: number;
+  maxBatch?: number;
+  maxInflight?: number;
+  random?: () => number;
+  now?: () => number;
+  log?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+export type Reply<T> = { ok: true; result: T; index?: number } | { ok: false; error: ApiError };
+
+interface Waiter {
+  term: number;
+  resolve: (r: Reply<CommandResult>) => void;
+  started: number;
+}
+
+export interface ReplicaCounters {
+  elections: number;
+  applied: number;
+  commitLatencyMs: number[]; // recent samples, drained by /metrics
+  fsyncMs: number[];
+  persists: number;
+}
+
+/**
+ * The server side of a Raft exchange node, without I/O of its own: it drives a
+ * RaftNode (call tick() every tick, receive() for each peer message), persists
+ * through a RaftStorage before sending what depends on it, applies committed
+ * entries to the StateMachine with client sessions, and answers commands and
+ * queries per the read/ack modes. The node process supplies transport and timers.
+ */
+export class Replica {
+  readonly raft: RaftNode;
+  readonly counters: ReplicaCounters = { elections: 0, applied: 0, commitLatencyMs: [], fsyncMs: [], persists: 0 };
+  appliedIndex = 0;
+  private readonly sessions = new Sessions();
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly earlyAcks = new Map<number, () => void>();
+  private readonly reads = new Map<number, { onIndex: (index: number) => void; fail: (error: ApiError) => void }>();
+  private readonly applyWaiters: { index: number; run: () => void }[] = [];
+  private nextReadId = 1;
+  private persisting = false;
+  private closed = false;
+
+  private constructor(
+    private readonly cfg: ReplicaConfig,
+    raft: RaftNode,
+  ) {
+    this.raft = raft;
+  }
+
+  static async start(cfg: ReplicaConfig): Promise<Replica> {
+    const state = await cfg.storage.load();
+    const raft = new RaftNode(
+      {
+        id: cfg.id,
+        peers: cfg.peers,
+        electionTicks: cfg.electionTicks,
+        heartbeatTicks: cfg.heartbeatTicks,
+        preVote: true,
+        checkQuorum: true,
+        maxBatch: cfg.maxBatch ?? 512,
+        maxInflight: cfg.maxInflight ?? 64,
+        random: cfg.random ?? Math.random,
+        now: cfg.now ?? Date.now,
+        leaseMs: cfg.leaseMs,
+      },
+      state.hardState,
+      state.entries,
+    );
+    cfg.log?.('recovered', { term: state.hardState.term, commit: state.hardState.commit, entries: state.entries.length });
+    return new Replica(cfg, raft);
+  }
+
+  get modes(): ReplicaModes {
+    return this.cfg.modes;
+  }
+
+  tick(): void {
+    this.raft.tick();
+    this.pump();
+  }
+
+  receive(m: Message): void {
+    if (this.closed || m.to !== this.cfg.id) return;
+    this.raft.step(m);
+    this.pump();
+  }
+
+  /** Proposes a command; resolves when applied (or, with ack=before-commit, when in the leader's log). */
+  command(clientId: string, seq: number, command: Command): Promise<Reply<CommandResult>> {
+    const dup = this.sessions.duplicate(clientId, seq);
+    if (dup) return Promise.resolve(toReply(dup, this.appliedIndex));
+    const at = this.raft.propose(JSON.stringify({ clientId, seq, command }));
+    if (!at) return Promise.resolve({ ok: false, error: this.notLeader() });
+    return new Promise((resolve) => {
+      this.waiters.set(at.index, { term: at.term, resolve, started: performance.now() });
+      if (this.cfg.modes.ack === 'before-commit' && (command.type === 'kv.write' || command.type === 'set.add')) {
+        // unsafe: blind writes are acknowledged once the leader's own log holds them
+        this.earlyAcks.set(at.index, () => resolve({ ok: true, result: { type: command.type } as CommandResult }));
+      }
+      this.pump();
+    });
+  }
+
+  /** Answers a query per the read mode. */
+  query(query: Query): Promise<Reply<QueryResult>> {
+    const answer = (): Reply<QueryResult> => ({ ok: true, result: this.cfg.machine.query(query), index: this.appliedIndex });
+    const mode = this.cfg.modes.readMode;
+    if (mode === 'local') return Promise.resolve(answer());
+    if (mode === 'lease') {
+      const index = this.raft.leaseRead();
+      if (index === null) return Promise.resolve({ ok: false, error: this.notLeader() });
+      return new Promise((resolve) => this.whenApplied(index, () => resolve(answer())));
+    }
+    const id = this.nextReadId++;
+    if (!this.raft.readIndex(id)) return Promise.resolve({ ok: false, error: this.notLeader() });
+    return new Promise((resolve) => {
+      this.reads.set(id, {
+        onIndex: (index) => this.whenApplied(index, () => resolve(answer())),
+        fail: (error) => resolve({ ok: false, error: { ...error, definite: true } }), // a read has no effect
+      });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failPending({ code: 'leader-lost', definite: false, message: 'node shutting down' });
+    await this.cfg.storage.close();
+  }
+
+  private notLeader(): ApiError {
+    const leader = this.raft.leader;
+    return { code: 'not-leader', definite: true, message: `node ${this.cfg.id} is not the leader`, ...(leader ? { leader: { id: leader } } : {}) };
+  }
+
+  /** Drains Raft's ready states: persist (group-committed), then send, apply, answer. */
+  private pump(): void {
+    if (this.persisting || this.closed) return;
+    while (this.raft.hasReady()) {
+      const rd = this.raft.ready();
+      if (rd.entries.length === 0 && rd.truncateFrom === undefined && !rd.hardState) {
+        this.afterPersist(rd);
+        continue;
+      }
+      this.persisting = true;
+      const t = performance.now();
+      this.cfg.storage
+        .persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries })
+        .then(
+          () => {
+            this.counters.persists++;
+            this.counters.fsyncMs.push(performance.now() - t);
+            this.persisting = false;
+            this.afterPersist(rd);
+            this.pump();
+          },
+          (err: unknown) => {
+            // a failed fsync leaves the log's durability unknown: stop serving rather than lie
+            this.cfg.log?.('storage-failed', { error: String(err) });
+            this.closed = true;
+            this.failPending({ code: 'internal', definite: false, message: `storage failed: ${String(err)}` });
+          },
+        );
+      return;
+    }
+  }
+
+  private afterPersist(rd: Ready): void {
+    this.raft.advance(rd);
+    for (const m of rd.messages) this.cfg.send(m);
+    if (rd.soft) this.roleChanged(rd.soft.role, rd.soft.term, rd.soft.leader);
+    if (this.earlyAcks.size > 0 && this.raft.role === 'leader') {
+      for (const e of rd.entries) {
+        const ack = this.earlyAcks.get(e.index);
+        if (ack) {
+          this.earlyAcks.delete(e.index);
+          ack();
+        }
+      }
+    }
+    for (const e of rd.committed) this.apply(e);
+    for (const r of rd.readStates) {
+      const read = this.reads.get(r.id);
+      this.reads.delete(r.id);
+      read?.onIndex(r.index);
+    }
+  }
+
+  private roleChanged(role: string, term: number, leader: NodeId | null): void {
+    this.cfg.log?.('role', { role, term, leader });
+    if (role === 'leader') this.counters.elections++;
+    else {
+      // in-flight proposals may or may not commit under the next leader
+      this.failPending({ code: 'leader-lost', definite: false, message: `leadership lost in term ${term}` });
+    }
+  }
+
+  private failPending(error: ApiError): void {
+    for (const w of this.waiters.values()) w.resolve({ ok: false, error });
+    this.waiters.clear();
+    this.earlyAcks.clear();
+    for (const r of this.reads.values()) r.fail(error);
+    this.reads.clear();
+  }
+
+  private apply(e: Entry): void {
+    let outcome: ApplyOutcome | null = null;
+    if (e.kind === 'command') {
+      const { clientId, seq, command } = JSON.parse(e.data) as { clientId: string; seq: number; command: Command };
+      outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
+      this.sessions.record(clientId, seq, outcome);
+    }
+    this.appliedIndex = e.index;
+    this.counters.applied++;
+    const w = this.waiters.get(e.index);
+    if (w) {
+      this.waiters.delete(e.index);
+      this.earlyAcks.delete(e.index);
+      if (w.term !== e.term || outcome === null) {
+        w.resolve({ ok: false, error: { code: 'leader-lost', definite: false, message: 'a new leader replaced the entry' } });
+      } else {
+        this.counters.commitLatencyMs.push(performance.now() - w.started);
+        w.resolve(toReply(outcome, e.index));
+      }
+    }
+    while (this.applyWaiters.length > 0 && this.applyWaiters[0].index <= this.appliedIndex) this.applyWaiters.shift()?.run();
+  }
+
+  private whenApplied(index: number, run: () => void): void {
+    if (index <= this.appliedIndex) return run();
+    // kept sorted by index: reads arrive with non-decreasing commit indexes almost always
+    let i = this.applyWaiters.length;
+    while (i > 0 && this.applyWaiters[i - 1].index > index) i--;
+    this.applyWaiters.splice(i, 0, { index, run });
+  }
+}
+
+function toReply(outcome: ApplyOutcome, index: number): Reply<CommandResult> {
+  if (outcome.ok) return { ok: true, result: outcome.result, index };
+  return { ok: false, error: { code: outcome.code, definite: true, message: outcome.message } };
+}
