@@ -98,6 +98,7 @@ export class RaftNode {
   private readStates: ReadState[] = [];
   private leaseStart = -Infinity;
   private ctxSentAt = new Map<number, number>();
+  private proposed = false;
 
   constructor(cfg: RaftConfig, hard: HardState, entries: Entry[], applied = 0) {
     this.cfg = cfg;
@@ -145,7 +146,8 @@ export class RaftNode {
     if (this.role !== 'leader') return null;
     const entry: Entry = { index: this.log.lastIndex + 1, term: this.term, kind: 'command', data };
     this.log.append(entry);
-    for (const p of this.others) this.sendAppend(p);
+    // sent from ready(): proposals made in one turn of the host's loop share one append
+    this.proposed = true;
     if (this.cfg.peers.length === 1) this.maybeCommit();
     return { index: entry.index, term: entry.term };
   }
@@ -201,6 +203,7 @@ export class RaftNode {
 
   hasReady(): boolean {
     return (
+      this.proposed ||
       this.hardDirty ||
       this.softDirty ||
       this.messages.length > 0 ||
@@ -212,6 +215,10 @@ export class RaftNode {
   }
 
   ready(): Ready {
+    if (this.proposed) {
+      this.proposed = false;
+      if (this.role === 'leader') for (const p of this.others) this.sendAppend(p);
+    }
     const rd: Ready = { entries: this.log.slice(this.unstableFrom, this.log.lastIndex), messages: this.messages, committed: [], readStates: this.readStates };
     if (this.truncateFrom !== undefined) rd.truncateFrom = this.truncateFrom;
     if (this.hardDirty) rd.hardState = { term: this.term, vote: this.vote, commit: this.commitIndex };

@@ -60,6 +60,7 @@ export class Replica {
   private readonly applyWaiters: { index: number; run: () => void }[] = [];
   private nextReadId = 1;
   private persisting = false;
+  private pumpScheduled = false;
   private closed = false;
 
   private constructor(
@@ -104,7 +105,7 @@ export class Replica {
   receive(m: Message): void {
     if (this.closed || m.to !== this.cfg.id) return;
     this.raft.step(m);
-    this.pump();
+    this.schedulePump();
   }
 
   /** Proposes a command; resolves when applied (or, with ack=before-commit, when in the leader's log). */
@@ -119,7 +120,7 @@ export class Replica {
         // unsafe: blind writes are acknowledged once the leader's own log holds them
         this.earlyAcks.set(at.index, () => resolve({ ok: true, result: { type: command.type } as CommandResult }));
       }
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -140,7 +141,7 @@ export class Replica {
         onIndex: (index) => this.whenApplied(index, () => resolve(answer())),
         fail: (error) => resolve({ ok: false, error: { ...error, definite: true } }), // a read has no effect
       });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -153,6 +154,16 @@ export class Replica {
   private notLeader(): ApiError {
     const leader = this.raft.leader;
     return { code: 'not-leader', definite: true, message: `node ${this.cfg.id} is not the leader`, ...(leader ? { leader: { id: leader } } : {}) };
+  }
+
+  /** Batches the work of one event-loop turn (many requests, many messages) into one ready. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Drains Raft's ready states: persist (group-committed), then send, apply, answer. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalCluster, type LocalNode, command, query, sleep } from '../../support/node-cluster.js';
+import { LocalCluster, type LocalNode, command, query, sleep } from '../../../src/cluster/local.js';
 
 let cluster: LocalCluster | null = null;
 afterEach(async () => {

@@ -3,11 +3,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Command, Query } from '../../src/exchange/commands.js';
-import type { Health } from '../../src/node/protocol.js';
-import { repoRoot } from './fixtures.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command, Query } from '../exchange/commands.js';
+import type { Health } from '../node/protocol.js';
 
-/** Real node processes on loopback, for integration tests and benchmarks. */
+/** The built node entry point, whether this module runs from dist/ or from src/ (vitest). */
+function nodeMain(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const sibling = path.resolve(here, '../node/main.js');
+  if (here.split(path.sep).includes('dist') && existsSync(sibling)) return sibling;
+  return path.resolve(here, '../../dist/src/node/main.js');
+}
+
+/**
+ * A cluster of real exchange node processes on loopback (no Docker): used by the
+ * node's integration tests and `npm run bench:node`.
+ */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
@@ -51,7 +63,7 @@ export class LocalCluster {
   }
 
   spawn(n: LocalNode): void {
-    const proc = spawn(process.execPath, [path.join(repoRoot, 'dist/src/node/main.js'), ...n.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [nodeMain(), ...n.args], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout?.on('data', (d) => n.output.push(String(d)));
     proc.stderr?.on('data', (d) => n.output.push(String(d)));
     n.proc = proc;
