@@ -2,8 +2,8 @@ import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizab
 import { BASE_CSS, esc, jsonForScript } from './html.js';
 
 const MAX_OPS = 2000; // beyond this only the window around the failing op is drawn
-const LANE_H = 30;
-const STEP_W = 34; // width of one call/return event on the compressed time axis
+const LANE_H = 38; // room above each bar for its step number
+const STEP_W = 46; // width of one call/return event on the compressed time axis
 
 /**
  * A self-contained page (no network) explaining a linearizability result, in the
@@ -31,14 +31,17 @@ export function renderViolationHtml(result: LinearizabilityResult, meta: { file:
   } else {
     const prefixIds = new Map(anomaly.prefix.map((o, i) => [o.id, i + 1]));
     const concurrent = new Set(anomaly.concurrent.map((o) => o.id));
-    const last = anomaly.prefix.slice(-5);
+    const last = anomaly.prefix.slice(-4);
+    const prefixText =
+      anomaly.prefix.length === 0
+        ? 'the initial state'
+        : `${anomaly.prefix.length > last.length ? `(${anomaly.prefix.length - last.length} earlier op${anomaly.prefix.length - last.length === 1 ? '' : 's'}) → ` : ''}${last.map((o) => o.description).join(' → ')}`;
     body = `<div class="headline">
-<p><b>Not linearizable${anomaly.key !== null && anomaly.key !== undefined ? ` at key ${esc(JSON.stringify(anomaly.key))}` : ''}:</b>
-<span class="mono bad">${esc(anomaly.op.description)}</span> (process ${esc(anomaly.op.process)}) cannot be linearized.</p>
-<p>The longest linearizable prefix has <b>${anomaly.prefix.length}</b> operation${anomaly.prefix.length === 1 ? '' : 's'}${last.length > 0 ? ',' : ''}
-${last.length > 0 ? `ending <span class="mono">${last.map((o) => esc(o.description)).join(' → ')}</span>` : ''}, and leaves the state <span class="mono state">${esc(anomaly.state)}</span>.</p>
-<p class="why">Why: ${esc(anomaly.reason)}.</p>
-<p>${anomaly.concurrent.length} operation${anomaly.concurrent.length === 1 ? ' is' : 's are'} concurrent with it (outlined in orange).</p></div>
+<p class="lead"><b>Not linearizable${anomaly.key !== null && anomaly.key !== undefined ? ` at key ${esc(JSON.stringify(anomaly.key))}` : ''}:</b>
+<span class="mono bad">${esc(anomaly.op.description)}</span> (process ${esc(anomaly.op.process)}) cannot be linearized after
+<span class="mono">${esc(prefixText)}</span> (state: <span class="mono state">${esc(anomaly.state)}</span>) because ${esc(anomaly.reason)}.</p>
+<p>The longest linearizable prefix has <b>${anomaly.prefix.length}</b> operation${anomaly.prefix.length === 1 ? '' : 's'};
+${anomaly.concurrent.length} operation${anomaly.concurrent.length === 1 ? ' is' : 's are'} concurrent with the failing one (outlined in orange).</p></div>
 ${windowed ? `<p class="note">The partition has ${all.length} operations; only the ${ops.length} nearest the failing one are drawn.</p>` : ''}
 <h2>Operations by process</h2>
 <div class="legend"><span class="sw prefix"></span>in the selected linearization (numbered in order)
@@ -91,17 +94,20 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
         .join(' ');
       const step = prefix.get(o.id);
       return `<g class="${cls}" data-id="${o.id}"><title>${esc(`${o.description} — process ${o.process}, ${o.outcome}`)}</title>
-<rect x="${x1}" y="${y}" width="${Math.max(8, x2 - x1)}" height="${LANE_H - 8}" rx="4"/>
-<text x="${x1 + 4}" y="${y + 15}">${esc(o.id === failing ? o.description : truncate(o.description, Math.max(3, Math.floor((x2 - x1) / 7))))}</text>
-<text class="step" x="${x1 + 2}" y="${y - 1}">${step ?? ''}</text></g>`;
+<rect x="${x1}" y="${y + 12}" width="${Math.max(8, x2 - x1)}" height="${LANE_H - 16}" rx="4"/>
+<text x="${x1 + 4}" y="${y + 26}">${esc(truncate(o.description, Math.max(3, Math.floor((x2 - x1 - 6) / 6.65))))}</text>
+<text class="step" x="${x1 + 1}" y="${y + 9}">${step ?? ''}</text></g>`;
     })
     .join('');
-  const labels = procs.map((p, i) => `<text class="lane" x="4" y="${6 + i * LANE_H + 15}">process ${esc(p)}</text>`).join('');
-  const grid = procs.map((_, i) => `<line x1="0" x2="${width}" y1="${4 + i * LANE_H}" y2="${4 + i * LANE_H}"/>`).join('');
+  const labels = procs.map((p, i) => `<text class="lane" x="4" y="${6 + i * LANE_H + 26}">process ${esc(p)}</text>`).join('');
+  const grid = procs.map((_, i) => `<line x1="0" x2="${width}" y1="${5 + i * LANE_H}" y2="${5 + i * LANE_H}"/>`).join('');
   // the process names stay put while the time axis scrolls
   return `<div class="lanewrap"><svg class="names" width="86" height="${height}">${labels}</svg>
-<div class="lanes"><svg width="${width}" height="${height}"><g class="grid">${grid}</g>${bars}</svg></div></div>`;
+<div class="lanes"><svg width="${width}" height="${height}">${HATCH}<g class="grid">${grid}</g>${bars}</svg></div></div>`;
 }
+
+// info ops are hatched: they may have taken effect at any point after their call
+const HATCH = '<defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff8e1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#f0d48a" stroke-width="3"/></pattern></defs>';
 
 function opTable(ops: OpSummary[], failing: number | null): string {
   const rows = [...ops]
@@ -111,7 +117,7 @@ function opTable(ops: OpSummary[], failing: number | null): string {
 <td>${esc(o.outcome)}</td><td class="num">${o.call}</td><td class="num">${o.ret ?? '—'}</td><td class="num">${o.invokeIndex}</td></tr>`,
     )
     .join('');
-  return `<h2>Operations</h2><table><thead><tr><th>op</th><th>process</th><th>operation</th><th>outcome</th><th>call</th><th>return</th><th>history index</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>Operations</h2><table><thead><tr><th>op</th><th>process</th><th>operation</th><th>outcome</th><th>call (ns)</th><th>return (ns)</th><th>history index</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function truncate(s: string, n: number): string {
@@ -123,18 +129,19 @@ const CSS = `
 .headline p{margin:6px 0} .bad{color:#b71c1c;font-weight:600} .state{background:#eef2f7;padding:1px 5px;border-radius:4px}
 .note{color:#8a5a00} .lanewrap{display:flex;border:1px solid #e3e7ee;border-radius:8px;padding:4px;max-width:100%}
 .lanes{overflow-x:auto;flex:1} .names{flex:none;border-right:1px solid #e3e7ee}
-svg text{font:12px ui-monospace,Menlo,Consolas,monospace;fill:#1d2430} svg text.lane{font-weight:600;fill:#5b6575}
+svg text{font:11px ui-monospace,Menlo,Consolas,monospace;fill:#1d2430} svg text.lane{font-weight:600;fill:#5b6575}
 .grid line{stroke:#eef1f5}
 .op rect{fill:#dfe7f3;stroke:#9fb2cc} .op.prefix rect{fill:#c8e6c9;stroke:#43a047}
-.op.info rect{fill:#fff8e1;stroke:#c69400;stroke-dasharray:4 3}
+.op.info rect{fill:url(#hatch);stroke:#c69400;stroke-dasharray:5 3}
 .op.conc rect{stroke:#ef6c00;stroke-width:2.5} .op.fail rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}
 .op text.step{font-weight:700;fill:#2e7d32;font-size:11px}
 .legend{margin:4px 0 8px;color:#5b6575;font-size:13px} .sw{display:inline-block;width:14px;height:10px;border-radius:2px;margin:0 4px 0 14px;vertical-align:middle}
 .sw.prefix{background:#c8e6c9;border:1px solid #43a047} .sw.fail{background:#ffcdd2;border:2px solid #c62828}
-.sw.conc{background:#dfe7f3;border:2px solid #ef6c00} .sw.info{background:#fff8e1;border:1px dashed #c69400}
+.sw.conc{background:#dfe7f3;border:2px solid #ef6c00} .sw.info{background:repeating-linear-gradient(45deg,#fff8e1 0 3px,#f0d48a 3px 5px);border:1px dashed #c69400}
 #lins button{margin:0 6px 6px 0;padding:4px 10px;border:1px solid #9fb2cc;background:#fff;border-radius:6px;cursor:pointer;font:12px ui-monospace,Menlo,Consolas,monospace}
 #lins button.on{background:#2e7d32;color:#fff;border-color:#2e7d32}
-#steps ol{font:12px ui-monospace,Menlo,Consolas,monospace;columns:2;max-width:1100px} #steps li.stuck{color:#b71c1c;font-weight:700}
+#steps ol{font:12px ui-monospace,Menlo,Consolas,monospace;columns:2;max-width:1100px} #steps li.stuck{color:#b71c1c;font-weight:700} #steps .st{color:#5b6575}
+.lead{font-size:15px}
 tr.bad td{background:#ffebee} td.num{text-align:right;font-variant-numeric:tabular-nums}
 `;
 
@@ -144,7 +151,7 @@ var d=JSON.parse(document.getElementById('data').textContent);if(!d)return;
 function show(i){var l=d.lins[i];if(!l)return;var pos={};l.order.forEach(function(id,k){pos[id]=k+1;});
 document.querySelectorAll('g.op').forEach(function(g){var id=g.getAttribute('data-id');var k=pos[id];
 g.classList.toggle('prefix',!!k);g.querySelector('text.step').textContent=k?String(k):'';});
-var html='<ol>'+l.order.map(function(id,k){return '<li>'+esc(d.ops[id]||('op '+id))+' &rarr; '+esc(l.states[k]!==undefined?l.states[k]:'')+'</li>';}).join('')
+var html='<ol>'+l.order.map(function(id,k){return '<li>'+esc(d.ops[id]||('op '+id))+' <span class=st>&rArr; state '+esc(l.states[k]!==undefined?l.states[k]:'?')+'</span>'+'</li>';}).join('')
 +'<li class="stuck">then '+esc(d.failing)+' cannot follow (state '+esc(l.state)+')</li></ol>';
 document.getElementById('steps').innerHTML=html;
 document.querySelectorAll('#lins button').forEach(function(b){b.classList.toggle('on',b.getAttribute('data-i')===String(i));});}

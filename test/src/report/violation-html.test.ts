@@ -16,7 +16,8 @@ describe('renderViolationHtml', () => {
     expect(html).toContain('read() → 1</span> (process 2) cannot be linearized');
     expect(result.anomaly?.prefix.map((o) => o.id).slice(0, 2)).toEqual([0, 1]);
     expect(html).toContain(`longest linearizable prefix has <b>${result.anomaly?.prefix.length}</b> operations`);
-    expect(html).toContain('1 operation is concurrent with it');
+    expect(html).toContain('1 operation is concurrent with the failing one');
+    expect(html).toContain('cannot be linearized after');
     // one lane per process, the failing bar marked, the info op drawn as such
     for (const p of [0, 1, 2, 3]) expect(html).toContain(`process ${p}</text>`);
     expect(html).toMatch(/class="op fail"[^>]*data-id="2"/);
