@@ -253,6 +253,7 @@ export class RaftNode {
   }
 
   private campaign(pre: boolean): void {
+    if (pre && this.cfg.peers.length === 1) pre = false; // alone: nobody to ask, take the next term
     this.resetTimeout();
     this.votes = new Map([[this.id, true]]);
     if (pre) {

@@ -1,0 +1,222 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { FAKETIME_LIB } from '../../docker/image.js';
+import type { Health } from '../node/protocol.js';
+import { EnvironmentError } from '../util/errors.js';
+
+export const LABEL = 'faultline.cluster';
+const PEER_PORT = 9000;
+const CLIENT_PORT = 8000;
+
+export interface ClusterOptions {
+  name: string;
+  image: string;
+  nodes: number;
+  /** a /24 the project owns for its test hosts */
+  subnet: string;
+  /** host directory holding each node's data/ and clock/ (bind-mounted) */
+  dir: string;
+  nodeOpts: Record<string, string>;
+}
+
+export interface ClusterNode {
+  id: string;
+  ip: string;
+  url: string;
+  container: string;
+  /** host file libfaketime reads the node's clock offset from */
+  clockFile: string;
+  dataDir: string;
+}
+
+export const docker = new Docker();
+
+/** Is a Docker engine answering? */
+export async function dockerAvailable(): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A cluster of exchange nodes in Docker: an internal bridge network with a fixed
+ * subnet (no route off it), one container per node at a fixed address, NET_ADMIN only,
+ * data and clock directories bind-mounted from the run's store. Everything carries
+ * the label faultline.cluster=<name>, so leftovers can always be found and removed.
+ */
+export class DockerCluster {
+  readonly nodes: ClusterNode[];
+  private destroyed = false;
+
+  private constructor(
+    readonly opts: ClusterOptions,
+    nodes: ClusterNode[],
+  ) {
+    this.nodes = nodes;
+  }
+
+  static async up(opts: ClusterOptions): Promise<DockerCluster> {
+    if (!(await dockerAvailable())) throw new EnvironmentError('E_NO_DOCKER', 'no Docker engine answers (run bash docker/host-setup.sh)');
+    await removeClusters(); // leftovers of a crashed controller
+    const base = opts.subnet.replace(/\.0\/24$/, '');
+    const nodes: ClusterNode[] = Array.from({ length: opts.nodes }, (_, i) => {
+      const id = `n${i + 1}`;
+      const nodeDir = path.join(opts.dir, id);
+      return {
+        id,
+        ip: `${base}.${11 + i}`,
+        url: `http://${base}.${11 + i}:${CLIENT_PORT}`,
+        container: `faultline-${opts.name}-${id}`,
+        clockFile: path.join(nodeDir, 'clock', 'offset'),
+        dataDir: path.join(nodeDir, 'data'),
+      };
+    });
+    const cluster = new DockerCluster(opts, nodes);
+    try {
+      await docker.createNetwork({
+        Name: `faultline-${opts.name}`,
+        Driver: 'bridge',
+        Internal: true,
+        IPAM: { Config: [{ Subnet: opts.subnet }] },
+        Labels: { [LABEL]: opts.name },
+      });
+      const members = nodes.map((n) => `${n.id}@${n.ip}:${PEER_PORT}:${CLIENT_PORT}`).join(',');
+      const extra = Object.entries(opts.nodeOpts).flatMap(([k, v]) => [`--${k}`, v]);
+      await Promise.all(
+        nodes.map(async (n) => {
+          mkdirSync(n.dataDir, { recursive: true });
+          mkdirSync(path.dirname(n.clockFile), { recursive: true });
+          writeFileSync(n.clockFile, '+0\n');
+          const c = await docker.createContainer({
+            name: n.container,
+            Image: opts.image,
+            Cmd: ['--id', n.id, '--cluster', members, '--data-dir', '/data', '--bind', '0.0.0.0', ...extra],
+            Env: [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'],
+            Labels: { [LABEL]: opts.name, 'faultline.node': n.id },
+            HostConfig: {
+              CapAdd: ['NET_ADMIN'],
+              Binds: [`${n.dataDir}:/data`, `${path.dirname(n.clockFile)}:/clock`],
+              NetworkMode: `faultline-${opts.name}`,
+            },
+            NetworkingConfig: { EndpointsConfig: { [`faultline-${opts.name}`]: { IPAMConfig: { IPv4Address: n.ip } } } },
+          });
+          await c.start();
+        }),
+      );
+    } catch (err) {
+      await cluster.destroy();
+      throw new EnvironmentError('E_CLUSTER_UP', `the cluster could not be brought up: ${(err as Error).message}`, { cause: err });
+    }
+    return cluster;
+  }
+
+  node(id: string): ClusterNode {
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  }
+
+  async pid(n: ClusterNode): Promise<number> {
+    const info = await docker.getContainer(n.container).inspect();
+    return info.State.Pid;
+  }
+
+  async state(n: ClusterNode): Promise<{ running: boolean; paused: boolean }> {
+    const info = await docker.getContainer(n.container).inspect();
+    return { running: info.State.Running, paused: info.State.Paused };
+  }
+
+  kill(n: ClusterNode): Promise<unknown> {
+    return docker.getContainer(n.container).kill({ signal: 'SIGKILL' });
+  }
+
+  start(n: ClusterNode): Promise<unknown> {
+    return docker.getContainer(n.container).start();
+  }
+
+  pause(n: ClusterNode): Promise<unknown> {
+    return docker.getContainer(n.container).pause();
+  }
+
+  unpause(n: ClusterNode): Promise<unknown> {
+    return docker.getContainer(n.container).unpause();
+  }
+
+  async health(n: ClusterNode, timeoutMs = 1000): Promise<Health | null> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    try {
+      const res = await fetch(`${n.url}/health`, { signal: ctl.signal });
+      return (await res.json()) as Health;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** the node that says it leads in the highest term, if any */
+  async leader(): Promise<ClusterNode | null> {
+    const hs = await Promise.all(this.nodes.map(async (n) => ({ n, h: await this.health(n, 500) })));
+    const leaders = hs.filter((x) => x.h?.role === 'leader').sort((a, b) => (b.h?.term ?? 0) - (a.h?.term ?? 0));
+    return leaders[0]?.n ?? null;
+  }
+
+  async waitForLeader(timeoutMs: number): Promise<ClusterNode> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const l = await this.leader();
+      if (l) return l;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new EnvironmentError('E_NO_LEADER', `no leader elected within ${timeoutMs} ms`);
+  }
+
+  /** container logs of every node into <dir>/<node>/node.log */
+  async collectLogs(dir: string): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        try {
+          const buf = (await docker.getContainer(n.container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+          mkdirSync(path.join(dir, n.id), { recursive: true });
+          writeFileSync(path.join(dir, n.id, 'node.log'), demux(buf));
+        } catch {
+          // a missing container has no logs to keep
+        }
+      }),
+    );
+  }
+
+  /** Idempotent: removes this cluster's containers and network. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await removeClusters(this.opts.name);
+  }
+}
+
+/** Removes every container and network labelled by faultline (or one cluster's). */
+export async function removeClusters(name?: string): Promise<{ containers: number; networks: number }> {
+  const filters = JSON.stringify({ label: [name ? `${LABEL}=${name}` : LABEL] });
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => {})));
+  return { containers: containers.length, networks: networks.length };
+}
+
+/** Docker's multiplexed log stream (8-byte frame headers) as plain text. */
+function demux(buf: Buffer): string {
+  let out = '';
+  let off = 0;
+  while (off + 8 <= buf.length) {
+    const len = buf.readUInt32BE(off + 4);
+    out += buf.toString('utf8', off + 8, off + 8 + len);
+    off += 8 + len;
+  }
+  return off === 0 ? buf.toString('utf8') : out;
+}
