@@ -5,9 +5,15 @@ import { runCli } from './run-cli.js';
 // Every command is one file in ./commands exporting a yargs CommandModule.
 // To add a command: add its import line here and its name to COMMANDS below.
 import { checkCommand } from './commands/check.js';
+import { clusterCommand } from './commands/cluster.js';
+import { imageCommand } from './commands/image.js';
+import { runCommand } from './commands/run.js';
 
 const COMMANDS: CommandModule<any, any>[] = [
   checkCommand,
+  runCommand,
+  clusterCommand,
+  imageCommand,
 ];
 
 await runCli(hideBin(process.argv), COMMANDS);

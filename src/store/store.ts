@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The results store (contracts.md §4): <store>/<test-name>/<timestamp>/, with a
+ * `latest` link at both levels pointing at the newest run.
+ */
+export function createRunDir(store: string, testName: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:]/g, '').replace(/\..*/, '');
+  const testDir = path.resolve(store, testName);
+  let dir = path.join(testDir, stamp);
+  for (let i = 1; existsSync(dir); i++) dir = path.join(testDir, `${stamp}-${i}`);
+  mkdirSync(dir, { recursive: true });
+  relink(path.join(testDir, 'latest'), path.basename(dir));
+  relink(path.join(path.resolve(store), 'latest'), path.join(testName, path.basename(dir)));
+  return dir;
+}
+
+function relink(link: string, target: string): void {
+  rmSync(link, { force: true });
+  symlinkSync(target, link);
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
