@@ -73,8 +73,10 @@ export function perfSample(seed = 7): Op[] {
         type = 'info';
         latency = 1000 * MS;
       }
-      events.push({ time: t, type: 'invoke', process: p, f, value: null });
-      events.push({ time: t + latency, type, process: p, f, value: 1 });
+      const v = Math.floor(rand() * 5);
+      const input = f === 'read' ? null : f === 'write' ? v : [v, (v + 1) % 5];
+      events.push({ time: t, type: 'invoke', process: p, f, value: input });
+      events.push({ time: t + latency, type, process: p, f, value: f === 'read' && type === 'ok' ? v : input });
       t += latency + rand() * 20 * MS;
     }
   }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../../../checkers/linearizability/check.js';
 import { getModel } from '../../../checkers/linearizability/models/index.js';
 import { renderViolationHtml } from '../../../src/report/violation-html.js';
+import type { OpSummary } from '../../../checkers/linearizability/types.js';
 import { op } from '../../support/histories.js';
+import { invalidRegisterSample } from '../../support/report-samples.js';
 
 const reg = () => getModel('cas-register', { nilRead: 'value' });
 
@@ -41,5 +43,46 @@ describe('renderViolationHtml', () => {
     const html = renderViolationHtml(result, { file: 'ok.jsonl', model: 'cas-register' });
     expect(html).toContain('linearizable</span>');
     expect(html).toContain('consistent with the model');
+  });
+});
+
+describe('renderViolationHtml on the hand-built sample', () => {
+  const evil = '<script>alert(1)</script>';
+
+  it('writes the headline: op, prefix, state, reason', () => {
+    const html = renderViolationHtml(invalidRegisterSample(), { file: 's.jsonl', model: 'cas-register' });
+    expect(html).toContain(
+      'read() → 1</span> (process 2) cannot be linearized after\n<span class="mono">(1 earlier op) → write(1) → write(2) → read() → 2 → cas(2, 3) (info)</span> (state: <span class="mono state">3</span>) because read() → 1 is not possible in state 3',
+    );
+    // the info op is hatched, labelled info, and runs to the end of the lane
+    expect(html).toMatch(/<g class="op info[^"]*" data-id="3">/);
+    expect(html).toContain('fill:url(#hatch)');
+    // both partial linearizations are offered, with the state after each step in the data
+    expect(html).toContain('#2: 4 ops, then state 2');
+    expect(html).toContain('"states":["null","1","2","2","3"]');
+  });
+
+  it('never lets a <script> value through, in the lanes, the headline, the buttons or the data', () => {
+    const html = renderViolationHtml(invalidRegisterSample(evil), { file: evil, model: evil });
+    expect(html).not.toContain(evil);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).toContain('write(&#60;script&#62;alert(1)&#60;/script&#62;)');
+  });
+
+  it('draws only the window around the failing op of a large partition, and says so', () => {
+    const base = invalidRegisterSample();
+    const ops: OpSummary[] = [];
+    for (let i = 0; i < 5000; i++) {
+      ops.push({ ...base.partitionOps![0], id: i, process: i % 5, call: i * 10, ret: i * 10 + 5, description: `write(${i})` });
+    }
+    const failing = { ...ops[4000], description: 'read() → 1' };
+    ops[4000] = failing;
+    const result = { ...base, partitionOps: ops, anomaly: { ...base.anomaly!, op: failing, prefix: [], concurrent: [], linearizations: [] } };
+    const html = renderViolationHtml(result, { file: 'big', model: 'cas-register' });
+    expect(html).toContain('The partition has 5000 operations; only the 2000 nearest the failing one are drawn.');
+    expect(html.match(/<g class="op/g)).toHaveLength(2000);
+    expect(html).toContain('data-id="4000"');
+    expect(html).toContain('data-id="3000"');
+    expect(html).not.toContain('data-id="2999"');
   });
 });
