@@ -32,8 +32,8 @@ export function renderLatencySvg(ops: readonly Op[], faults: readonly FaultWindo
     parts.push(`<line x1="${fr.left}" x2="${fr.width - fr.right}" y1="${y}" y2="${y}" stroke="#e3e7ee"/><text x="${fr.left - 6}" y="${y}" dy="4" text-anchor="end">${fmt(10 ** e)}</text>`);
   }
   parts.push(`<text transform="translate(14 ${(fr.top + yb) / 2}) rotate(-90)" text-anchor="middle" fill="#5b6575">latency (ms, log)</text>`);
-  // info first so ok and fail points stay visible on top
-  for (const outcome of ['info', 'fail', 'ok'] as const) {
+  // the common ok points first, so the rarer fail and info points stay visible on top
+  for (const outcome of ['ok', 'fail', 'info'] as const) {
     const seen = new Set<number>();
     let d = '';
     for (const c of done) {

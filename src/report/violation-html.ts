@@ -1,4 +1,5 @@
 import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizability/types.js';
+import type { Operation } from '../history/types.js';
 import { BASE_CSS, esc, jsonForScript } from './html.js';
 
 const MAX_OPS = 2000; // beyond this only the window around the failing op is drawn
@@ -12,9 +13,20 @@ const STEP_W = 46; // width of one call/return event on the compressed time axis
  * history, the longest partial linearizations (click one to number its steps and
  * see the state after each) and the op none of them can take next.
  */
-export function renderViolationHtml(result: LinearizabilityResult, meta: { file: string; model: string }): string {
+export interface ViolationPageMeta {
+  file: string;
+  model: string;
+  /**
+   * the history's operations, to draw the lanes when the result carries none (a valid or
+   * unknown result has no `partitionOps`); described with `describe`, else as `f(input) → output`
+   */
+  operations?: readonly Operation[];
+  describe?: (op: Operation) => string;
+}
+
+export function renderViolationHtml(result: LinearizabilityResult, meta: ViolationPageMeta): string {
   const anomaly = result.anomaly;
-  const all = result.partitionOps ?? [];
+  const all = result.partitionOps ?? (meta.operations ? meta.operations.map((o) => toSummary(o, meta.describe)) : []);
   const { ops, windowed } = window(all, anomaly?.op);
   const verdict = result.valid === true ? 'linearizable' : result.valid === false ? 'not linearizable' : `unknown (${result.unknownReason ?? 'budget'})`;
   const head = `<h1>${esc(meta.file)} — <span class="verdict v-${String(result.valid)}">${esc(verdict)}</span></h1>
@@ -27,7 +39,7 @@ export function renderViolationHtml(result: LinearizabilityResult, meta: { file:
         : result.valid === 'unknown'
           ? `<p>The checker stopped at its ${esc(result.unknownReason ?? '')} budget before it could decide.</p>`
           : '<p>Not linearizable (no explanation was computed).</p>';
-    if (ops.length > 0) body += lanes(ops, new Map(), null, new Set());
+    if (ops.length > 0) body += `${windowed ? `<p class="note">The history has ${all.length} operations; only the first ${ops.length} are drawn.</p>` : ''}<h2>Operations by process</h2>${lanes(ops, new Map(), null, new Set())}`;
   } else {
     const prefixIds = new Map(anomaly.prefix.map((o, i) => [o.id, i + 1]));
     const concurrent = new Set(anomaly.concurrent.map((o) => o.id));
@@ -84,7 +96,8 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
   const lane = new Map(procs.map((p, i) => [p, i]));
   const width = 10 + end * STEP_W;
   const height = procs.length * LANE_H + 10;
-  const bars = ops
+  // the failing op is drawn last so its full label lies over its neighbours
+  const bars = [...ops.filter((o) => o.id !== failing), ...ops.filter((o) => o.id === failing)]
     .map((o) => {
       const x1 = 6 + (rank.get(o.call) ?? 0) * STEP_W;
       const x2 = 6 + (o.ret === null ? end : (rank.get(o.ret) ?? 0)) * STEP_W + STEP_W * 0.7;
@@ -95,7 +108,7 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
       const step = prefix.get(o.id);
       return `<g class="${cls}" data-id="${o.id}"><title>${esc(`${o.description} — process ${o.process}, ${o.outcome}`)}</title>
 <rect x="${x1}" y="${y + 12}" width="${Math.max(8, x2 - x1)}" height="${LANE_H - 16}" rx="4"/>
-<text x="${x1 + 4}" y="${y + 26}">${esc(truncate(o.description, Math.max(3, Math.floor((x2 - x1 - 6) / 6.65))))}</text>
+<text x="${x1 + 4}" y="${y + 26}">${esc(truncate(o.description, Math.max(3, Math.floor((x2 - x1 - 6) / 6.65))))}</text>${o.id === failing ? `<text class="flabel" x="${x1 + 1}" y="${y + 9}">✗ ${esc(o.description)}</text>` : ''}
 <text class="step" x="${x1 + 1}" y="${y + 9}">${step ?? ''}</text></g>`;
     })
     .join('');
@@ -117,7 +130,16 @@ function opTable(ops: OpSummary[], failing: number | null): string {
 <td>${esc(o.outcome)}</td><td class="num">${o.call}</td><td class="num">${o.ret ?? '—'}</td><td class="num">${o.invokeIndex}</td></tr>`,
     )
     .join('');
-  return `<h2>Operations</h2><table><thead><tr><th>op</th><th>process</th><th>operation</th><th>outcome</th><th>call (ns)</th><th>return (ns)</th><th>history index</th></tr></thead><tbody>${rows}</tbody></table>`;
+  // a long table stays folded so the lanes above remain the page's subject
+  return `<h2>Operations</h2><details${ops.length <= 200 ? ' open' : ''}><summary>${ops.length} operations in order of invocation</summary><table><thead><tr><th>op</th><th>process</th><th>operation</th><th>outcome</th><th>call (ns)</th><th>return (ns)</th><th>history index</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+}
+
+function toSummary(o: Operation, describe?: (op: Operation) => string): OpSummary {
+  const text = describe
+    ? describe(o)
+    : `${o.f}(${JSON.stringify(o.input) ?? ''})${o.outcome === 'ok' && o.output !== undefined ? ` → ${JSON.stringify(o.output)}` : ''}${o.outcome === 'ok' ? '' : ` (${o.outcome})`}`;
+  const ret = o.ret === Infinity ? null : o.ret;
+  return { id: o.id, process: o.process, f: o.f, input: o.input, output: o.output, outcome: o.outcome, call: o.call, ret, invokeIndex: o.invokeIndex, completeIndex: o.completeIndex, description: text };
 }
 
 function truncate(s: string, n: number): string {
@@ -134,6 +156,7 @@ svg text{font:11px ui-monospace,Menlo,Consolas,monospace;fill:#1d2430} svg text.
 .op rect{fill:#dfe7f3;stroke:#9fb2cc} .op.prefix rect{fill:#c8e6c9;stroke:#43a047}
 .op.info rect{fill:url(#hatch);stroke:#c69400;stroke-dasharray:5 3}
 .op.conc rect{stroke:#ef6c00;stroke-width:2.5} .op.fail rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}
+.op.fail text{font-weight:700;fill:#b71c1c} .op text.flabel{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .op text.step{font-weight:700;fill:#2e7d32;font-size:11px}
 .legend{margin:4px 0 8px;color:#5b6575;font-size:13px} .sw{display:inline-block;width:14px;height:10px;border-radius:2px;margin:0 4px 0 14px;vertical-align:middle}
 .sw.prefix{background:#c8e6c9;border:1px solid #43a047} .sw.fail{background:#ffcdd2;border:2px solid #c62828}

@@ -43,6 +43,22 @@ describe('renderViolationHtml', () => {
     const html = renderViolationHtml(result, { file: 'ok.jsonl', model: 'cas-register' });
     expect(html).toContain('linearizable</span>');
     expect(html).toContain('consistent with the model');
+    expect(html).not.toContain('Operations by process'); // no operations given: no lanes
+  });
+
+  it('draws the lanes of a valid or unknown result from the operations it is given', () => {
+    const ops = [op(0, 0, 'write', 1, 1, 0, 10), op(1, 1, 'read', null, 1, 20, 30), op(2, 2, 'write', '<b>', undefined, 5, 0, 'info')];
+    const result = checkLinearizability(ops, reg());
+    expect(result.valid).toBe(true);
+    const html = renderViolationHtml(result, { file: 'ok.jsonl', model: 'cas-register', operations: ops });
+    expect(html).toContain('Operations by process');
+    expect(html.match(/<g class="op/g)).toHaveLength(3);
+    expect(html).toContain('read(null) → 1');
+    expect(html).toContain('write(&#34;&#60;b&#62;&#34;) (info)');
+    const unknown = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'timeout' }, { file: 'u', model: 'm', operations: ops, describe: (o) => `op ${o.id}` });
+    expect(unknown).toContain('unknown (timeout)');
+    expect(unknown).toContain('stopped at its timeout budget');
+    expect(unknown).toContain('>op 1</text>');
   });
 });
 
