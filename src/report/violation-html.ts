@@ -177,9 +177,10 @@ g.classList.toggle('prefix',!!k);g.querySelector('text.step').textContent=k?Stri
 var html='<ol>'+l.order.map(function(id,k){return '<li>'+esc(d.ops[id]||('op '+id))+' <span class=st>&rArr; state '+esc(l.states[k]!==undefined?l.states[k]:'?')+'</span>'+'</li>';}).join('')
 +'<li class="stuck">then '+esc(d.failing)+' cannot follow (state '+esc(l.state)+')</li></ol>';
 document.getElementById('steps').innerHTML=html;
-document.querySelectorAll('#lins button').forEach(function(b){b.classList.toggle('on',b.getAttribute('data-i')===String(i));});}
+document.querySelectorAll('#lins button').forEach(function(b){b.classList.toggle('on',b.getAttribute('data-i')===String(i));});
+try{history.replaceState(null,'','#lin='+(i+1));}catch(e){}}
 function esc(s){return String(s).replace(/[&<>"']/g,function(c){return '&#'+c.charCodeAt(0)+';';});}
 document.querySelectorAll('#lins button').forEach(function(b){b.addEventListener('click',function(){show(Number(b.getAttribute('data-i')));});});
-show(0);
+var m=/lin=(\\d+)/.exec(location.hash);show(m?Math.max(0,Number(m[1])-1):0);
 var f=document.querySelector('g.op.fail rect'),box=document.querySelector('.lanes');
 if(f&&box)box.scrollLeft=Math.max(0,Number(f.getAttribute('x'))-box.clientWidth*0.6);})();`;
