@@ -44,6 +44,8 @@ export function parseFamilies(spec: string): FaultFamily[] {
 interface Active {
   family: FaultFamily;
   nodes: ClusterNode[];
+  /** clock variant: the leader paused, cut off and set back (a lease that looks fresh on resume) */
+  leaderLease?: boolean;
 }
 
 /**
@@ -106,6 +108,17 @@ export class Nemesis {
         return { f: `start-${family}`, value: { nodes: targets.map((t) => t.id), leader: leader?.id ?? null, verified: states } };
       }
       case 'clock': {
+        if (leader && this.o.rand() < 0.5) {
+          // Jepsen's classic lease breaker: pause the leader and set its clock back by more
+          // than the pause, cut off; on resume its wall clock says its lease is still fresh
+          const back = -(this.o.skewSeconds + 8);
+          await this.cluster.pause(leader);
+          const pid = await this.cluster.pid(leader);
+          await dropFrom(pid, nodes.filter((p) => p !== leader).map((p) => p.ip));
+          writeFileSync(leader.clockFile, `${back}\n`);
+          this.active = { family, nodes: [leader], leaderLease: true };
+          return { f: 'start-clock', value: { variant: 'pause-isolate-bump-leader', leader: leader.id, offset: back, paused: (await this.cluster.state(leader)).paused, rules: (await rules(pid)).length } };
+        }
         const targets = shuffle(nodes, this.o.rand).slice(0, Math.max(1, Math.floor(nodes.length / 2)));
         const offsets: Record<string, number> = {};
         for (const n of targets) {
@@ -113,9 +126,8 @@ export class Nemesis {
           writeFileSync(n.clockFile, `${offset >= 0 ? '+' : ''}${offset}\n`);
           offsets[n.id] = offset;
         }
-        await new Promise((r) => setTimeout(r, 1200)); // libfaketime rereads the file within ~1 s
         const measured: Record<string, number | null> = {};
-        for (const n of targets) measured[n.id] = await this.measureSkew(n);
+        for (const n of targets) measured[n.id] = await this.awaitSkew(n, offsets[n.id]);
         this.active = { family, nodes: targets };
         return { f: 'start-clock', value: { offsets, measured } };
       }
@@ -146,13 +158,33 @@ export class Nemesis {
         for (const n of a.nodes) await this.cluster.unpause(n);
         return { f: 'stop-pause', value: { resumed: a.nodes.map((n) => n.id) } };
       case 'clock': {
+        if (a.leaderLease) {
+          const [leader] = a.nodes;
+          await this.cluster.unpause(leader);
+          await new Promise((r) => setTimeout(r, 300));
+          const skew = await this.measureSkew(leader); // measured while its lease looks fresh to it
+          await new Promise((r) => setTimeout(r, 1200));
+          await heal(await this.cluster.pid(leader));
+          writeFileSync(leader.clockFile, '+0\n');
+          return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: leader.id, measuredOnResume: skew } };
+        }
         for (const n of a.nodes) writeFileSync(n.clockFile, '+0\n');
-        await new Promise((r) => setTimeout(r, 1200));
         const measured: Record<string, number | null> = {};
-        for (const n of a.nodes) measured[n.id] = await this.measureSkew(n);
+        for (const n of a.nodes) measured[n.id] = await this.awaitSkew(n, 0);
         return { f: 'stop-clock', value: { reset: a.nodes.map((n) => n.id), measured } };
       }
     }
+  }
+
+  /** polls until the node's clock shows the offset (libfaketime rereads its file about once a second) */
+  private async awaitSkew(n: ClusterNode, expected: number): Promise<number | null> {
+    let last: number | null = null;
+    for (let i = 0; i < 20; i++) {
+      last = await this.measureSkew(n);
+      if (last !== null && Math.abs(last - expected) < 0.25) return last;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return last; // recorded as measured: a mismatch is visible in the history
   }
 
   /** the node's wall clock minus ours, in seconds (null if it did not answer) */

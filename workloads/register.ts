@@ -7,7 +7,7 @@ import type { Workload } from './workload.js';
  * Reads, unique writes and compare-and-set on a few independent registers
  * (Jepsen's independent form: value = [key, v]); checked for linearizability per key.
  */
-export function registerWorkload(keys = 5): Workload {
+export function registerWorkload(keys = 3): Workload {
   let nextValue = 1;
   return {
     name: 'register',

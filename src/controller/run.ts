@@ -89,7 +89,8 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     const perform = async (wl: Workload, inv: Invocation, proc: number, seq: number, url: string): Promise<boolean> => {
       record({ type: 'invoke', process: proc, f: inv.f, value: inv.value });
       const { outcome, value } = await wl.invoke({ client, url, clientId: `p${proc}`, seq }, inv);
-      if (outcome.type === 'ok') record({ type: 'ok', process: proc, f: inv.f, value });
+      // `node`: which node answered, so an anomaly can be traced to the node that served it
+      if (outcome.type === 'ok') record({ type: 'ok', process: proc, f: inv.f, value, node: outcome.body.node });
       else record({ type: outcome.type, process: proc, f: inv.f, value: inv.value, error: outcome.error });
       return outcome.type !== 'info';
     };

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/fixtures.js';
+import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
+
+const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-'));
+afterAll(() => rmSync(store, { recursive: true, force: true }));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  dir: string;
+}
+
+/** Runs the built CLI as a user would; optionally interrupts it after `interruptAfterMs`. */
+function faultline(args: string[], interruptAfterMs?: number): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    if (interruptAfterMs) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
+  });
+}
+
+const run = (extra: string[]): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '3', '--seed', '1', ...extra];
+
+describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cluster', () => {
+  it('has a Docker engine (CI must not silently skip these tests)', () => {
+    expect(DOCKER).toBe(true);
+  });
+
+  it('register with all faults is linearizable', async () => {
+    const r = await faultline(run(['--workload', 'register', '--nemesis', 'all', '--time-limit', '25']));
+    expect(r.stdout).toContain('checker    linearizable: valid');
+    expect(r.code).toBe(0);
+    const history = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8');
+    expect(history).toContain('"process":"nemesis"'); // faults were really applied and recorded
+    expect(JSON.parse(readFileSync(path.join(r.dir, 'results.json'), 'utf8')).valid).toBe(true);
+  }, 180_000);
+
+  it('set with all faults loses nothing', async () => {
+    const r = await faultline(run(['--workload', 'set', '--nemesis', 'all', '--time-limit', '25']));
+    expect(r.stdout).toMatch(/checker +set: valid \(lost 0, unexpected 0/);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
+  it('catches read-mode=local under partitions (stale reads: not linearizable)', async () => {
+    const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--partitions', 'isolate-leader,majority', '--node-opt', 'read-mode=local', '--time-limit', '30']));
+    expect(r.stdout).toContain('checker    linearizable: INVALID');
+    expect(r.code).toBe(1);
+  }, 180_000);
+
+  it('catches ack=before-commit under leader isolation (acknowledged writes lost)', async () => {
+    const r = await faultline(run(['--workload', 'set', '--nemesis', 'partition', '--partitions', 'isolate-leader', '--node-opt', 'ack=before-commit', '--time-limit', '30']));
+    expect(r.stdout).toMatch(/checker +set: INVALID \(lost [1-9]/);
+    expect(r.code).toBe(1);
+  }, 180_000);
+
+  it('catches read-mode=lease under clock faults (a resumed leader trusts a lease its clock says is fresh)', async () => {
+    const r = await faultline(['run', '--nodes', '3', '--concurrency', '12', '--rate', '400', '--interval', '4', '--seed', '11', '--workload', 'register', '--nemesis', 'clock', '--node-opt', 'read-mode=lease', '--time-limit', '60']);
+    expect(r.stdout).toContain('checker    linearizable: INVALID');
+    expect(r.code).toBe(1);
+  }, 180_000);
+
+  it('an interrupted run (SIGINT) leaves no container, network or rule, and a readable history', async () => {
+    const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--time-limit', '60']), 15_000);
+    expect(r.code).toBe(2);
+    expect(leftovers()).toEqual({ containers: '', networks: '' });
+    const check = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), 'check', path.join(r.dir, 'history.jsonl'), '--json']);
+      let out = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.on('exit', (code) => resolve({ code, out }));
+    });
+    expect([0, 1]).toContain(check.code); // a verdict, not a parse error
+    expect(JSON.parse(check.out).ops).toBeGreaterThan(10);
+  }, 180_000);
+});
