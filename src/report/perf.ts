@@ -34,15 +34,15 @@ export function renderLatencySvg(ops: readonly Op[], faults: readonly FaultWindo
   parts.push(`<text transform="translate(14 ${(fr.top + yb) / 2}) rotate(-90)" text-anchor="middle" fill="#5b6575">latency (ms, log)</text>`);
   // the common ok points first, so the rarer fail and info points stay visible on top
   for (const outcome of ['ok', 'fail', 'info'] as const) {
-    const seen = new Set<number>();
+    const seen = new Uint8Array((fr.width + 2) * (fr.height + 2)); // one flag per pixel
     let d = '';
     for (const c of done) {
       if (c.outcome !== outcome) continue;
       const x = Math.round(xOf(fr, c.start));
       const y = Math.round(yOf((c.end - c.start) / 1e6));
-      const k = x * 4096 + y;
-      if (seen.has(k)) continue;
-      seen.add(k);
+      const k = x * (fr.height + 2) + y;
+      if (seen[k] === 1) continue;
+      seen[k] = 1;
       d += `M${x - 1.5} ${y}h3M${x} ${y - 1.5}v3`;
     }
     if (d) parts.push(`<path d="${d}" stroke="${OUTCOME_COLOR[outcome]}" stroke-width="2" stroke-opacity="0.8" fill="none"><title>${outcome}</title></path>`);
@@ -57,14 +57,11 @@ export function renderRateSvg(ops: readonly Op[], faults: readonly FaultWindow[]
   const end = historyEnd(ops);
   const fr = frame(end, faults);
   const bucket = 1e9;
-  const series = OUTCOMES.map((o) => ({
-    outcome: o,
-    counts: bucketCounts(
-      done.filter((c) => c.outcome === o).map((c) => c.end),
-      bucket,
-      end,
-    ),
-  }));
+  const series = OUTCOMES.map((o) => {
+    const times: number[] = [];
+    for (const c of done) if (c.outcome === o) times.push(c.end);
+    return { outcome: o, counts: bucketCounts(times, bucket, end) };
+  });
   let max = 1;
   for (const s of series) for (const n of s.counts) if (n > max) max = n;
   const step = niceStep(max / 5);
