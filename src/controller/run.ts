@@ -11,9 +11,8 @@ import { DockerCluster, removeClusters } from '../cluster/docker.js';
 import { HistoryWriter } from '../history/jsonl.js';
 import type { Op } from '../history/types.js';
 import { faultWindows } from '../report/faults.js';
-import { renderLatencySvg, renderPerfHtml, renderRateSvg } from '../report/perf.js';
-import { renderTimelineHtml } from '../report/timeline.js';
 import { renderViolationHtml } from '../report/violation-html.js';
+import { writeRunPictures } from '../report/write.js';
 import { createRunDir, writeJson } from '../store/store.js';
 import { NodeClient } from './client.js';
 import type { RunConfig } from './config.js';
@@ -143,14 +142,10 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const counts: Record<string, number> = { ok: 0, fail: 0, info: 0 };
   for (const op of ops) if (op.process !== 'nemesis' && op.type !== 'invoke') counts[op.type]++;
   writeJson(path.join(dir, 'results.json'), { valid, ...results, stats: counts, faults, recoveryMs, interrupted });
-  const windows = faultWindows(ops);
-  writeFileSync(path.join(dir, 'perf.html'), renderPerfHtml(ops, { title: `${cfg.testName}: latency and throughput` }));
-  writeFileSync(path.join(dir, 'latency.svg'), renderLatencySvg(ops, windows));
-  writeFileSync(path.join(dir, 'rate.svg'), renderRateSvg(ops, windows));
-  writeFileSync(path.join(dir, 'timeline.html'), renderTimelineHtml(ops));
+  await writeRunPictures(dir, ops, cfg.testName);
   const lin = results.linearizable as Parameters<typeof renderViolationHtml>[0] | undefined;
   if (lin && lin.valid === false) writeFileSync(path.join(dir, 'linearizability.html'), renderViolationHtml(lin, { file: path.join(dir, 'history.jsonl'), model: 'cas-register' }));
-  log.info({ valid, faults: windows.length }, 'checked');
+  log.info({ valid, faults: faultWindows(ops).length }, 'checked');
   log.flush?.();
   return { dir, valid, results, counts, faults, recoveryMs, interrupted };
 }
