@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
 import { mergeValid, type CheckerResult, type Valid } from '../../checkers/types.js';
+import { bankWorkload } from '../../workloads/bank.js';
 import { registerWorkload } from '../../workloads/register.js';
 import { setWorkload } from '../../workloads/set.js';
 import type { Invocation, Workload } from '../../workloads/workload.js';
@@ -37,7 +38,7 @@ export interface RunSummary {
 export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
-  const workload: Workload = cfg.workload === 'register' ? registerWorkload() : setWorkload();
+  const workload: Workload = cfg.workload === 'register' ? registerWorkload() : cfg.workload === 'bank' ? bankWorkload() : setWorkload();
   const rand = mulberry32(cfg.seed);
   const history = new HistoryWriter(path.join(dir, 'history.jsonl'));
   const ops: Op[] = [];
@@ -65,9 +66,10 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     log.info({ image }, 'node image ready');
     writeJson(path.join(dir, 'test.json'), { ...cfg, image: image.tag, node: process.version, started: new Date().toISOString() });
     cluster = await DockerCluster.up({ name: cfg.testName.replace(/[^\w-]/g, '-').slice(0, 40), image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes'), nodeOpts: cfg.nodeOpts });
-    await cluster.waitForLeader(20_000);
+    const firstLeader = await cluster.waitForLeader(20_000);
     log.info('leader elected');
     const c = cluster;
+    await workload.setup?.(client, firstLeader.url);
     const nemesis = new Nemesis(c, { families: cfg.families, topologies: cfg.topologies, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, rand });
     const endAt = Date.now() + cfg.timeLimitS * 1000;
     const running = (): boolean => !interrupted && Date.now() < endAt;

@@ -11,7 +11,12 @@ export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
   ];
   if (s.interrupted) lines.push('interrupted: not checked (the history is readable by faultline check)');
   for (const [name, r] of Object.entries(s.results)) {
-    const detail = name === 'set' ? ` (lost ${(r.lost as unknown[]).length}, unexpected ${(r.unexpected as unknown[]).length}, stale reads ${(r.stale as unknown[]).length}, recovered ${r.recovered})` : '';
+    const detail =
+      name === 'set'
+        ? ` (lost ${(r.lost as unknown[]).length}, unexpected ${(r.unexpected as unknown[]).length}, stale reads ${(r.stale as unknown[]).length}, recovered ${r.recovered})`
+        : name === 'bank'
+          ? ` (${r.reads} reads, wrong totals ${(r.wrongTotal as unknown[]).length}, negative balances ${(r.negative as unknown[]).length})`
+          : '';
     lines.push(`checker    ${name}: ${r.valid === true ? 'valid' : r.valid === false ? 'INVALID' : 'unknown'}${detail}`);
   }
   lines.push(`verdict    ${s.valid === true ? 'valid' : s.valid === false ? 'INVALID' : 'unknown'}`);

@@ -49,6 +49,12 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect(r.code).toBe(0);
   }, 180_000);
 
+  it('bank with all faults conserves money', async () => {
+    const r = await faultline(run(['--workload', 'bank', '--nemesis', 'all', '--time-limit', '25']));
+    expect(r.stdout).toMatch(/checker +bank: valid \(\d+ reads, wrong totals 0, negative balances 0\)/);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   it('catches read-mode=local under partitions (stale reads: not linearizable)', async () => {
     const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--partitions', 'isolate-leader,majority', '--node-opt', 'read-mode=local', '--time-limit', '30']));
     expect(r.stdout).toContain('checker    linearizable: INVALID');
