@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     electionTicks: opts.electionTicks,
     heartbeatTicks: opts.heartbeatTicks,
     leaseMs: opts.leaseMs,
+    snapshotEvery: opts.snapshotEvery,
     log,
   });
   transport = new PeerTransport(opts.id, opts.members, (m) => replica.receive(m));

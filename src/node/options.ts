@@ -23,11 +23,13 @@ export interface NodeOptions {
   leaseMs: number;
   requestTimeoutMs: number;
   maxPendingRequests: number;
+  snapshotEvery: number;
 }
 
 export const NODE_USAGE = `usage: node dist/src/node/main.js --id <id> --cluster <id@host:peerPort:clientPort,...> --data-dir <dir>
   [--bind <addr>] [--read-mode index|lease|local] [--ack commit|before-commit] [--persist fsync|none]
-  [--tick-ms 10] [--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms <ms>] [--request-timeout-ms 3000]`;
+  [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
+  [--snapshot-every 20000] (applied entries between snapshots; 0 = never)`;
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], dflt: T): T {
   if (v === undefined) return dflt;
@@ -55,7 +57,7 @@ export function parseNodeOptions(argv: string[]): NodeOptions {
     values = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        ['id', 'cluster', 'data-dir', 'bind', 'read-mode', 'ack', 'persist', 'tick-ms', 'election-ticks', 'heartbeat-ticks', 'lease-ms', 'request-timeout-ms', 'max-pending'].map((k) => [
+        ['id', 'cluster', 'data-dir', 'bind', 'read-mode', 'ack', 'persist', 'tick-ms', 'election-ticks', 'heartbeat-ticks', 'lease-ms', 'request-timeout-ms', 'max-pending', 'snapshot-every'].map((k) => [
           k,
           { type: 'string' as const },
         ]),
@@ -90,5 +92,6 @@ export function parseNodeOptions(argv: string[]): NodeOptions {
     leaseMs: int('lease-ms', values['lease-ms'], Math.floor(tickMs * electionTicks * 0.8)),
     requestTimeoutMs: int('request-timeout-ms', values['request-timeout-ms'], 3000),
     maxPendingRequests: int('max-pending', values['max-pending'], 20000),
+    snapshotEvery: int('snapshot-every', values['snapshot-every'], 20000, 0),
   };
 }

@@ -1,4 +1,4 @@
-import type { Entry, NodeId } from './types.js';
+import type { Entry, NodeId, SnapshotMeta } from './types.js';
 
 /**
  * Raft's messages, plain JSON so any transport can carry them. Heartbeats are
@@ -18,6 +18,16 @@ export type Message =
       entries: Entry[];
       commit: number;
       ctx: number;
+    }
+  | {
+      /** InstallSnapshot: the follower is behind the leader's first log entry */
+      type: 'snapshot';
+      from: NodeId;
+      to: NodeId;
+      term: number;
+      meta: SnapshotMeta;
+      /** base64 */
+      data: string;
     }
   | {
       type: 'append-resp';

@@ -1,6 +1,6 @@
 import { RaftLog } from './log.js';
 import type { Message, Role } from './messages.js';
-import type { Entry, HardState, NodeId } from './types.js';
+import type { Entry, HardState, NodeId, Snapshot } from './types.js';
 
 export interface RaftConfig {
   id: NodeId;
@@ -39,6 +39,8 @@ export interface Ready {
   readStates: ReadState[];
   /** set when role, term or leader changed */
   soft?: { role: Role; term: number; leader: NodeId | null };
+  /** a snapshot from the leader: persist it and restore the state machine from it, before applying `committed` */
+  snapshot?: Snapshot;
 }
 
 interface Progress {
@@ -48,6 +50,8 @@ interface Progress {
   probing: boolean;
   active: boolean;
   ackedCtx: number;
+  /** index of a snapshot sent and not yet acknowledged (0 = none) */
+  pendingSnapshot: number;
 }
 
 interface PendingRead {
@@ -99,19 +103,32 @@ export class RaftNode {
   private leaseStart = -Infinity;
   private ctxSentAt = new Map<number, number>();
   private proposed = false;
+  /** the latest snapshot, sent to followers behind the first log entry */
+  private snapshot: Snapshot | null;
+  private receivedSnapshot: Snapshot | null = null;
 
-  constructor(cfg: RaftConfig, hard: HardState, entries: Entry[], applied = 0) {
+  /** `snapshot`: the state machine was restored from it; entries follow it */
+  constructor(cfg: RaftConfig, hard: HardState, entries: Entry[], snapshot: Snapshot | null = null) {
     this.cfg = cfg;
     this.id = cfg.id;
     this.others = cfg.peers.filter((p) => p !== cfg.id);
     this.term = hard.term;
     this.vote = hard.vote;
-    this.log = new RaftLog(entries);
-    this.commitIndex = Math.min(hard.commit, this.log.lastIndex);
+    this.snapshot = snapshot;
+    const base = snapshot?.meta.index ?? 0;
+    this.log = new RaftLog(entries, base, snapshot?.meta.term ?? 0);
+    this.commitIndex = Math.max(base, Math.min(hard.commit, this.log.lastIndex));
     this.unstableFrom = this.log.lastIndex + 1;
     this.stableIndex = this.log.lastIndex;
-    this.appliedHanded = applied;
+    this.appliedHanded = base;
     this.resetTimeout();
+  }
+
+  /** The host saved a snapshot of the applied state up to snapshot.meta.index: forget that prefix. */
+  compact(snapshot: Snapshot): void {
+    if (snapshot.meta.index > this.appliedHanded || snapshot.meta.index <= this.log.snapshotIndex) return;
+    this.log.compact(snapshot.meta.index);
+    this.snapshot = snapshot;
   }
 
   get quorum(): number {
@@ -126,7 +143,11 @@ export class RaftNode {
       if (this.cfg.checkQuorum && this.electionElapsed >= this.cfg.electionTicks) {
         this.electionElapsed = 0;
         const active = 1 + this.others.filter((p) => this.progress.get(p)?.active).length;
-        for (const p of this.others) (this.progress.get(p) as Progress).active = false;
+        for (const p of this.others) {
+          const pr = this.progress.get(p) as Progress;
+          pr.active = false;
+          if (pr.pendingSnapshot > 0 && pr.match < pr.pendingSnapshot) pr.pendingSnapshot = 0; // lost: send it again
+        }
         if (active < this.quorum) {
           this.becomeFollower(this.term, null); // lost touch with a majority: step down
           return;
@@ -196,6 +217,8 @@ export class RaftNode {
         return this.handleAppend(m);
       case 'append-resp':
         return this.handleAppendResp(m);
+      case 'snapshot':
+        return this.handleSnapshot(m);
     }
   }
 
@@ -209,6 +232,7 @@ export class RaftNode {
       this.messages.length > 0 ||
       this.unstableFrom <= this.log.lastIndex ||
       this.truncateFrom !== undefined ||
+      this.receivedSnapshot !== null ||
       this.readStates.length > 0 ||
       Math.min(this.commitIndex, this.log.lastIndex) > this.appliedHanded
     );
@@ -223,6 +247,10 @@ export class RaftNode {
     if (this.truncateFrom !== undefined) rd.truncateFrom = this.truncateFrom;
     if (this.hardDirty) rd.hardState = { term: this.term, vote: this.vote, commit: this.commitIndex };
     if (this.softDirty) rd.soft = { role: this.role, term: this.term, leader: this.leader };
+    if (this.receivedSnapshot) {
+      rd.snapshot = this.receivedSnapshot;
+      this.receivedSnapshot = null;
+    }
     const commit = Math.min(this.commitIndex, this.log.lastIndex);
     if (commit > this.appliedHanded) {
       rd.committed = this.log.slice(this.appliedHanded + 1, commit);
@@ -317,7 +345,7 @@ export class RaftNode {
     this.heartbeatElapsed = 0;
     this.electionElapsed = 0;
     this.progress = new Map(
-      this.others.map((p) => [p, { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0 }]),
+      this.others.map((p) => [p, { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0, pendingSnapshot: 0 }]),
     );
     // a no-op of our own term: committing it settles the commit index for reads
     this.log.append({ index: this.log.lastIndex + 1, term: this.term, kind: 'noop', data: '' });
@@ -335,11 +363,21 @@ export class RaftNode {
 
   private sendAppend(to: NodeId, heartbeat = false): void {
     const pr = this.progress.get(to) as Progress;
+    if (!heartbeat && pr.next <= this.log.snapshotIndex) {
+      // the entries it needs are compacted away: send the snapshot (once until acknowledged or lost)
+      if (pr.pendingSnapshot > 0 || !this.snapshot) return;
+      const snap = this.snapshot;
+      pr.pendingSnapshot = snap.meta.index;
+      this.send({ type: 'snapshot', from: this.id, to, term: this.term, meta: snap.meta, data: Buffer.from(snap.data).toString('base64') });
+      return;
+    }
     const canSend = pr.probing ? pr.inflight === 0 : pr.inflight < this.cfg.maxInflight;
     const last = this.log.lastIndex;
     const entries = !heartbeat && canSend && pr.next <= last ? this.log.slice(pr.next, Math.min(last, pr.next + this.cfg.maxBatch - 1)) : [];
     if (!heartbeat && entries.length === 0) return;
-    const prevIndex = entries.length > 0 ? pr.next - 1 : Math.min(pr.match, last);
+    // a heartbeat to a follower behind the snapshot claims nothing (index 0 matches everywhere)
+    const hbIndex = Math.min(pr.match, last);
+    const prevIndex = entries.length > 0 ? pr.next - 1 : hbIndex < this.log.snapshotIndex ? 0 : hbIndex;
     this.send({
       type: 'append',
       from: this.id,
@@ -373,10 +411,18 @@ export class RaftNode {
     if (this.role !== 'follower' || this.leader !== m.from) this.setRole('follower', m.from);
     const reply = (success: boolean, index: number): void =>
       this.send({ type: 'append-resp', from: this.id, to: m.from, term: this.term, success, index, ctx: m.ctx });
-    if (m.prevIndex > this.log.lastIndex || this.log.term(m.prevIndex) !== m.prevTerm) {
-      return reply(false, Math.min(this.log.lastIndex, Math.max(0, m.prevIndex - 1)));
+    let prevIndex = m.prevIndex;
+    let entries = m.entries;
+    if (prevIndex < this.log.snapshotIndex) {
+      // our snapshot already covers these (committed, hence identical) entries
+      const skip = this.log.snapshotIndex - prevIndex;
+      if (entries.length <= skip) return reply(true, entries.length > 0 ? this.log.snapshotIndex : prevIndex);
+      entries = entries.slice(skip);
+      prevIndex = this.log.snapshotIndex;
+    } else if (prevIndex > this.log.lastIndex || this.log.term(prevIndex) !== m.prevTerm) {
+      return reply(false, Math.min(this.log.lastIndex, Math.max(0, prevIndex - 1)));
     }
-    for (const e of m.entries) {
+    for (const e of entries) {
       if (e.index <= this.log.lastIndex) {
         if (this.log.term(e.index) === e.term) continue;
         if (e.index <= this.commitIndex) {
@@ -390,7 +436,7 @@ export class RaftNode {
       }
       this.log.append(e);
     }
-    const lastNew = m.prevIndex + m.entries.length;
+    const lastNew = prevIndex + entries.length;
     const commit = Math.min(m.commit, lastNew);
     if (commit > this.commitIndex) {
       this.commitIndex = commit;
@@ -406,6 +452,7 @@ export class RaftNode {
     pr.active = true;
     if (m.ctx > pr.ackedCtx) pr.ackedCtx = m.ctx;
     if (m.success) {
+      if (pr.pendingSnapshot > 0 && m.index >= pr.pendingSnapshot) pr.pendingSnapshot = 0;
       if (pr.inflight > 0) pr.inflight--;
       if (m.index > pr.match) pr.match = m.index;
       if (pr.next <= pr.match) pr.next = pr.match + 1;
@@ -420,6 +467,29 @@ export class RaftNode {
     }
     this.sendAppend(m.from);
     this.confirmReads();
+  }
+
+  private handleSnapshot(m: Extract<Message, { type: 'snapshot' }>): void {
+    this.electionElapsed = 0;
+    if (this.role !== 'follower' || this.leader !== m.from) this.setRole('follower', m.from);
+    const { index, term } = m.meta;
+    if (index > this.commitIndex) {
+      if (this.log.term(index) === term && index <= this.log.lastIndex) {
+        this.log.compact(index); // we hold the entry: keep what follows it
+      } else {
+        this.log.restore(index, term);
+        this.unstableFrom = index + 1;
+        this.truncateFrom = index + 1; // whatever the disk holds after the snapshot is not ours any more
+      }
+      const snap: Snapshot = { meta: m.meta, data: new Uint8Array(Buffer.from(m.data, 'base64')) };
+      this.snapshot = snap;
+      this.receivedSnapshot = snap;
+      this.commitIndex = index;
+      this.appliedHanded = index;
+      this.stableIndex = Math.max(this.stableIndex, index);
+      this.hardDirty = true;
+    }
+    this.send({ type: 'append-resp', from: this.id, to: m.from, term: this.term, success: true, index: Math.max(index, this.commitIndex), ctx: 0 });
   }
 
   private maybeCommit(): void {

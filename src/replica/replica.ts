@@ -4,7 +4,7 @@ import type { ApiError } from '../node/protocol.js';
 import type { Message } from '../raft/messages.js';
 import { RaftNode, type Ready } from '../raft/node.js';
 import type { RaftStorage } from '../raft/storage.js';
-import type { Entry, NodeId } from '../raft/types.js';
+import type { Entry, NodeId, Snapshot } from '../raft/types.js';
 import { Sessions } from './sessions.js';
 import type { ReplicaModes } from './options.js';
 
@@ -21,6 +21,8 @@ export interface ReplicaConfig {
   leaseMs: number;
   maxBatch?: number;
   maxInflight?: number;
+  /** snapshot the state machine and compact the log every N applied entries (0 = never) */
+  snapshotEvery?: number;
   random?: () => number;
   now?: () => number;
   log?: (event: string, fields?: Record<string, unknown>) => void;
@@ -36,6 +38,7 @@ interface Waiter {
 
 export interface ReplicaCounters {
   elections: number;
+  snapshots: number;
   applied: number;
   commitLatencyMs: number[]; // recent samples, drained by /metrics
   fsyncMs: number[];
@@ -51,7 +54,7 @@ export interface ReplicaCounters {
  */
 export class Replica {
   readonly raft: RaftNode;
-  readonly counters: ReplicaCounters = { elections: 0, applied: 0, commitLatencyMs: [], fsyncMs: [], persists: 0 };
+  readonly counters: ReplicaCounters = { elections: 0, snapshots: 0, applied: 0, commitLatencyMs: [], fsyncMs: [], persists: 0 };
   appliedIndex = 0;
   private readonly sessions = new Sessions();
   private readonly waiters = new Map<number, Waiter>();
@@ -88,9 +91,25 @@ export class Replica {
       },
       state.hardState,
       state.entries,
+      state.snapshot,
     );
-    cfg.log?.('recovered', { term: state.hardState.term, commit: state.hardState.commit, entries: state.entries.length });
-    return new Replica(cfg, raft);
+    const replica = new Replica(cfg, raft);
+    if (state.snapshot) replica.restoreSnapshot(state.snapshot);
+    cfg.log?.('recovered', { term: state.hardState.term, commit: state.hardState.commit, snapshot: state.snapshot?.meta.index ?? 0, entries: state.entries.length });
+    return replica;
+  }
+
+  /** the state machine and the session table as of `appliedIndex`, as bytes */
+  private encodeSnapshot(): Uint8Array {
+    const machine = Buffer.from(this.cfg.machine.snapshot()).toString('base64');
+    return Buffer.from(JSON.stringify({ machine, sessions: this.sessions.toJSON() }), 'utf8');
+  }
+
+  private restoreSnapshot(snap: Snapshot): void {
+    const { machine, sessions } = JSON.parse(Buffer.from(snap.data).toString('utf8')) as { machine: string; sessions: Parameters<Sessions['restore']>[0] };
+    this.cfg.machine.restore(new Uint8Array(Buffer.from(machine, 'base64')));
+    this.sessions.restore(sessions);
+    this.appliedIndex = snap.meta.index;
   }
 
   get modes(): ReplicaModes {
@@ -177,8 +196,9 @@ export class Replica {
       }
       this.persisting = true;
       const t = performance.now();
-      this.cfg.storage
-        .persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries })
+      const snapshot = rd.snapshot;
+      (snapshot ? this.cfg.storage.saveSnapshot(snapshot) : Promise.resolve())
+        .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
         .then(
           () => {
             this.counters.persists++;
@@ -200,6 +220,10 @@ export class Replica {
 
   private afterPersist(rd: Ready): void {
     this.raft.advance(rd);
+    if (rd.snapshot) {
+      this.restoreSnapshot(rd.snapshot); // installed from the leader: our state jumps to it
+      this.cfg.log?.('snapshot-installed', { index: rd.snapshot.meta.index });
+    }
     for (const m of rd.messages) this.cfg.send(m);
     if (rd.soft) this.roleChanged(rd.soft.role, rd.soft.term, rd.soft.leader);
     if (this.earlyAcks.size > 0 && this.raft.role === 'leader') {
@@ -217,6 +241,30 @@ export class Replica {
       this.reads.delete(r.id);
       read?.onIndex(r.index);
     }
+    this.maybeSnapshot();
+  }
+
+  /** Snapshot policy: every `snapshotEvery` applied entries, save the state, then compact the log. */
+  private maybeSnapshot(): void {
+    const every = this.cfg.snapshotEvery ?? 0;
+    if (every === 0 || this.persisting || this.appliedIndex - this.raft.log.snapshotIndex < every) return;
+    const index = this.appliedIndex;
+    const snap: Snapshot = { meta: { index, term: this.raft.log.term(index), peers: this.cfg.peers }, data: this.encodeSnapshot() };
+    this.persisting = true; // no WAL appends while the storage rewrites it
+    this.cfg.storage.saveSnapshot(snap).then(
+      () => {
+        this.raft.compact(snap);
+        this.counters.snapshots++;
+        this.cfg.log?.('snapshot', { index, bytes: snap.data.length });
+        this.persisting = false;
+        this.pump();
+      },
+      (err: unknown) => {
+        this.cfg.log?.('snapshot-failed', { error: String(err) });
+        this.persisting = false;
+        this.pump();
+      },
+    );
   }
 
   private roleChanged(role: string, term: number, leader: NodeId | null): void {

@@ -22,4 +22,14 @@ export class Sessions {
   get size(): number {
     return this.last.size;
   }
+
+  /** for snapshots: sorted by client id, so every node encodes the same bytes */
+  toJSON(): [string, number, ApplyOutcome][] {
+    return [...this.last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, s]) => [id, s.seq, s.outcome]);
+  }
+
+  restore(rows: [string, number, ApplyOutcome][]): void {
+    this.last.clear();
+    for (const [id, seq, outcome] of rows) this.last.set(id, { seq, outcome });
+  }
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster, type LocalNode, command, query, sleep } from '../../../src/cluster/local.js';
 
@@ -84,5 +86,36 @@ describe('a 3-node cluster of real processes on loopback', () => {
     const present = new Set<number>(r.body.result.elements);
     const missing = [...acked].filter((v) => !present.has(v));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('snapshots', () => {
+  it('compacts the log, and a node that fell behind catches up by InstallSnapshot; restarts recover from snapshot + log', async () => {
+    cluster = await LocalCluster.start(3, ['--snapshot-every', '50']);
+    const c = cluster;
+    const leader = await c.leader();
+    const lagging = c.nodes.find((n) => n !== leader) as LocalNode;
+    await c.kill(lagging);
+    const acked = new Set<number>();
+    await addLoop(c, 1, 300, acked, 'snap');
+    expect(acked.size).toBe(300);
+    expect(existsSync(path.join(leader.dataDir, 'snapshot.bin'))).toBe(true);
+    c.spawn(lagging);
+    const target = (await c.health(leader))?.appliedIndex ?? 0;
+    let caughtUp = false;
+    for (let i = 0; i < 200 && !caughtUp; i++) {
+      const h = await c.health(lagging);
+      caughtUp = h !== null && h.appliedIndex >= target;
+      if (!caughtUp) await sleep(50);
+    }
+    expect(caughtUp).toBe(true);
+    expect(lagging.output.join('')).toContain('snapshot-installed');
+    // restart everything: state comes back from snapshot + WAL
+    for (const n of c.nodes) await c.kill(n);
+    for (const n of c.nodes) c.spawn(n);
+    const again = await c.leader();
+    const r = await query(again, { type: 'set.read' });
+    const present = new Set<number>(r.body.result.elements);
+    expect([...acked].filter((v) => !present.has(v))).toEqual([]);
   });
 });

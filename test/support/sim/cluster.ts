@@ -1,6 +1,6 @@
 import type { Message } from '../../../src/raft/messages.js';
 import { RaftNode, type Ready } from '../../../src/raft/node.js';
-import type { Entry, HardState } from '../../../src/raft/types.js';
+import type { Entry, HardState, Snapshot } from '../../../src/raft/types.js';
 import { prng } from '../histories.js';
 
 /**
@@ -24,6 +24,8 @@ export interface SimOptions {
   faults: ('partition' | 'isolate-leader' | 'crash' | 'crash-majority' | 'clock')[];
   /** keep running after a Raft invariant breaks, to see what clients observe (default: stop) */
   continueAfterViolation?: boolean;
+  /** take a snapshot and compact the log every N applied entries (0 = never) */
+  snapshotEvery?: number;
 }
 
 export interface Violation {
@@ -34,7 +36,8 @@ export interface Violation {
 
 interface Disk {
   hard: HardState;
-  entries: Entry[];
+  entries: Entry[]; // absolute indexes, after the snapshot
+  snapshot: Snapshot | null;
 }
 
 interface SimNode {
@@ -66,6 +69,7 @@ const LEASE_MS = ELECTION_TICKS * TICK_MS * 0.9;
 export class Sim {
   readonly violations: Violation[] = [];
   readonly ops: ClientOp[] = [];
+  snapshotsInstalled = 0;
   now = 0;
   private readonly rand: () => number;
   private readonly nodes: SimNode[];
@@ -84,7 +88,7 @@ export class Sim {
     this.nodes = ids.map((id) => ({
       id,
       raft: null,
-      disk: { hard: { term: 0, vote: null, commit: 0 }, entries: [] },
+      disk: { hard: { term: 0, vote: null, commit: 0 }, entries: [], snapshot: null },
       applied: new Set<number>(),
       appliedIndex: 0,
       clockOffset: 0,
@@ -121,9 +125,9 @@ export class Sim {
   // ---- node host ----------------------------------------------------------
 
   private boot(n: SimNode): void {
-    const persisted = this.o.persist === 'none' ? { hard: { term: 0, vote: null, commit: 0 }, entries: [] } : n.disk;
-    n.applied = new Set();
-    n.appliedIndex = 0;
+    const persisted: Disk = this.o.persist === 'none' ? { hard: { term: 0, vote: null, commit: 0 }, entries: [], snapshot: null } : n.disk;
+    n.applied = new Set(persisted.snapshot ? decodeSet(persisted.snapshot.data) : []);
+    n.appliedIndex = persisted.snapshot?.meta.index ?? 0;
     n.waiting = [];
     n.reads = new Map();
     n.raft = new RaftNode(
@@ -142,6 +146,7 @@ export class Sim {
       },
       structuredClone(persisted.hard),
       structuredClone(persisted.entries),
+      persisted.snapshot,
     );
   }
 
@@ -157,8 +162,14 @@ export class Sim {
         if (prev !== undefined && prev !== n.id) this.violate('election-safety', `term ${rd.soft.term} has leaders ${prev} and ${n.id}`);
         this.leaders.set(rd.soft.term, n.id);
       }
+      if (rd.snapshot) {
+        this.snapshotsInstalled++;
+        n.applied = new Set(decodeSet(rd.snapshot.data));
+        n.appliedIndex = rd.snapshot.meta.index;
+      }
       for (const m of rd.messages) this.send(m);
       for (const e of rd.committed) this.apply(n, e);
+      this.maybeCompact(n, raft);
       for (const r of rd.readStates) this.whenApplied(n, r.index, () => n.reads.get(r.id)?.());
       if (rd.entries.length > 0 && this.o.ack === 'before-commit') {
         // unsafe: the leader acknowledges writes once in its own (persisted) log
@@ -171,12 +182,31 @@ export class Sim {
 
   private persist(n: SimNode, rd: Ready): void {
     const d = n.disk;
-    if (rd.truncateFrom !== undefined) d.entries.length = Math.max(0, rd.truncateFrom - 1);
+    if (rd.snapshot) {
+      d.snapshot = rd.snapshot;
+      d.entries = d.entries.filter((e) => e.index > rd.snapshot!.meta.index);
+    }
+    if (rd.truncateFrom !== undefined) d.entries = d.entries.filter((e) => e.index < rd.truncateFrom!);
     for (const e of rd.entries) {
-      d.entries.length = e.index - 1;
+      d.entries = d.entries.filter((x) => x.index < e.index);
       d.entries.push({ ...e });
     }
     if (rd.hardState) d.hard = { ...rd.hardState };
+  }
+
+  /** the host's snapshot policy: persist the applied state, then let Raft forget the prefix */
+  private maybeCompact(n: SimNode, raft: RaftNode): void {
+    const every = this.o.snapshotEvery ?? 0;
+    if (every === 0 || n.appliedIndex - raft.log.snapshotIndex < every) return;
+    const snap: Snapshot = {
+      meta: { index: n.appliedIndex, term: raft.log.term(n.appliedIndex), peers: this.nodes.map((x) => x.id) },
+      data: encodeSet(n.applied),
+    };
+    if (this.o.persist !== 'none') {
+      n.disk.snapshot = snap;
+      n.disk.entries = n.disk.entries.filter((e) => e.index > snap.meta.index);
+    }
+    raft.compact(snap);
   }
 
   private apply(n: SimNode, e: Entry): void {
@@ -337,9 +367,10 @@ export class Sim {
       for (let j = i + 1; j < live.length; j++) {
         const a = live[i].raft.log;
         const b = live[j].raft.log;
+        const floor = Math.max(a.snapshotIndex, b.snapshotIndex); // compacted prefixes hold no entries to compare
         let k = Math.min(a.lastIndex, b.lastIndex);
-        while (k > 0 && a.term(k) !== b.term(k)) k--;
-        for (let x = k; x > 0 && x > k - 50; x--) {
+        while (k > floor && a.term(k) !== b.term(k)) k--;
+        for (let x = k; x > floor && x > k - 50; x--) {
           if (a.term(x) !== b.term(x) || a.entry(x).data !== b.entry(x).data) {
             this.violate('log-matching', `${live[i].id} and ${live[j].id} agree at ${k} but differ at ${x}`);
             return;
@@ -353,6 +384,7 @@ export class Sim {
       for (const [index, key] of this.committed) {
         // a leader elected after the entry was committed (a later term) must hold it
         if (n.raft.term <= (this.commitTerm.get(index) ?? 0)) continue;
+        if (index <= n.raft.log.snapshotIndex) continue; // in its snapshot (checked by state-machine safety)
         if (index > n.raft.log.lastIndex || `${n.raft.log.term(index)}:${n.raft.log.entry(index).data}` !== key) {
           this.violate('leader-completeness', `leader ${n.id} of term ${n.raft.term} lacks committed entry ${index} (${key})`);
           return;
@@ -388,4 +420,12 @@ export class Sim {
       }
     }
   }
+}
+
+function encodeSet(s: Set<number>): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify([...s].sort((a, b) => a - b)));
+}
+
+function decodeSet(data: Uint8Array): number[] {
+  return JSON.parse(new TextDecoder().decode(data)) as number[];
 }
