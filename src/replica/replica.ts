@@ -65,6 +65,8 @@ export class Replica {
   private persisting = false;
   private pumpScheduled = false;
   private closed = false;
+  /** the term on disk: messages of that term need not wait for a persist that does not change it */
+  private persistedTerm = 0;
 
   private constructor(
     private readonly cfg: ReplicaConfig,
@@ -94,6 +96,7 @@ export class Replica {
       state.snapshot,
     );
     const replica = new Replica(cfg, raft);
+    replica.persistedTerm = state.hardState.term;
     if (state.snapshot) replica.restoreSnapshot(state.snapshot);
     cfg.log?.('recovered', { term: state.hardState.term, commit: state.hardState.commit, snapshot: state.snapshot?.meta.index ?? 0, entries: state.entries.length });
     return replica;
@@ -194,6 +197,12 @@ export class Replica {
         this.afterPersist(rd);
         continue;
       }
+      if (this.raft.role === 'leader' && !rd.soft && !rd.snapshot && (!rd.hardState || rd.hardState.term === this.persistedTerm)) {
+        // A leader may replicate entries while it writes them to its own disk (Raft §10.2.1):
+        // it counts itself toward a commit only after its persist. Its term is already durable.
+        for (const m of rd.messages) this.cfg.send(m);
+        rd.messages = [];
+      }
       this.persisting = true;
       const t = performance.now();
       const snapshot = rd.snapshot;
@@ -201,6 +210,7 @@ export class Replica {
         .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
         .then(
           () => {
+            if (rd.hardState) this.persistedTerm = rd.hardState.term;
             this.counters.persists++;
             this.counters.fsyncMs.push(performance.now() - t);
             this.persisting = false;
