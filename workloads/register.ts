@@ -4,15 +4,19 @@ import { pairHistory } from '../src/history/pair.js';
 import type { Workload } from './workload.js';
 
 /**
- * Reads, unique writes and compare-and-set on a few independent registers
- * (Jepsen's independent form: value = [key, v]); checked for linearizability per key.
+ * Reads, unique writes and compare-and-set on a few independent registers at a
+ * time (Jepsen's independent form: value = [key, v]), checked for linearizability
+ * per key. Like Jepsen's concurrent generator, the clients move on to fresh keys
+ * every `opsPerKey × keys` ops, so each key's history stays short enough to check.
  */
-export function registerWorkload(keys = 3): Workload {
+export function registerWorkload(keys = 3, opsPerKey = 150): Workload {
   let nextValue = 1;
+  let count = 0;
   return {
     name: 'register',
     generate(rand) {
-      const key = `r${Math.floor(rand() * keys)}`;
+      const generation = Math.floor(count++ / (opsPerKey * keys));
+      const key = `r${generation}-${Math.floor(rand() * keys)}`;
       const r = rand();
       if (r < 0.5) return { f: 'read', value: [key, null] };
       if (r < 0.8) return { f: 'write', value: [key, nextValue++] };

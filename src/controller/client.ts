@@ -11,12 +11,15 @@ export type Outcome = { type: 'ok'; body: any } | { type: 'fail'; error: string 
  * indefinite error is `info`. `not-leader` is followed once to the hinted leader.
  */
 export class NodeClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /** where the last not-leader redirect pointed: commands go there first */
+  private leaderUrl: string | null = null;
 
   constructor(private readonly timeoutMs: number) {}
 
+  /** Commands go to the last known leader (else `url`); reads go to `url`, so follower reads are exercised. */
   command(url: string, clientId: string, seq: number, command: Command): Promise<Outcome> {
-    return this.call(url, '/v1/command', { clientId, seq, command }, true);
+    return this.call(this.leaderUrl ?? url, '/v1/command', { clientId, seq, command }, true);
   }
 
   query(url: string, query: Query): Promise<Outcome> {
@@ -36,6 +39,8 @@ export class NodeClient {
     }
     if (r.status === 200 && r.body?.ok) return { type: 'ok', body: r.body };
     const e = r.body?.error;
+    if (e?.code === 'not-leader' && e.leader?.url) this.leaderUrl = e.leader.url;
+    else if (e?.code === 'not-leader') this.leaderUrl = null;
     if (e?.code === 'not-leader' && follow && e.leader?.url && e.leader.url !== url) return this.call(e.leader.url, path, body, false);
     if (e?.definite === true) return { type: 'fail', error: e.code };
     return { type: 'info', error: e?.code ?? `http ${r.status}` };

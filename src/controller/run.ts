@@ -12,6 +12,7 @@ import { DockerCluster, removeClusters } from '../cluster/docker.js';
 import { HistoryWriter } from '../history/jsonl.js';
 import type { Op } from '../history/types.js';
 import { faultWindows } from '../report/faults.js';
+import { completedOps, quantile } from '../report/stats.js';
 import { renderViolationHtml } from '../report/violation-html.js';
 import { writeRunPictures } from '../report/write.js';
 import { createRunDir, writeJson } from '../store/store.js';
@@ -21,6 +22,8 @@ import { mulberry32 } from './random.js';
 
 export interface RunSummary {
   dir: string;
+  /** completed client ops per second over the load phase, and latency quantiles of ok ops (ms) */
+  throughput: { opsPerSecond: number; p50: number; p99: number };
   valid: Valid;
   results: Record<string, CheckerResult>;
   counts: Record<string, number>;
@@ -61,6 +64,8 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const client = new NodeClient(cfg.requestTimeoutMs);
   let recoveryMs: number | null = null;
   let faults = 0;
+  let loadStartNs = 0;
+  let loadEndNs = 0;
   try {
     const image = await buildImage();
     log.info({ image }, 'node image ready');
@@ -72,6 +77,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     await workload.setup?.(client, firstLeader.url);
     const nemesis = new Nemesis(c, { families: cfg.families, topologies: cfg.topologies, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, rand });
     const endAt = Date.now() + cfg.timeLimitS * 1000;
+    loadStartNs = now();
     const running = (): boolean => !interrupted && Date.now() < endAt;
 
     // clients: each worker paces itself to its share of the target rate
@@ -114,6 +120,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
       if (stopped) record({ type: 'info', process: 'nemesis', f: stopped.f, value: stopped.value });
     };
     await Promise.all([...Array.from({ length: cfg.concurrency }, (_, w) => worker(w)), nemesisLoop()]);
+    loadEndNs = now();
 
     if (!interrupted) {
       // recovery: every node answers and agrees on the applied index
@@ -141,15 +148,22 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const results = interrupted ? {} : workload.check(ops);
   let valid: Valid = interrupted ? 'unknown' : true;
   for (const r of Object.values(results)) valid = mergeValid(valid, r.valid);
+  const done = completedOps(ops);
+  const okLatencies = Float64Array.from(done.filter((d) => d.outcome === 'ok').map((d) => d.end - d.start)).sort();
+  const throughput = {
+    opsPerSecond: Math.round(done.length / Math.max(1e-9, (loadEndNs - loadStartNs) / 1e9)),
+    p50: Math.round(quantile(okLatencies, 0.5) / 1e4) / 100,
+    p99: Math.round(quantile(okLatencies, 0.99) / 1e4) / 100,
+  };
   const counts: Record<string, number> = { ok: 0, fail: 0, info: 0 };
   for (const op of ops) if (op.process !== 'nemesis' && op.type !== 'invoke') counts[op.type]++;
-  writeJson(path.join(dir, 'results.json'), { valid, ...results, stats: counts, faults, recoveryMs, interrupted });
+  writeJson(path.join(dir, 'results.json'), { valid, ...results, stats: counts, throughput, faults, recoveryMs, interrupted });
   await writeRunPictures(dir, ops, cfg.testName);
   const lin = results.linearizable as Parameters<typeof renderViolationHtml>[0] | undefined;
   if (lin && lin.valid === false) writeFileSync(path.join(dir, 'linearizability.html'), renderViolationHtml(lin, { file: path.join(dir, 'history.jsonl'), model: 'cas-register' }));
   log.info({ valid, faults: faultWindows(ops).length }, 'checked');
   log.flush?.();
-  return { dir, valid, results, counts, faults, recoveryMs, interrupted };
+  return { dir, valid, results, counts, throughput, faults, recoveryMs, interrupted };
 }
 
 async function waitForConvergence(c: DockerCluster, timeoutMs: number): Promise<number | null> {

@@ -6,6 +6,7 @@ export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
   const lines = [
     `test       ${cfg.testName} (workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${cfg.families.join(',') || 'none'}, seed ${cfg.seed})`,
     `ops        ${s.counts.ok + s.counts.fail + s.counts.info} completed: ${s.counts.ok} ok, ${s.counts.fail} fail, ${s.counts.info} info`,
+    `rate       ${s.throughput.opsPerSecond} ops/s completed; ok latency p50 ${s.throughput.p50} ms, p99 ${s.throughput.p99} ms`,
     `faults     ${s.faults} applied`,
     `recovery   ${s.recoveryMs === null ? 'cluster did not converge' : `${s.recoveryMs} ms after the last heal`}`,
   ];

@@ -103,13 +103,16 @@ export interface HistoryWriterOptions {
 }
 
 /**
- * Appends ops to a history file as they happen. Each op is written with one
- * write(2) in call order, so a crashed controller leaves a readable prefix
- * (the kernel keeps what was written); close() fsyncs.
+ * Appends ops to a history file as they happen. Ops appended in one turn of the
+ * event loop are written together with one write(2) at the end of that turn (a
+ * busy controller records thousands of ops per second); every write holds whole
+ * lines, so a crashed controller leaves a readable prefix. close() fsyncs.
  */
 export class HistoryWriter {
   private fd: number | null;
   private count = 0;
+  private buffer = '';
+  private scheduled = false;
   private readonly encode: (op: Op) => string;
   constructor(
     readonly file: string,
@@ -130,12 +133,25 @@ export class HistoryWriter {
 
   append(op: Op): void {
     if (this.fd === null) throw new Error(`history ${this.file} is closed`);
-    writeSync(this.fd, `${this.encode(op)}\n`);
+    this.buffer += `${this.encode(op)}\n`;
     this.count++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** writes what was appended so far */
+  flush(): void {
+    this.scheduled = false;
+    if (this.fd === null || this.buffer === '') return;
+    writeSync(this.fd, this.buffer);
+    this.buffer = '';
   }
 
   close(): void {
     if (this.fd === null) return;
+    this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = null;
