@@ -29,6 +29,16 @@ async function addLoop(c: LocalCluster, from: number, count: number, acked: Set<
   }
 }
 
+/** Does `n` apply up to `target` within 10 s? */
+async function catchesUp(c: LocalCluster, n: LocalNode, target: number): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    const h = await c.health(n);
+    if (h !== null && h.appliedIndex >= target) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
 describe('a 3-node cluster of real processes on loopback', () => {
   it('elects a leader and serves linearizable reads', async () => {
     cluster = await LocalCluster.start(3);
@@ -72,14 +82,7 @@ describe('a 3-node cluster of real processes on loopback', () => {
     expect(acked.size).toBe(400); // writes continued through the new leader
     // the killed node restarts from its data directory and catches up
     c.spawn(first);
-    const target = (await c.health(second))?.commitIndex ?? 0;
-    let caughtUp = false;
-    for (let i = 0; i < 200 && !caughtUp; i++) {
-      const h = await c.health(first);
-      caughtUp = h !== null && h.appliedIndex >= target;
-      if (!caughtUp) await sleep(50);
-    }
-    expect(caughtUp).toBe(true);
+    expect(await catchesUp(c, first, (await c.health(second))?.commitIndex ?? 0)).toBe(true);
     // every acknowledged element is in the set, read with read-mode=index through the leader
     const leader = await c.leader();
     const r = await query(leader, { type: 'set.read' });
@@ -101,14 +104,7 @@ describe('snapshots', () => {
     expect(acked.size).toBe(300);
     expect(existsSync(path.join(leader.dataDir, 'snapshot.bin'))).toBe(true);
     c.spawn(lagging);
-    const target = (await c.health(leader))?.appliedIndex ?? 0;
-    let caughtUp = false;
-    for (let i = 0; i < 200 && !caughtUp; i++) {
-      const h = await c.health(lagging);
-      caughtUp = h !== null && h.appliedIndex >= target;
-      if (!caughtUp) await sleep(50);
-    }
-    expect(caughtUp).toBe(true);
+    expect(await catchesUp(c, lagging, (await c.health(leader))?.appliedIndex ?? 0)).toBe(true);
     expect(lagging.output.join('')).toContain('snapshot-installed');
     // restart everything: state comes back from snapshot + WAL
     for (const n of c.nodes) await c.kill(n);
