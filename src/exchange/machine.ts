@@ -1,19 +1,20 @@
-import type { Command, Query, QueryResult } from './commands.js';
+import type { Command, ExchangeState, Query, QueryResult } from './commands.js';
+import { Exchange } from './exchange.js';
 import type { ApplyOutcome, StateMachine } from './state-machine.js';
 
 /**
- * The exchange node's replicated state machine. Deterministic: the same commands
- * in the same order give the same state on every node.
- * (Order books and matching are being added in src/exchange; until then order
- * commands are rejected as invalid, definitely.)
+ * The exchange node's replicated state machine: a key-value register space, a
+ * grow-only set, and the exchange (accounts, transfers, limit order books).
+ * Deterministic: the same commands in the same order give the same state, and
+ * byte-identical snapshots, on every node.
  */
 export class ExchangeStateMachine implements StateMachine {
   private kv = new Map<string, unknown>();
   private set: unknown[] = [];
   private setIndex = new Set<string>();
-  private cash = new Map<string, number>();
+  private exchange = new Exchange();
 
-  apply(_index: number, c: Command): ApplyOutcome {
+  apply(index: number, c: Command): ApplyOutcome {
     switch (c.type) {
       case 'kv.write':
         this.kv.set(c.key, c.value);
@@ -34,24 +35,8 @@ export class ExchangeStateMachine implements StateMachine {
         }
         return { ok: true, result: { type: 'set.add' } };
       }
-      case 'account.create':
-        if (this.cash.has(c.account)) return { ok: false, code: 'account-exists', message: `account ${c.account} exists` };
-        if (!Number.isInteger(c.cash) || c.cash < 0) return { ok: false, code: 'invalid-command', message: 'cash must be a non-negative integer' };
-        this.cash.set(c.account, c.cash);
-        return { ok: true, result: { type: 'account.create' } };
-      case 'bank.transfer': {
-        const from = this.cash.get(c.from);
-        const to = this.cash.get(c.to);
-        if (from === undefined || to === undefined) return { ok: false, code: 'unknown-account', message: 'unknown account' };
-        if (!Number.isInteger(c.amount) || c.amount <= 0) return { ok: false, code: 'invalid-command', message: 'amount must be a positive integer' };
-        if (from < c.amount) return { ok: false, code: 'insufficient-funds', message: `${c.from} has ${from}` };
-        if (c.from === c.to) return { ok: true, result: { type: 'bank.transfer' } };
-        this.cash.set(c.from, from - c.amount);
-        this.cash.set(c.to, to + c.amount);
-        return { ok: true, result: { type: 'bank.transfer' } };
-      }
       default:
-        return { ok: false, code: 'invalid-command', message: `${c.type} is not supported yet` };
+        return this.exchange.apply(index, c);
     }
   }
 
@@ -62,22 +47,23 @@ export class ExchangeStateMachine implements StateMachine {
       case 'set.read':
         return { type: 'set.read', elements: [...this.set] };
       case 'bank.read':
-        return { type: 'bank.read', balances: Object.fromEntries([...this.cash].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+        return { type: 'bank.read', balances: this.exchange.cash() };
       case 'exchange.state':
-        return { type: 'exchange.state', state: { accounts: {}, orders: {}, trades: [] } };
+        return { type: 'exchange.state', state: this.exchange.state() };
     }
   }
 
   snapshot(): Uint8Array {
-    const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Buffer.from(JSON.stringify({ kv: sorted(this.kv), set: this.set, cash: sorted(this.cash) }));
+    const kv = [...this.kv].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Buffer.from(JSON.stringify({ kv, set: this.set, exchange: this.exchange.state() }));
   }
 
   restore(data: Uint8Array): void {
-    const s = JSON.parse(Buffer.from(data).toString('utf8')) as { kv: [string, unknown][]; set: unknown[]; cash: [string, number][] };
+    const s = JSON.parse(Buffer.from(data).toString('utf8')) as { kv: [string, unknown][]; set: unknown[]; exchange: ExchangeState };
     this.kv = new Map(s.kv);
     this.set = s.set;
     this.setIndex = new Set(s.set.map((e) => JSON.stringify(e)));
-    this.cash = new Map(s.cash);
+    this.exchange = new Exchange();
+    this.exchange.restore(s.exchange);
   }
 }
