@@ -2,7 +2,7 @@ import { type FaultFamily, parseFamilies } from '../../nemesis/nemesis.js';
 import { TOPOLOGIES, type Topology } from '../../nemesis/grudge.js';
 import { UsageError } from '../util/errors.js';
 
-export const WORKLOADS = ['register', 'set', 'bank'] as const;
+export const WORKLOADS = ['register', 'set', 'bank', 'orders'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Everything a run needs, resolved once from the command line (defaults → validate → normalize). */
@@ -47,7 +47,7 @@ export interface RunArgs {
 
 export function resolveRunConfig(a: RunArgs): RunConfig {
   const workload = (a.workload ?? 'register') as WorkloadName;
-  if (!WORKLOADS.includes(workload)) throw new UsageError(`--workload must be one of ${WORKLOADS.join(', ')} (orders is not built yet); got ${JSON.stringify(a.workload)}`);
+  if (!WORKLOADS.includes(workload)) throw new UsageError(`--workload must be one of ${WORKLOADS.join(', ')}; got ${JSON.stringify(a.workload)}`);
   const families = parseFamilies(a.nemesis ?? 'all');
   const topologies = (a.partitions ?? TOPOLOGIES.join(',')).split(',').map((t) => {
     if (!(TOPOLOGIES as readonly string[]).includes(t)) throw new UsageError(`--partitions: unknown topology ${JSON.stringify(t)}; expected ${TOPOLOGIES.join(', ')}`);

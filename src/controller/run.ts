@@ -5,6 +5,7 @@ import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
 import { mergeValid, type CheckerResult, type Valid } from '../../checkers/types.js';
 import { bankWorkload } from '../../workloads/bank.js';
+import { ordersWorkload } from '../../workloads/orders.js';
 import { registerWorkload } from '../../workloads/register.js';
 import { setWorkload } from '../../workloads/set.js';
 import type { Invocation, Workload } from '../../workloads/workload.js';
@@ -41,7 +42,8 @@ export interface RunSummary {
 export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
-  const workload: Workload = cfg.workload === 'register' ? registerWorkload() : cfg.workload === 'bank' ? bankWorkload() : setWorkload();
+  const workloads: Record<RunConfig['workload'], () => Workload> = { register: registerWorkload, set: setWorkload, bank: bankWorkload, orders: ordersWorkload };
+  const workload = workloads[cfg.workload]();
   const rand = mulberry32(cfg.seed);
   const history = new HistoryWriter(path.join(dir, 'history.jsonl'));
   const ops: Op[] = [];

@@ -17,7 +17,9 @@ export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
         ? ` (lost ${(r.lost as unknown[]).length}, unexpected ${(r.unexpected as unknown[]).length}, stale reads ${(r.stale as unknown[]).length}, recovered ${r.recovered})`
         : name === 'bank'
           ? ` (${r.reads} reads, wrong totals ${(r.wrongTotal as unknown[]).length}, negative balances ${(r.negative as unknown[]).length})`
-          : '';
+          : name === 'orders'
+            ? ` (${r.acknowledged} acknowledged, missing ${(r.missing as unknown[]).length}, overfilled ${(r.overfilled as unknown[]).length}, outside limits ${(r.outsideLimits as unknown[]).length}, conserved ${r.conserved}, priority ${r.priorityViolation ?? 'ok'})`
+            : '';
     lines.push(`checker    ${name}: ${r.valid === true ? 'valid' : r.valid === false ? 'INVALID' : 'unknown'}${detail}`);
   }
   lines.push(`verdict    ${s.valid === true ? 'valid' : s.valid === false ? 'INVALID' : 'unknown'}`);

@@ -62,6 +62,8 @@ export interface OrderRecord {
   status: 'open' | 'filled' | 'cancelled';
   /** log index of the submit: the order's time priority */
   logIndex: number;
+  /** log index of the cancel, if cancelled (lets a checker replay the book) */
+  cancelledAt?: number;
 }
 
 export interface AccountRecord {

@@ -53,6 +53,7 @@ export class Exchange {
         if (o.status !== 'open') return reject('order-closed', `order ${c.orderId} is ${o.status}`);
         this.release(o, o.qty - o.filled);
         o.status = 'cancelled';
+        o.cancelledAt = index;
         this.book(o.symbol).remove(o.side, o.price, o.orderId);
         return { ok: true, result: { type: 'order.cancel', order: { ...o } } };
       }

@@ -55,6 +55,12 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect(r.code).toBe(0);
   }, 180_000);
 
+  it('orders with all faults: every acknowledged order present, no overfill, conserved, price-time priority', async () => {
+    const r = await faultline(run(['--workload', 'orders', '--nemesis', 'all', '--time-limit', '25']));
+    expect(r.stdout).toMatch(/checker +orders: valid \([1-9]\d* acknowledged, missing 0, overfilled 0, outside limits 0, conserved true, priority ok\)/);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   it('catches read-mode=local under partitions (stale reads: not linearizable)', async () => {
     const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--partitions', 'isolate-leader,majority', '--node-opt', 'read-mode=local', '--time-limit', '30']));
     expect(r.stdout).toContain('checker    linearizable: INVALID');
