@@ -1,15 +1,43 @@
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { docker, LABEL, removeClusters } from '../../cluster/docker.js';
+import { buildImage } from '../../../docker/image.js';
+import { DockerCluster, docker, LABEL, removeClusters } from '../../cluster/docker.js';
 
-/** `faultline cluster down|status`: find (by label) and remove what runs left behind. */
-export const clusterCommand: CommandModule<object, { action: string }> = {
+interface ClusterArgs {
+  action: string;
+  nodes: number;
+  store: string;
+  subnet: string;
+  nodeOpt?: string[];
+}
+
+/**
+ * `faultline cluster up|down|status`: bring a cluster up and leave it running (for
+ * manual experiments), list what runs, or remove everything faultline left (found by label).
+ */
+export const clusterCommand: CommandModule<object, ClusterArgs> = {
   command: 'cluster <action>',
-  describe: 'Inspect (status) or remove (down) faultline containers and networks, found by label',
-  builder: (y: Argv) => y.positional('action', { type: 'string', choices: ['down', 'status'], demandOption: true }) as unknown as Argv<{ action: string }>,
-  handler: async ({ action }) => {
-    if (action === 'down') {
+  describe: 'Bring up a cluster and leave it running (up), list (status) or remove (down) faultline containers and networks',
+  builder: (y: Argv) =>
+    y
+      .positional('action', { type: 'string', choices: ['up', 'down', 'status'], demandOption: true })
+      .option('nodes', { type: 'number', default: 5 })
+      .option('store', { type: 'string', default: 'results', describe: 'where the nodes\u2019 data and clock directories go (under <store>/cluster)' })
+      .option('subnet', { type: 'string', default: '172.31.250.0/24' })
+      .option('node-opt', { type: 'string', array: true, describe: 'key=value passed to every node' }) as unknown as Argv<ClusterArgs>,
+  handler: async (args) => {
+    if (args.action === 'down') {
       const r = await removeClusters();
       process.stdout.write(`removed ${r.containers} containers and ${r.networks} networks\n`);
+      return;
+    }
+    if (args.action === 'up') {
+      const image = await buildImage();
+      const nodeOpts = Object.fromEntries((args.nodeOpt ?? []).map((kv) => kv.split('=', 2) as [string, string]));
+      const c = await DockerCluster.up({ name: 'manual', image: image.tag, nodes: args.nodes, subnet: args.subnet, dir: path.resolve(args.store, 'cluster'), nodeOpts });
+      const leader = await c.waitForLeader(20_000);
+      for (const n of c.nodes) process.stdout.write(`${n.id}  ${n.url}${n === leader ? '  (leader)' : ''}\n`);
+      process.stdout.write('left running: faultline cluster down removes it\n');
       return;
     }
     const filters = JSON.stringify({ label: [LABEL] });
