@@ -4,97 +4,132 @@ import type { Replica, Reply } from '../replica/replica.js';
 import type { NodeMetrics } from './metrics.js';
 import type { NodeOptions } from './options.js';
 import type { ApiError, Health } from './protocol.js';
+import { DeadlineQueue } from './deadlines.js';
 
-const MAX_BODY = 1 << 20;
+/** HTTP status per error: the body's `code` and `definite` are what clients act on. */
+function statusOf(error: ApiError): number {
+  if (error.code === 'not-leader') return 421; // Misdirected Request
+  if (error.code === 'bad-request') return 400;
+  if (error.code === 'overloaded') return 503;
+  return error.definite ? 409 : 504;
+}
 
 /**
  * The client API (src/node/protocol.ts). Followers do not proxy: they answer
- * `not-leader` (definite) with the leader's id and URL, and clients retry there;
- * with read-mode=local every node answers queries itself.
+ * `not-leader` (definite: nothing was proposed) with the leader's id and URL,
+ * and clients retry there — one hop fewer than proxying, and a client learns
+ * where to send the next request. With read-mode=local every node answers
+ * queries itself. A request not answered within requestTimeoutMs is answered
+ * `timeout` (definite: false — it may still commit); more than maxPendingRequests
+ * in flight are answered `overloaded` (definite: never proposed).
  */
 export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: NodeMetrics): http.Server {
-  let pending = 0;
+  const urls = new Map(opts.members.map((m) => [m.id, `http://${m.host}:${m.clientPort}`]));
   const leaderHint = (error: ApiError): ApiError => {
     if (error.code !== 'not-leader' || !error.leader) return error;
-    const m = opts.members.find((x) => x.id === error.leader?.id);
-    return m ? { ...error, leader: { id: m.id, url: `http://${m.host}:${m.clientPort}` } } : error;
+    const url = urls.get(error.leader.id);
+    return url ? { ...error, leader: { id: error.leader.id, url } } : error;
   };
-  const reply = (res: http.ServerResponse, status: number, body: unknown): void => {
-    const text = JSON.stringify(body);
+  const reply = (res: http.ServerResponse, status: number, text: string): void => {
+    if (res.headersSent || res.destroyed) return;
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
-  const fail = (res: http.ServerResponse, error: ApiError): void =>
-    reply(res, error.code === 'not-leader' ? 421 : error.definite ? 409 : 504, { ok: false, error: leaderHint(error), node: opts.id });
+  const fail = (res: http.ServerResponse, error: ApiError): void => {
+    metrics.errors(error.code);
+    reply(res, statusOf(error), JSON.stringify({ ok: false, error: leaderHint(error), node: opts.id }));
+  };
+  const deadlines = new DeadlineQueue<http.ServerResponse>(opts.requestTimeoutMs, (res) =>
+    fail(res, { code: 'timeout', definite: false, message: `not answered within ${opts.requestTimeoutMs} ms` }),
+  );
 
-  const serve = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown): Promise<void> => {
+  const answer = (res: http.ServerResponse, work: Promise<Reply<unknown>>): void => {
+    const slot = deadlines.add(res);
+    work.then(
+      (r) => {
+        if (!deadlines.settle(slot)) return; // already answered `timeout`
+        if (r.ok) reply(res, 200, JSON.stringify({ ok: true, result: r.result, ...(r.index !== undefined ? { index: r.index } : {}), node: opts.id }));
+        else fail(res, r.error);
+      },
+      (err: unknown) => {
+        if (deadlines.settle(slot)) fail(res, { code: 'internal', definite: false, message: String(err) });
+      },
+    );
+  };
+
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void => {
     if (req.url === '/v1/command') {
-      const b = body as { clientId?: unknown; seq?: unknown; command?: Command };
-      if (typeof b?.clientId !== 'string' || !Number.isInteger(b.seq) || typeof b.command?.type !== 'string') {
+      const b = body as { clientId?: unknown; seq?: unknown; command?: Command } | null;
+      if (typeof b?.clientId !== 'string' || !Number.isSafeInteger(b.seq) || typeof b.command?.type !== 'string') {
         return fail(res, { code: 'bad-request', definite: true, message: 'expected {clientId: string, seq: integer, command: {type, ...}}' });
       }
-      return answer(res, replica.command(b.clientId, b.seq as number, b.command), 'command');
+      return answer(res, replica.command(b.clientId, b.seq as number, b.command));
     }
     if (req.url === '/v1/query') {
-      const q = (body as { query?: Query })?.query;
+      const q = (body as { query?: Query } | null)?.query;
       if (typeof q?.type !== 'string') return fail(res, { code: 'bad-request', definite: true, message: 'expected {query: {type, ...}}' });
-      return answer(res, replica.query(q), 'query');
+      return answer(res, replica.query(q));
     }
-    reply(res, 404, { ok: false, error: { code: 'bad-request', definite: true, message: `no route ${req.method} ${req.url}` }, node: opts.id });
+    fail(res, { code: 'bad-request', definite: true, message: `no route ${req.method} ${req.url}` });
   };
 
-  const answer = async (res: http.ServerResponse, work: Promise<Reply<unknown>>, kind: string): Promise<void> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Reply<unknown>>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, error: { code: 'timeout', definite: false, message: `${kind} not answered within ${opts.requestTimeoutMs} ms` } }),
-        opts.requestTimeoutMs,
-      );
-    });
-    const r = await Promise.race([work, timeout]);
-    clearTimeout(timer);
-    if (r.ok) reply(res, 200, { ok: true, result: r.result, ...(r.index !== undefined ? { index: r.index } : {}), node: opts.id });
-    else fail(res, r.error);
-  };
+  const health = (): Health => ({
+    id: opts.id,
+    role: replica.raft.role,
+    term: replica.raft.term,
+    leader: replica.raft.leader,
+    commitIndex: replica.raft.commitIndex,
+    appliedIndex: replica.appliedIndex,
+    now: Date.now(),
+    options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist },
+  });
 
-  return http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      const health: Health = {
-        id: opts.id,
-        role: replica.raft.role,
-        term: replica.raft.term,
-        leader: replica.raft.leader,
-        commitIndex: replica.raft.commitIndex,
-        appliedIndex: replica.appliedIndex,
-        now: Date.now(),
-        options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist },
-      };
-      return reply(res, 200, health);
-    }
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') return reply(res, 200, JSON.stringify(health()));
     if (req.method === 'GET' && req.url === '/metrics') {
-      const text = metrics.render();
+      const text = metrics.render(deadlines.size);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(text);
     }
-    if (req.method !== 'POST') return reply(res, 405, { ok: false, error: { code: 'bad-request', definite: true, message: 'use POST' }, node: opts.id });
-    if (pending >= opts.maxPendingRequests) return fail(res, { code: 'overloaded', definite: true, message: 'too many requests in flight' });
-    pending++;
-    res.once('close', () => pending--);
-    const chunks: Buffer[] = [];
+    if (req.method !== 'POST') return fail(res, { code: 'bad-request', definite: true, message: `no route ${req.method} ${req.url}` });
+    if (deadlines.size >= opts.maxPendingRequests) {
+      req.resume();
+      return fail(res, { code: 'overloaded', definite: true, message: `${deadlines.size} requests in flight` });
+    }
+    let chunks: Buffer | Buffer[] | null = null;
     let size = 0;
+    let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) req.destroy();
+      if (tooLarge) return;
+      if (size > opts.maxBodyBytes) {
+        tooLarge = true;
+        chunks = null;
+        res.setHeader('connection', 'close'); // the rest of the body is not worth reading
+        return fail(res, { code: 'bad-request', definite: true, message: `body exceeds ${opts.maxBodyBytes} bytes` });
+      }
+      if (chunks === null) chunks = c;
+      else if (Buffer.isBuffer(chunks)) chunks = [chunks, c];
       else chunks.push(c);
     });
     req.on('end', () => {
+      if (tooLarge) return;
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const buf = chunks === null ? Buffer.alloc(0) : Buffer.isBuffer(chunks) ? chunks : Buffer.concat(chunks, size);
+        body = JSON.parse(buf.toString('utf8'));
       } catch {
         return fail(res, { code: 'bad-request', definite: true, message: 'body is not JSON' });
       }
-      serve(req, res, body).catch((err: unknown) => fail(res, { code: 'internal', definite: false, message: String(err) }));
+      try {
+        serve(req, res, body);
+      } catch (err) {
+        // a throw before the command entered the log: nothing was proposed
+        fail(res, { code: 'bad-request', definite: true, message: `rejected: ${(err as Error)?.message ?? String(err)}` });
+      }
     });
   });
+  server.keepAliveTimeout = 30_000; // clients keep pools of connections open between bursts
+  server.on('close', () => deadlines.close());
+  return server;
 }

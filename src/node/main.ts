@@ -4,7 +4,7 @@ import type { RaftStorage } from '../raft/storage.js';
 import { Replica } from '../replica/replica.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
-import { FaultlineError } from '../util/errors.js';
+import { EnvironmentError, FaultlineError } from '../util/errors.js';
 import { createHttpApi } from './http-api.js';
 import { nodeLogger } from './log.js';
 import { NodeMetrics } from './metrics.js';
@@ -13,7 +13,7 @@ import { PeerTransport } from './transport.js';
 
 /** The exchange node process: one per container (or per loopback port set in tests). */
 async function main(): Promise<void> {
-  const opts = parseNodeOptions(process.argv.slice(2));
+  const opts = parseNodeOptions(process.argv.slice(2), process.env);
   const log = nodeLogger(opts.id);
   const storage: RaftStorage =
     opts.modes.persist === 'none'
@@ -35,19 +35,36 @@ async function main(): Promise<void> {
     snapshotEvery: opts.snapshotEvery,
     log,
   });
-  transport = new PeerTransport(opts.id, opts.members, (m) => replica.receive(m));
-  await transport.listen(opts.bind, opts.self.peerPort);
-  const http = createHttpApi(opts, replica, new NodeMetrics(replica, transport));
-  await new Promise<void>((resolve) => http.listen(opts.self.clientPort, opts.bind, resolve));
+  transport = new PeerTransport(opts.id, opts.members, (m) => replica.receive(m), {
+    peerTimeoutMs: opts.peerTimeoutMs,
+    maxQueued: opts.peerQueue,
+  });
+  await transport.listen(opts.bind, opts.self.peerPort).catch((err: Error) => {
+    throw new EnvironmentError('E_LISTEN', `cannot listen for peers on ${opts.bind}:${opts.self.peerPort}: ${err.message}`);
+  });
+  const metrics = new NodeMetrics(replica, transport);
+  const http = createHttpApi(opts, replica, metrics);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (err) => reject(new EnvironmentError('E_LISTEN', `cannot listen for clients on ${opts.bind}:${opts.self.clientPort}: ${err.message}`)));
+    http.listen(opts.self.clientPort, opts.bind, resolve);
+  });
   const ticker = setInterval(() => replica.tick(), opts.tickMs);
+  const collector = setInterval(() => metrics.collect(), 1000);
   log('started', { bind: opts.bind, peerPort: opts.self.peerPort, clientPort: opts.self.clientPort, modes: opts.modes });
 
+  let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     log('stopping', { signal });
     clearInterval(ticker);
-    http.close();
+    clearInterval(collector);
+    http.close(); // no new connections
+    http.closeIdleConnections();
     transport?.close();
-    await replica.close();
+    await replica.close(); // answers what is in flight (leader-lost), waits for the last fsync, closes the WAL
+    http.closeAllConnections();
+    log('stopped', { signal, appliedIndex: replica.appliedIndex });
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
