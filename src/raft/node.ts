@@ -52,6 +52,8 @@ interface Progress {
   ackedCtx: number;
   /** index of a snapshot sent and not yet acknowledged (0 = none) */
   pendingSnapshot: number;
+  /** match at the last progress check: unchanged for an election timeout means messages were lost */
+  matchAtCheck: number;
 }
 
 interface PendingRead {
@@ -140,15 +142,22 @@ export class RaftNode {
   tick(): void {
     this.electionElapsed++;
     if (this.role === 'leader') {
-      if (this.cfg.checkQuorum && this.electionElapsed >= this.cfg.electionTicks) {
+      if (this.electionElapsed >= this.cfg.electionTicks) {
         this.electionElapsed = 0;
         const active = 1 + this.others.filter((p) => this.progress.get(p)?.active).length;
         for (const p of this.others) {
           const pr = this.progress.get(p) as Progress;
           pr.active = false;
           if (pr.pendingSnapshot > 0 && pr.match < pr.pendingSnapshot) pr.pendingSnapshot = 0; // lost: send it again
+          if (pr.match < this.log.lastIndex && pr.match === pr.matchAtCheck) {
+            // no progress for an election timeout: the appends in flight were lost; resend from its match
+            pr.inflight = 0;
+            pr.probing = true;
+            pr.next = pr.match + 1;
+          }
+          pr.matchAtCheck = pr.match;
         }
-        if (active < this.quorum) {
+        if (this.cfg.checkQuorum && active < this.quorum) {
           this.becomeFollower(this.term, null); // lost touch with a majority: step down
           return;
         }
@@ -345,7 +354,7 @@ export class RaftNode {
     this.heartbeatElapsed = 0;
     this.electionElapsed = 0;
     this.progress = new Map(
-      this.others.map((p) => [p, { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0, pendingSnapshot: 0 }]),
+      this.others.map((p) => [p, { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0, pendingSnapshot: 0, matchAtCheck: 0 }]),
     );
     // a no-op of our own term: committing it settles the commit index for reads
     this.log.append({ index: this.log.lastIndex + 1, term: this.term, kind: 'noop', data: '' });

@@ -70,6 +70,8 @@ export class Sim {
   readonly violations: Violation[] = [];
   readonly ops: ClientOp[] = [];
   snapshotsInstalled = 0;
+  /** the leader's commit index 0.7 s before the end: every node must have applied it by the end */
+  private commitBeforeEnd = 0;
   now = 0;
   private readonly rand: () => number;
   private readonly nodes: SimNode[];
@@ -115,6 +117,10 @@ export class Sim {
         nextFault = this.now + 150 + Math.floor(this.rand() * 400);
       }
       if (this.now === this.o.duration - 1500) this.healAll();
+      if (this.now === this.o.duration - 700) {
+        const l = this.nodes.find((n) => n.raft?.role === 'leader');
+        this.commitBeforeEnd = l?.raft?.commitIndex ?? 0;
+      }
       for (const n of this.nodes) this.drain(n);
       this.checkInvariants();
     }
@@ -402,6 +408,13 @@ export class Sim {
     if (!leader) {
       this.violate('no-convergence', 'no leader after the faults stopped');
       return;
+    }
+    // liveness after healing: every node catches up with the leader (lost messages get resent)
+    for (const n of live) {
+      if (n.appliedIndex < this.commitBeforeEnd) {
+        this.violate('no-convergence', `${n.id} applied ${n.appliedIndex} at the end; the leader had committed ${this.commitBeforeEnd} 0.7 s earlier`);
+        return;
+      }
     }
     for (const op of this.ops) {
       if (op.f === 'add' && op.acked && !leader.applied.has(op.value)) {
