@@ -38,6 +38,10 @@ export class PeerTransport {
   private readonly watchdog: NodeJS.Timeout;
   readonly opts: TransportOptions;
   dropped = 0;
+  sent = 0;
+  bytesSent = 0;
+  /** socket writes (one per peer per event-loop turn with traffic) */
+  flushes = 0;
   /** established connections lost (peer gone, or torn down after peerTimeoutMs of silence) */
   reconnects = 0;
 
@@ -136,6 +140,7 @@ class Link {
     if (!this.corked) {
       // coalesce the frames of one event-loop turn into one write
       this.corked = true;
+      this.transport.flushes++;
       socket.cork();
       process.nextTick(() => {
         this.corked = false;
@@ -143,6 +148,8 @@ class Link {
       });
     }
     if (this.unackedSince === 0) this.unackedSince = Date.now();
+    this.transport.sent++;
+    this.transport.bytesSent += frame.length;
     socket.write(frame);
   }
 
