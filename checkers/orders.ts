@@ -1,27 +1,23 @@
 import { pairHistory } from '../src/history/pair.js';
 import type { Op } from '../src/history/types.js';
 import type { ExchangeState, OrderRecord } from '../src/exchange/commands.js';
+import { replayTrades } from './orders-replay.js';
 import type { CheckerResult } from './types.js';
 
 export interface OrdersResult extends CheckerResult {
   acknowledged: number;
   /** acknowledged submits missing from the final state */
   missing: string[];
-  /** definitely failed submits that are in the final state anyway */
+  /** orders in the final state that were never submitted, or whose submit definitely failed */
   phantom: string[];
+  /** acknowledged orders whose record differs from what was submitted, or whose fills do not add up to `filled` (applied twice?) */
+  mismatched: string[];
   overfilled: string[];
   outsideLimits: number[];
   conserved: boolean;
   /** the first trade that differs from a price-time replay of the committed orders */
   priorityViolation: string | null;
   finalRead: boolean;
-}
-
-interface Replayed {
-  buyOrderId: string;
-  sellOrderId: string;
-  price: number;
-  qty: number;
 }
 
 /**
@@ -41,6 +37,7 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
     acknowledged: submits.filter((o) => o.outcome === 'ok').length,
     missing: [],
     phantom: [],
+    mismatched: [],
     overfilled: [],
     outsideLimits: [],
     conserved: true,
@@ -48,11 +45,27 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
     finalRead: final !== null,
   };
   if (!final) return r;
-  for (const o of submits) {
-    const id = (o.input as { orderId: string }).orderId;
-    if (o.outcome === 'ok' && !final.orders[id]) r.missing.push(id);
-    if (o.outcome === 'fail' && final.orders[id]) r.phantom.push(id);
+  const attempted = new Set<string>();
+  const mismatched = new Set<string>();
+  const filledBy = new Map<string, number>();
+  for (const t of final.trades) {
+    filledBy.set(t.buyOrderId, (filledBy.get(t.buyOrderId) ?? 0) + t.qty);
+    filledBy.set(t.sellOrderId, (filledBy.get(t.sellOrderId) ?? 0) + t.qty);
   }
+  for (const o of submits) {
+    const s = o.input as OrderRecord;
+    const id = s.orderId;
+    attempted.add(id);
+    const rec = final.orders[id];
+    if (o.outcome === 'ok' && !rec) r.missing.push(id);
+    if (o.outcome === 'fail' && rec) r.phantom.push(id);
+    if (o.outcome === 'ok' && rec && (rec.account !== s.account || rec.side !== s.side || rec.price !== s.price || rec.qty !== s.qty || rec.symbol !== s.symbol)) mismatched.add(id);
+  }
+  for (const rec of Object.values(final.orders)) {
+    if (!attempted.has(rec.orderId)) r.phantom.push(rec.orderId);
+    if ((filledBy.get(rec.orderId) ?? 0) !== rec.filled) mismatched.add(rec.orderId);
+  }
+  r.mismatched = [...mismatched];
   for (const o of Object.values(final.orders)) if (o.filled > o.qty) r.overfilled.push(o.orderId);
   for (const t of final.trades) {
     const buy = final.orders[t.buyOrderId];
@@ -63,48 +76,13 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
   if (accounts.reduce((a, x) => a + x.cash, 0) !== initial.cash) r.conserved = false;
   for (const [sym, total] of Object.entries(initial.shares)) if (accounts.reduce((a, x) => a + (x.positions[sym] ?? 0), 0) !== total) r.conserved = false;
   r.priorityViolation = comparePriority(final);
-  r.valid = r.missing.length === 0 && r.phantom.length === 0 && r.overfilled.length === 0 && r.outsideLimits.length === 0 && r.conserved && r.priorityViolation === null;
+  r.valid = r.missing.length === 0 && r.phantom.length === 0 && r.mismatched.length === 0 && r.overfilled.length === 0 && r.outsideLimits.length === 0 && r.conserved && r.priorityViolation === null;
   return r;
 }
 
-/** Replays submits and cancels in log order through a reference matcher; returns the first mismatch. */
+/** Replays the committed orders through the reference matcher; returns the first trade that differs. */
 function comparePriority(state: ExchangeState): string | null {
-  const events: { at: number; kind: 'submit' | 'cancel'; order: OrderRecord }[] = [];
-  for (const o of Object.values(state.orders)) {
-    events.push({ at: o.logIndex, kind: 'submit', order: o });
-    if (o.cancelledAt !== undefined) events.push({ at: o.cancelledAt, kind: 'cancel', order: o });
-  }
-  events.sort((a, b) => a.at - b.at);
-  const resting: { order: OrderRecord; left: number }[] = [];
-  const expected: Replayed[] = [];
-  for (const e of events) {
-    if (e.kind === 'cancel') {
-      const i = resting.findIndex((x) => x.order.orderId === e.order.orderId);
-      if (i >= 0) resting.splice(i, 1);
-      continue;
-    }
-    const taker = e.order;
-    let left = taker.qty;
-    for (;;) {
-      const candidates = resting.filter(
-        (x) => x.order.symbol === taker.symbol && x.order.side !== taker.side && (taker.side === 'buy' ? x.order.price <= taker.price : x.order.price >= taker.price),
-      );
-      if (left === 0 || candidates.length === 0) break;
-      candidates.sort((a, b) => (taker.side === 'buy' ? a.order.price - b.order.price : b.order.price - a.order.price) || a.order.logIndex - b.order.logIndex);
-      const maker = candidates[0];
-      const qty = Math.min(left, maker.left);
-      expected.push({
-        buyOrderId: taker.side === 'buy' ? taker.orderId : maker.order.orderId,
-        sellOrderId: taker.side === 'sell' ? taker.orderId : maker.order.orderId,
-        price: maker.order.price,
-        qty,
-      });
-      left -= qty;
-      maker.left -= qty;
-      if (maker.left === 0) resting.splice(resting.indexOf(maker), 1);
-    }
-    if (left > 0) resting.push({ order: taker, left });
-  }
+  const expected = replayTrades(Object.values(state.orders));
   const actual = state.trades;
   for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
     const x = expected[i];

@@ -65,3 +65,31 @@ describe('checkOrders', () => {
     expect(r.valid).toBe(false);
   });
 });
+
+describe('checkOrders: exactly once', () => {
+  it('finds an order in the state that was never submitted, and one applied with other terms', () => {
+    const { ops, state } = scenario();
+    state.orders.zz = { ...state.orders.s1, orderId: 'zz' };
+    state.orders.b1.price = 99;
+    const r = checkOrders(ops, INITIAL);
+    expect(r.phantom).toEqual(['zz']);
+    expect(r.mismatched).toContain('b1');
+    expect(r.valid).toBe(false);
+  });
+
+  it('finds fills that do not add up to an order (a submit applied twice)', () => {
+    const { ops, state } = scenario();
+    state.trades.push({ ...state.trades[0], tradeId: 99 });
+    const r = checkOrders(ops, INITIAL);
+    expect(r.mismatched.length).toBeGreaterThan(0);
+    expect(r.valid).toBe(false);
+  });
+
+  it('a submit that definitely failed must not be in the state', () => {
+    const { ops } = scenario();
+    const i = ops.findIndex((o) => o.type === 'ok' && o.f === 'submit');
+    ops[i] = { ...ops[i], type: 'fail' };
+    const r = checkOrders(ops, INITIAL);
+    expect(r.phantom).toEqual([(ops[i].value as { orderId: string }).orderId]);
+  });
+});
