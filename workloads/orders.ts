@@ -1,70 +1,110 @@
 import { checkOrders } from '../checkers/orders.js';
-import type { NodeClient } from '../src/controller/client.js';
+import type { Side } from '../src/exchange/commands.js';
+import { createAccounts } from './accounts.js';
+import { fn, type GenContext, type GenOp, type Generator, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
-const AGENTS = ['mm0', 'mm1', 'mo0', 'mo1', 'nz0', 'nz1'];
-const CASH = 1_000_000;
-const SHARES = 10_000;
+export interface OrdersOptions {
+  symbol: string;
+  marketMakers: number;
+  momentumTraders: number;
+  noiseTraders: number;
+  /** each agent's opening cash and shares */
+  cash: number;
+  shares: number;
+  /** chance an agent cancels one of its earlier orders instead of submitting */
+  cancelShare: number;
+}
+
+export const ORDERS_DEFAULTS: OrdersOptions = { symbol: 'X', marketMakers: 2, momentumTraders: 2, noiseTraders: 2, cash: 1_000_000, shares: 10_000, cancelShare: 0.15 };
+
+export interface SubmitValue {
+  orderId: string;
+  account: string;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+}
+
+/** The market all agents watch: a fair price on a random walk and a trend that flips now and then. */
+interface Market {
+  fair: number;
+  trend: 1 | -1;
+  nextId: number;
+}
+
+type Quote = (m: Market, ctx: GenContext) => { side: Side; price: number };
+
+const quotes: Record<'mm' | 'mo' | 'nz', Quote> = {
+  // market makers quote both sides just off the fair price (alternating by draw)
+  mm: (m, ctx) => {
+    const side: Side = ctx.rand() < 0.5 ? 'buy' : 'sell';
+    const off = 1 + Math.floor(ctx.rand() * 2);
+    return { side, price: side === 'buy' ? m.fair - off : m.fair + off };
+  },
+  // momentum traders chase the trend and cross the spread
+  mo: (m, ctx) => ({ side: m.trend > 0 ? 'buy' : 'sell', price: m.fair + m.trend * (1 + Math.floor(ctx.rand() * 3)) }),
+  // noise traders trade either side near the fair price
+  nz: (m, ctx) => ({ side: ctx.rand() < 0.5 ? 'buy' : 'sell', price: m.fair - 3 + Math.floor(ctx.rand() * 7) }),
+};
+
+/** One trading agent: submits limit orders in its style and cancels some of its own. */
+function agent(account: string, quote: Quote, m: Market, o: OrdersOptions): Generator {
+  const mine: string[] = [];
+  return fn((ctx): GenOp => {
+    if (mine.length > 0 && ctx.rand() < o.cancelShare) {
+      const orderId = mine.splice(Math.floor(ctx.rand() * mine.length), 1)[0];
+      return { f: 'cancel', value: { orderId } };
+    }
+    m.fair = Math.max(60, Math.min(140, m.fair + (ctx.rand() < 0.5 ? -1 : 1)));
+    if (ctx.rand() < 0.05) m.trend = m.trend > 0 ? -1 : 1;
+    const { side, price } = quote(m, ctx);
+    const orderId = `o${m.nextId++}`;
+    mine.push(orderId);
+    if (mine.length > 50) mine.shift(); // old orders have mostly filled: cancel recent ones
+    const value: SubmitValue = { orderId, account, symbol: o.symbol, side, price, qty: 1 + Math.floor(ctx.rand() * 20) };
+    return { f: 'submit', value };
+  });
+}
+
+export function agentNames(o: OrdersOptions): string[] {
+  const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  return [...names('mm', o.marketMakers), ...names('mo', o.momentumTraders), ...names('nz', o.noiseTraders)];
+}
+
+/** All agents on one symbol; market makers trade most often, as they quote both sides. */
+export function ordersGenerator(o: OrdersOptions = ORDERS_DEFAULTS): Generator {
+  const m: Market = { fair: 100, trend: 1, nextId: 1 };
+  const names = agentNames(o);
+  const gens = names.map((n) => agent(n, quotes[n.slice(0, 2) as keyof typeof quotes], m, o));
+  return mix(gens, names.map((n) => (n.startsWith('mm') ? 3 : n.startsWith('nz') ? 2 : 1)));
+}
 
 /**
- * Trading agents on one symbol: market makers quote both sides around a fair
- * price, momentum traders chase a drifting trend, noise traders trade at random;
- * all cancel some of their resting orders. Checked against the final exchange
- * state (checkers/orders.ts).
+ * Trading agents as in the original system (market makers, momentum and noise
+ * traders) submitting and cancelling limit orders; checked against the final
+ * exchange state (checkers/orders.ts).
  */
-export function ordersWorkload(): Workload {
-  let next = 1;
-  let fair = 100;
-  let trend = 1;
-  const placed: string[] = [];
+export function ordersWorkload(opts: Partial<OrdersOptions> = {}): Workload {
+  const o = { ...ORDERS_DEFAULTS, ...opts };
+  const names = agentNames(o);
   return {
     name: 'orders',
-    async setup(client: NodeClient, url: string) {
-      for (const [i, account] of AGENTS.entries()) {
-        for (let attempt = 0; ; attempt++) {
-          const r = await client.command(url, 'orders-setup', i + 1, { type: 'account.create', account, cash: CASH, positions: { X: SHARES } });
-          if (r.type === 'ok' || (r.type === 'fail' && r.error === 'account-exists')) break;
-          if (attempt > 50) throw new Error(`could not create ${account}`);
-          await new Promise((res) => setTimeout(res, 100));
-        }
-      }
-    },
-    generate(rand) {
-      if (placed.length > 0 && rand() < 0.15) {
-        return { f: 'cancel', value: { orderId: placed[Math.floor(rand() * placed.length)] } };
-      }
-      fair = Math.max(60, Math.min(140, fair + (rand() < 0.5 ? -1 : 1)));
-      if (rand() < 0.05) trend = -trend;
-      const agent = AGENTS[Math.floor(rand() * AGENTS.length)];
-      const orderId = `o${next++}`;
-      placed.push(orderId);
-      let side: 'buy' | 'sell';
-      let price: number;
-      if (agent.startsWith('mm')) {
-        side = rand() < 0.5 ? 'buy' : 'sell';
-        price = side === 'buy' ? fair - 1 - Math.floor(rand() * 2) : fair + 1 + Math.floor(rand() * 2);
-      } else if (agent.startsWith('mo')) {
-        side = trend > 0 ? 'buy' : 'sell';
-        price = fair + trend * (1 + Math.floor(rand() * 3)); // crosses the spread
-      } else {
-        side = rand() < 0.5 ? 'buy' : 'sell';
-        price = fair - 3 + Math.floor(rand() * 7);
-      }
-      return { f: 'submit', value: { orderId, account: agent, symbol: 'X', side, price, qty: 1 + Math.floor(rand() * 20) } };
-    },
-    async invoke(ctx, inv) {
-      if (inv.f === 'state') {
+    setup: (client, url) => createAccounts(client, url, 'orders-setup', names.map((account) => ({ account, cash: o.cash, positions: { [o.symbol]: o.shares } }))),
+    generator: () => ordersGenerator(o),
+    final: () => untilOk(repeat({ f: 'state', value: null })),
+    async invoke(ctx, op) {
+      if (op.f === 'state') {
         const outcome = await ctx.client.query(ctx.url, { type: 'exchange.state' });
         return { outcome, value: outcome.type === 'ok' ? outcome.body.result.state : null };
       }
-      if (inv.f === 'cancel') {
-        const { orderId } = inv.value as { orderId: string };
-        return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.cancel', orderId }), value: inv.value };
+      if (op.f === 'cancel') {
+        const { orderId } = op.value as { orderId: string };
+        return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.cancel', orderId }), value: op.value };
       }
-      const o = inv.value as { orderId: string; account: string; symbol: string; side: 'buy' | 'sell'; price: number; qty: number };
-      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.submit', ...o }), value: inv.value };
+      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.submit', ...(op.value as SubmitValue) }), value: op.value };
     },
-    finalReads: () => [{ f: 'state', value: null }],
-    check: (ops) => ({ orders: checkOrders(ops, { cash: CASH * AGENTS.length, shares: { X: SHARES * AGENTS.length } }) }),
+    checkers: { orders: (ops) => checkOrders(ops, { cash: o.cash * names.length, shares: { [o.symbol]: o.shares * names.length } }) },
   };
 }

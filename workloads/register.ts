@@ -1,41 +1,61 @@
 import { checkLinearizability } from '../checkers/linearizability/check.js';
 import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
+import { fn, type GenOp } from './generator.js';
 import type { Workload } from './workload.js';
 
+export interface RegisterOptions {
+  /** registers in use at a time (few keys → many concurrent ops per key) */
+  keys: number;
+  /** ops per key before the clients move on to fresh keys */
+  opsPerKey: number;
+  /** share of reads; the rest is writes and compare-and-set (3:2) */
+  readShare: number;
+  /** the linearizability checker's time budget */
+  checkTimeoutMs: number;
+}
+
+export const REGISTER_DEFAULTS: RegisterOptions = { keys: 3, opsPerKey: 150, readShare: 0.5, checkTimeoutMs: 120_000 };
+
 /**
- * Reads, unique writes and compare-and-set on a few independent registers at a
- * time (Jepsen's independent form: value = [key, v]), checked for linearizability
- * per key. Like Jepsen's concurrent generator, the clients move on to fresh keys
- * every `opsPerKey × keys` ops, so each key's history stays short enough to check.
+ * Reads, unique writes and compare-and-set on a few independent registers at a time
+ * (Jepsen's independent form: value = [key, v]), checked for linearizability per key
+ * with the cas-register model. Like Jepsen's independent concurrent generator the
+ * clients move on to fresh keys every `opsPerKey × keys` ops, so each key's history
+ * stays short enough to check.
  */
-export function registerWorkload(keys = 3, opsPerKey = 150): Workload {
+export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
   let nextValue = 1;
   let count = 0;
+  return fn((ctx): GenOp => {
+    const generation = Math.floor(count++ / (o.opsPerKey * o.keys));
+    const key = `r${generation}-${Math.floor(ctx.rand() * o.keys)}`;
+    const r = ctx.rand();
+    if (r < o.readShare) return { f: 'read', value: [key, null] };
+    if (r < o.readShare + (1 - o.readShare) * 0.6) return { f: 'write', value: [key, nextValue++] };
+    return { f: 'cas', value: [key, [Math.floor(ctx.rand() * nextValue), nextValue++]] };
+  });
+}
+
+export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload {
+  const o = { ...REGISTER_DEFAULTS, ...opts };
   return {
     name: 'register',
-    generate(rand) {
-      const generation = Math.floor(count++ / (opsPerKey * keys));
-      const key = `r${generation}-${Math.floor(rand() * keys)}`;
-      const r = rand();
-      if (r < 0.5) return { f: 'read', value: [key, null] };
-      if (r < 0.8) return { f: 'write', value: [key, nextValue++] };
-      return { f: 'cas', value: [key, [Math.floor(rand() * nextValue), nextValue++]] };
-    },
-    async invoke(ctx, inv) {
-      const [key, v] = inv.value as [string, unknown];
-      if (inv.f === 'read') {
+    generator: () => registerGenerator(o),
+    async invoke(ctx, op) {
+      const [key, v] = op.value as [string, unknown];
+      if (op.f === 'read') {
         const outcome = await ctx.client.query(ctx.url, { type: 'kv.read', key });
-        return { outcome, value: outcome.type === 'ok' ? [key, outcome.body.result.value] : inv.value };
+        return { outcome, value: outcome.type === 'ok' ? [key, outcome.body.result.value] : op.value };
       }
-      const command = inv.f === 'write' ? { type: 'kv.write' as const, key, value: v } : { type: 'kv.cas' as const, key, from: (v as number[])[0], to: (v as number[])[1] };
-      const outcome = await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, command);
-      return { outcome, value: inv.value };
+      const command = op.f === 'write' ? { type: 'kv.write' as const, key, value: v } : { type: 'kv.cas' as const, key, from: (v as number[])[0], to: (v as number[])[1] };
+      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, command), value: op.value };
     },
-    check(ops) {
-      const { operations } = pairHistory(ops, 'history.jsonl');
-      const result = checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: 120_000 });
-      return { linearizable: result };
+    checkers: {
+      linearizable(ops) {
+        const { operations } = pairHistory(ops, 'history.jsonl');
+        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs });
+      },
     },
   };
 }

@@ -1,23 +1,31 @@
 import { checkSet } from '../checkers/set.js';
+import { fn, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
-/** Unique adds to a grow-only set, periodic reads, and a final read after healing. */
-export function setWorkload(): Workload {
+export interface SetOptions {
+  /** share of reads among the load's ops */
+  readShare: number;
+}
+
+/** Unique adds to a grow-only set, periodic reads, and a final read after healing (Jepsen's set-full). */
+export function setGenerator(o: SetOptions = { readShare: 0.1 }) {
   let next = 1;
+  return mix([fn(() => ({ f: 'add', value: next++ })), repeat({ f: 'read', value: null })], [1 - o.readShare, o.readShare]);
+}
+
+export function setWorkload(opts: Partial<SetOptions> = {}): Workload {
+  const o = { readShare: 0.1, ...opts };
   return {
     name: 'set',
-    generate(rand) {
-      return rand() < 0.9 ? { f: 'add', value: next++ } : { f: 'read', value: null };
-    },
-    async invoke(ctx, inv) {
-      if (inv.f === 'read') {
+    generator: () => setGenerator(o),
+    final: () => untilOk(repeat({ f: 'read', value: null })),
+    async invoke(ctx, op) {
+      if (op.f === 'read') {
         const outcome = await ctx.client.query(ctx.url, { type: 'set.read' });
         return { outcome, value: outcome.type === 'ok' ? outcome.body.result.elements : null };
       }
-      const outcome = await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'set.add', element: inv.value });
-      return { outcome, value: inv.value };
+      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'set.add', element: op.value }), value: op.value };
     },
-    finalReads: () => [{ f: 'read', value: null }],
-    check: (ops) => ({ set: checkSet(ops) }),
+    checkers: { set: (ops) => checkSet(ops) },
   };
 }

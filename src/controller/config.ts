@@ -1,9 +1,9 @@
 import { type FaultFamily, parseFamilies } from '../../nemesis/nemesis.js';
 import { TOPOLOGIES, type Topology } from '../../nemesis/grudge.js';
+import { WORKLOADS, type WorkloadName } from '../../workloads/index.js';
 import { UsageError } from '../util/errors.js';
 
-export const WORKLOADS = ['register', 'set', 'bank', 'orders'] as const;
-export type WorkloadName = (typeof WORKLOADS)[number];
+export { WORKLOADS, type WorkloadName };
 
 /** Everything a run needs, resolved once from the command line (defaults → validate → normalize). */
 export interface RunConfig {
@@ -43,6 +43,8 @@ export interface RunArgs {
   subnet?: string;
   loss?: number;
   skew?: number;
+  requestTimeout?: number;
+  recoveryTimeout?: number;
 }
 
 export function resolveRunConfig(a: RunArgs): RunConfig {
@@ -66,25 +68,33 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
   };
   const nodes = positive('nodes', a.nodes, 5);
   if (!Number.isInteger(nodes) || nodes > 9) throw new UsageError('--nodes must be an integer from 1 to 9');
+  const concurrency = positive('concurrency', a.concurrency, 10);
+  if (!Number.isInteger(concurrency)) throw new UsageError(`--concurrency must be an integer; got ${a.concurrency}`);
+  const lossProbability = a.loss ?? 0.3;
+  if (!(lossProbability > 0 && lossProbability <= 1)) throw new UsageError(`--loss must be a probability in (0, 1]; got ${a.loss}`);
+  const testName = a.testName ?? `${workload}-${families.length === 0 ? 'none' : families.join('-')}`;
+  if (!/^\w[\w.-]*$/.test(testName) || testName === 'latest') throw new UsageError(`--test-name must start with a letter or digit and hold letters, digits, '.', '_' and '-' only (not 'latest'); got ${JSON.stringify(testName)}`);
+  const seed = a.seed ?? Date.now() % 1_000_000;
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer; got ${a.seed}`);
   const subnet = a.subnet ?? '172.31.250.0/24';
   if (!/^\d+\.\d+\.\d+\.0\/24$/.test(subnet)) throw new UsageError('--subnet must be a /24 such as 172.31.250.0/24');
   return {
-    testName: a.testName ?? `${workload}-${families.length === 0 ? 'none' : families.join('-')}`,
+    testName,
     workload,
     families,
     topologies,
     nodes,
     timeLimitS: positive('time-limit', a.timeLimit, 30),
-    concurrency: positive('concurrency', a.concurrency, 10),
+    concurrency,
     rate: positive('rate', a.rate, 200),
-    seed: a.seed ?? Date.now() % 1_000_000,
+    seed,
     store: a.store ?? 'results',
     nodeOpts,
     intervalS: positive('interval', a.interval, 5),
-    requestTimeoutMs: 2000,
+    requestTimeoutMs: positive('request-timeout', a.requestTimeout, 2000),
     subnet,
-    lossProbability: a.loss ?? 0.3,
-    skewSeconds: a.skew ?? 2,
-    recoveryTimeoutS: 30,
+    lossProbability,
+    skewSeconds: positive('skew', a.skew, 2),
+    recoveryTimeoutS: positive('recovery-timeout', a.recoveryTimeout, 30),
   };
 }

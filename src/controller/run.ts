@@ -1,189 +1,160 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
-import { mergeValid, type CheckerResult, type Valid } from '../../checkers/types.js';
-import { bankWorkload } from '../../workloads/bank.js';
-import { ordersWorkload } from '../../workloads/orders.js';
-import { registerWorkload } from '../../workloads/register.js';
-import { setWorkload } from '../../workloads/set.js';
-import type { Invocation, Workload } from '../../workloads/workload.js';
+import type { CheckerResult, Valid } from '../../checkers/types.js';
+import { delay, stagger, timeLimit } from '../../workloads/generator.js';
+import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
-import { HistoryWriter } from '../history/jsonl.js';
-import type { Op } from '../history/types.js';
-import { faultWindows } from '../report/faults.js';
-import { completedOps, quantile } from '../report/stats.js';
-import { renderViolationHtml } from '../report/violation-html.js';
-import { writeRunPictures } from '../report/write.js';
 import { createRunDir, writeJson } from '../store/store.js';
+import { runCheckers } from './checks.js';
 import { NodeClient } from './client.js';
 import type { RunConfig } from './config.js';
+import { LeaderWatch, timeToRecover } from './monitor.js';
+import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
+import { Recorder } from './recorder.js';
+import { countOutcomes, type RunFacts, throughputOf, writeDataListings, writeResults } from './results.js';
+import { runPhase, workerPool } from './workers.js';
 
-export interface RunSummary {
+export interface RunSummary extends RunFacts {
   dir: string;
-  /** completed client ops per second over the load phase, and latency quantiles of ok ops (ms) */
-  throughput: { opsPerSecond: number; p50: number; p99: number };
   valid: Valid;
   results: Record<string, CheckerResult>;
-  counts: Record<string, number>;
-  faults: number;
-  recoveryMs: number | null;
-  interrupted: boolean;
 }
 
+/** A run that ended before it could be checked: the cluster could not come up, or a bug. */
+export class RunAbortedError extends Error {
+  constructor(
+    readonly dir: string,
+    reason: unknown,
+  ) {
+    super((reason as Error)?.message ?? String(reason), { cause: reason });
+  }
+}
+
+const VERSION = (() => {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    for (const up of ['../..', '../../..']) {
+      const p = path.resolve(here, up, 'package.json');
+      const pkg = JSON.parse(readFileSync(p, 'utf8'));
+      if (pkg.name === 'faultline') return pkg.version as string;
+    }
+  } catch {}
+  return 'unknown';
+})();
+
 /**
- * `faultline run`: cluster up → clients and nemesis for the time limit → heal →
- * recovery wait → final reads → teardown → checkers → results. Teardown happens
- * on every path (success, failure, SIGINT, SIGTERM), and the history is streamed,
- * so an interrupted run leaves a readable prefix.
+ * `faultline run`: cluster up → clients (paced by the generator) and the nemesis
+ * for the time limit → heal → recovery wait → final reads → teardown → checkers →
+ * results. Teardown happens on every path (success, failure, SIGINT, SIGTERM) and
+ * the history is streamed, so an interrupted run leaves a readable prefix; an
+ * interrupted run is not checked (its verdict is unknown).
  */
 export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
-  const workloads: Record<RunConfig['workload'], () => Workload> = { register: registerWorkload, set: setWorkload, bank: bankWorkload, orders: ordersWorkload };
-  const workload = workloads[cfg.workload]();
-  const rand = mulberry32(cfg.seed);
-  const history = new HistoryWriter(path.join(dir, 'history.jsonl'));
-  const ops: Op[] = [];
-  const t0 = process.hrtime.bigint();
-  const now = (): number => Number(process.hrtime.bigint() - t0);
-  const record = (op: Omit<Op, 'index' | 'time'>): Op => {
-    const full = { index: ops.length, time: now(), ...op } as Op;
-    ops.push(full);
-    history.append(full);
-    return full;
-  };
+  const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
+  writeJson(path.join(dir, 'test.json'), testJson);
+  const workload = makeWorkload(cfg.workload);
+  const recorder = new Recorder(path.join(dir, 'history.jsonl'));
+  const client = new NodeClient(cfg.requestTimeoutMs);
   let interrupted = false;
-  let cluster: DockerCluster | null = null;
-  const onSignal = (signal: string): void => {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
     interrupted = true;
-    log.warn({ signal }, 'interrupted: stopping clients, healing and tearing down');
+    if (++signals > 1) {
+      process.stderr.write(`faultline: ${signal} again: leaving now; leftovers are removed by the next run or 'faultline cluster down'\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`faultline: ${signal}: stopping clients, healing and tearing down (again to abandon)\n`);
+    log.warn({ signal }, 'interrupted');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const client = new NodeClient(cfg.requestTimeoutMs);
-  let recoveryMs: number | null = null;
-  let faults = 0;
+  let cluster: DockerCluster | null = null;
+  let watch: LeaderWatch | null = null;
+  let nemesisReport: NemesisReport = { faults: 0, failures: 0, recoveries: [] };
+  let finalRecoveryMs: number | null = null;
   let loadStartNs = 0;
   let loadEndNs = 0;
   try {
     const image = await buildImage();
     log.info({ image }, 'node image ready');
-    writeJson(path.join(dir, 'test.json'), { ...cfg, image: image.tag, node: process.version, started: new Date().toISOString() });
+    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag });
     cluster = await DockerCluster.up({ name: cfg.testName.replace(/[^\w-]/g, '-').slice(0, 40), image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes'), nodeOpts: cfg.nodeOpts });
     const firstLeader = await cluster.waitForLeader(20_000);
-    log.info('leader elected');
-    const c = cluster;
-    await workload.setup?.(client, firstLeader.url);
-    const nemesis = new Nemesis(c, { families: cfg.families, topologies: cfg.topologies, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, rand });
-    const endAt = Date.now() + cfg.timeLimitS * 1000;
-    loadStartNs = now();
-    const running = (): boolean => !interrupted && Date.now() < endAt;
+    log.info({ leader: firstLeader.id }, 'leader elected');
+    watch = new LeaderWatch(cluster);
+    if (!interrupted) await workload.setup?.(client, firstLeader.url);
 
-    // clients: each worker paces itself to its share of the target rate
-    const perWorkerGap = (1000 * cfg.concurrency) / cfg.rate;
-    const worker = async (w: number): Promise<void> => {
-      let proc = w;
-      let seq = 0;
-      const url = c.nodes[w % c.nodes.length].url;
-      while (running()) {
-        const started = Date.now();
-        const inv = workload.generate(rand);
-        if (!(await perform(workload, inv, proc, ++seq, url))) proc += cfg.concurrency; // info: the process is retired
-        const wait = perWorkerGap * (0.5 + rand()) - (Date.now() - started);
-        if (wait > 0) await sleep(wait);
-      }
-    };
-    const perform = async (wl: Workload, inv: Invocation, proc: number, seq: number, url: string): Promise<boolean> => {
-      record({ type: 'invoke', process: proc, f: inv.f, value: inv.value });
-      const { outcome, value } = await wl.invoke({ client, url, clientId: `p${proc}`, seq }, inv);
-      // `node`: which node answered, so an anomaly can be traced to the node that served it
-      if (outcome.type === 'ok') record({ type: 'ok', process: proc, f: inv.f, value, node: outcome.body.node });
-      else record({ type: outcome.type, process: proc, f: inv.f, value: inv.value, error: outcome.error });
-      return outcome.type !== 'info';
-    };
-    const nemesisLoop = async (): Promise<void> => {
-      if (cfg.families.length === 0) return;
-      await sleep(Math.min(cfg.intervalS * 1000, 2000));
-      while (running()) {
-        const started = await nemesis.start().catch((err: Error) => (log.error({ err: err.message }, 'fault failed'), null));
-        if (started) {
-          faults++;
-          record({ type: 'info', process: 'nemesis', f: started.f, value: started.value });
-        }
-        await sleepWhile(cfg.intervalS * 1000, running);
-        const stopped = await nemesis.stop().catch((err: Error) => (log.error({ err: err.message }, 'heal failed'), null));
-        if (stopped) record({ type: 'info', process: 'nemesis', f: stopped.f, value: stopped.value });
-        await sleepWhile(cfg.intervalS * 1000, running);
-      }
-      const stopped = await nemesis.stop();
-      if (stopped) record({ type: 'info', process: 'nemesis', f: stopped.f, value: stopped.value });
-    };
-    await Promise.all([...Array.from({ length: cfg.concurrency }, (_, w) => worker(w)), nemesisLoop()]);
-    loadEndNs = now();
+    const c = cluster;
+    loadStartNs = recorder.now();
+    const clock = (): number => (recorder.now() - loadStartNs) / 1e6;
+    const pool = workerPool({
+      concurrency: cfg.concurrency,
+      urls: c.nodes.map((n) => n.url),
+      client,
+      workload,
+      recorder,
+      rand: mulberry32(cfg.seed),
+      clock,
+      stopped: () => interrupted,
+    });
+    const endMs = cfg.timeLimitS * 1000;
+    const nemesis = new Nemesis(c, { families: cfg.families, topologies: cfg.topologies, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, rand: mulberry32(cfg.seed + 1) });
+    const [, report] = await Promise.all([
+      runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
+      cfg.families.length === 0
+        ? Promise.resolve(nemesisReport)
+        : runNemesisLoop({ nemesis, cluster: c, recorder, intervalS: cfg.intervalS, clock, endMs, stopped: () => interrupted, log }),
+    ]);
+    nemesisReport = report;
+    loadEndNs = recorder.now();
 
     if (!interrupted) {
-      // recovery: every node answers and agrees on the applied index
-      const healed = Date.now();
-      recoveryMs = await waitForConvergence(c, cfg.recoveryTimeoutS * 1000);
-      log.info({ recoveryMs, sinceHeal: Date.now() - healed }, 'recovery');
-      for (const inv of workload.finalReads?.() ?? []) {
-        const leader = (await c.leader()) ?? c.nodes[0];
-        await perform(workload, inv, 10_000, 1, leader.url);
-      }
+      // everything healed: wait until every node agrees, then the final reads
+      finalRecoveryMs = await timeToRecover(c, cfg.recoveryTimeoutS * 1000, true);
+      log.info({ finalRecoveryMs }, 'recovered');
+      const final = workload.final?.();
+      if (final) await runPhase(pool, timeLimit(cfg.recoveryTimeoutS * 1000, delay(50, final)));
     }
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'run aborted');
+    writeJson(path.join(dir, 'results.json'), { valid: 'unknown', error: (err as Error).message });
+    throw new RunAbortedError(dir, err);
   } finally {
-    history.close();
+    await watch?.stop();
+    recorder.close();
     client.close();
     if (cluster) {
       await cluster.collectLogs(path.join(dir, 'nodes')).catch(() => {});
+      writeDataListings(path.join(dir, 'nodes'));
       await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
     } else {
-      await removeClusters().catch(() => {});
+      await removeClusters(cfg.testName.replace(/[^\w-]/g, '-').slice(0, 40)).catch(() => {});
     }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 
-  const results = interrupted ? {} : workload.check(ops);
-  let valid: Valid = interrupted ? 'unknown' : true;
-  for (const r of Object.values(results)) valid = mergeValid(valid, r.valid);
-  const done = completedOps(ops);
-  const okLatencies = Float64Array.from(done.filter((d) => d.outcome === 'ok').map((d) => d.end - d.start)).sort();
-  const throughput = {
-    opsPerSecond: Math.round(done.length / Math.max(1e-9, (loadEndNs - loadStartNs) / 1e9)),
-    p50: Math.round(quantile(okLatencies, 0.5) / 1e4) / 100,
-    p99: Math.round(quantile(okLatencies, 0.99) / 1e4) / 100,
+  const ops = recorder.ops;
+  const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
+  const facts: RunFacts = {
+    counts: countOutcomes(ops),
+    throughput: throughputOf(ops, loadStartNs, loadEndNs),
+    faults: nemesisReport.faults,
+    faultFailures: nemesisReport.failures,
+    elections: watch?.elections ?? 0,
+    recoveries: nemesisReport.recoveries.sort((a, b) => a.atMs - b.atMs),
+    finalRecoveryMs,
+    interrupted,
   };
-  const counts: Record<string, number> = { ok: 0, fail: 0, info: 0 };
-  for (const op of ops) if (op.process !== 'nemesis' && op.type !== 'invoke') counts[op.type]++;
-  writeJson(path.join(dir, 'results.json'), { valid, ...results, stats: counts, throughput, faults, recoveryMs, interrupted });
-  await writeRunPictures(dir, ops, cfg.testName);
-  const lin = results.linearizable as Parameters<typeof renderViolationHtml>[0] | undefined;
-  if (lin && lin.valid === false) writeFileSync(path.join(dir, 'linearizability.html'), renderViolationHtml(lin, { file: path.join(dir, 'history.jsonl'), model: 'cas-register' }));
-  log.info({ valid, faults: faultWindows(ops).length }, 'checked');
+  await writeResults(dir, cfg.testName, ops, valid, results, facts);
+  log.info({ valid }, 'checked');
   log.flush?.();
-  return { dir, valid, results, counts, throughput, faults, recoveryMs, interrupted };
-}
-
-async function waitForConvergence(c: DockerCluster, timeoutMs: number): Promise<number | null> {
-  const t = Date.now();
-  while (Date.now() - t < timeoutMs) {
-    const hs = await Promise.all(c.nodes.map((n) => c.health(n)));
-    if (hs.every((h) => h !== null) && hs.some((h) => h?.role === 'leader')) {
-      const applied = hs.map((h) => h?.appliedIndex ?? -1);
-      if (Math.min(...applied) === Math.max(...applied)) return Date.now() - t;
-    }
-    await sleep(200);
-  }
-  return null;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function sleepWhile(ms: number, cond: () => boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (cond() && Date.now() < end) await sleep(Math.min(200, end - Date.now()));
+  return { dir, valid, results, ...facts };
 }

@@ -1,27 +1,50 @@
+import type { CheckerResult } from '../../checkers/types.js';
 import type { RunConfig } from './config.js';
+import type { Recovery } from './nemesis-loop.js';
 import type { RunSummary } from './run.js';
+
+const verdict = (v: unknown): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
+
+/** One line of detail per checker, naming the anomalies it looks for. */
+export function checkerDetail(name: string, r: CheckerResult): string {
+  switch (name) {
+    case 'linearizable':
+      return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? 'see linearizability.html'}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
+    case 'set':
+      return ` (lost ${len(r.lost)}, unexpected ${len(r.unexpected)}, stale ${len(r.stale)}, never read ${len(r.neverRead)}, recovered ${r.recovered}, ok ${r.ok}; ${r.acknowledged} of ${r.attempted} adds acknowledged)`;
+    case 'bank':
+      return ` (${r.reads} reads, wrong totals ${len(r.wrongTotal)}, negative balances ${len(r.negative)})`;
+    case 'orders':
+      return ` (${r.acknowledged} acknowledged, missing ${len(r.missing)}, phantom ${len(r.phantom)}, mismatched ${len(r.mismatched)}, overfilled ${len(r.overfilled)}, outside limits ${len(r.outsideLimits)}, conserved ${r.conserved}, priority ${r.priorityViolation ?? 'ok'})`;
+    case 'stats':
+      return ` (${r.count} completions${len(r.neverOk) ? `; never ok: ${(r.neverOk as string[]).join(', ')}` : ''})`;
+    default:
+      return r.error ? ` (${String(r.error).split('\n')[0]})` : '';
+  }
+}
+
+function recoveries(rs: readonly Recovery[], kind: Recovery['kind']): string {
+  const xs = rs.filter((r) => r.kind === kind);
+  if (xs.length === 0) return 'none';
+  return xs.map((r) => `${r.after}@${(r.atMs / 1000).toFixed(1)}s ${r.ms === null ? 'no' : `${r.ms} ms`}`).join(', ');
+}
 
 /** The human summary printed at the end of a run. */
 export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
+  const c = s.counts;
   const lines = [
-    `test       ${cfg.testName} (workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${cfg.families.join(',') || 'none'}, seed ${cfg.seed})`,
-    `ops        ${s.counts.ok + s.counts.fail + s.counts.info} completed: ${s.counts.ok} ok, ${s.counts.fail} fail, ${s.counts.info} info`,
+    `test       ${cfg.testName} (workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${cfg.families.join(',') || 'none'}, seed ${cfg.seed}${Object.keys(cfg.nodeOpts).length ? `, node ${Object.entries(cfg.nodeOpts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`,
+    `ops        ${c.ok + c.fail + c.info} completed: ${c.ok} ok, ${c.fail} fail, ${c.info} info`,
     `rate       ${s.throughput.opsPerSecond} ops/s completed; ok latency p50 ${s.throughput.p50} ms, p99 ${s.throughput.p99} ms`,
-    `faults     ${s.faults} applied`,
-    `recovery   ${s.recoveryMs === null ? 'cluster did not converge' : `${s.recoveryMs} ms after the last heal`}`,
+    `faults     ${s.faults} applied${s.faultFailures ? `, ${s.faultFailures} could not be applied (see controller.log)` : ''}`,
+    `elections  ${s.elections} leader terms observed`,
+    `failover   ${recoveries(s.recoveries, 'leader')}`,
+    `healed     ${recoveries(s.recoveries, 'heal')}`,
+    `recovery   ${s.finalRecoveryMs === null ? (s.interrupted ? 'not waited for' : 'cluster did not converge') : `${s.finalRecoveryMs} ms after the final heal`}`,
   ];
   if (s.interrupted) lines.push('interrupted: not checked (the history is readable by faultline check)');
-  for (const [name, r] of Object.entries(s.results)) {
-    const detail =
-      name === 'set'
-        ? ` (lost ${(r.lost as unknown[]).length}, unexpected ${(r.unexpected as unknown[]).length}, stale reads ${(r.stale as unknown[]).length}, recovered ${r.recovered})`
-        : name === 'bank'
-          ? ` (${r.reads} reads, wrong totals ${(r.wrongTotal as unknown[]).length}, negative balances ${(r.negative as unknown[]).length})`
-          : name === 'orders'
-            ? ` (${r.acknowledged} acknowledged, missing ${(r.missing as unknown[]).length}, overfilled ${(r.overfilled as unknown[]).length}, outside limits ${(r.outsideLimits as unknown[]).length}, conserved ${r.conserved}, priority ${r.priorityViolation ?? 'ok'})`
-            : '';
-    lines.push(`checker    ${name}: ${r.valid === true ? 'valid' : r.valid === false ? 'INVALID' : 'unknown'}${detail}`);
-  }
-  lines.push(`verdict    ${s.valid === true ? 'valid' : s.valid === false ? 'INVALID' : 'unknown'}`);
+  for (const [name, r] of Object.entries(s.results)) lines.push(`checker    ${name}: ${verdict(r.valid)}${checkerDetail(name, r)}`);
+  lines.push(`verdict    ${verdict(s.valid)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -45,7 +45,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
 
   it('set with all faults loses nothing', async () => {
     const r = await faultline(run(['--workload', 'set', '--nemesis', 'all', '--time-limit', '25']));
-    expect(r.stdout).toMatch(/checker +set: valid \(lost 0, unexpected 0/);
+    expect(r.stdout).toMatch(/checker +set: valid \(lost 0, unexpected 0, stale 0/);
     expect(r.code).toBe(0);
   }, 180_000);
 
@@ -57,7 +57,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
 
   it('orders with all faults: every acknowledged order present, no overfill, conserved, price-time priority', async () => {
     const r = await faultline(run(['--workload', 'orders', '--nemesis', 'all', '--time-limit', '25']));
-    expect(r.stdout).toMatch(/checker +orders: valid \([1-9]\d* acknowledged, missing 0, overfilled 0, outside limits 0, conserved true, priority ok\)/);
+    expect(r.stdout).toMatch(/checker +orders: valid \([1-9]\d* acknowledged, missing 0, phantom 0, mismatched 0, overfilled 0, outside limits 0, conserved true, priority ok\)/);
     expect(r.code).toBe(0);
   }, 180_000);
 

@@ -1,0 +1,84 @@
+import type { Health } from '../node/protocol.js';
+import { sleep } from './workers.js';
+
+/** What the controller needs to watch a cluster (DockerCluster has it; tests can fake it). */
+export interface Watchable<N extends { id: string } = { id: string }> {
+  readonly nodes: readonly N[];
+  health(n: N, timeoutMs?: number): Promise<Health | null>;
+}
+
+async function healths<N extends { id: string }>(c: Watchable<N>, timeoutMs: number): Promise<(Health | null)[]> {
+  return Promise.all(c.nodes.map((n) => c.health(n, timeoutMs)));
+}
+
+/** the node that says it leads in the highest term */
+export function leaderOf(hs: readonly (Health | null)[]): Health | null {
+  let best: Health | null = null;
+  for (const h of hs) if (h?.role === 'leader' && (!best || h.term > best.term)) best = h;
+  return best;
+}
+
+/**
+ * Leader elections as seen from outside: polls every node's /health and counts the
+ * distinct terms in which some node said it was leader.
+ */
+export class LeaderWatch {
+  readonly terms = new Set<number>();
+  private running = true;
+  private done: Promise<void>;
+
+  constructor(c: Watchable, everyMs = 500) {
+    this.done = (async () => {
+      while (this.running) {
+        this.observe(await healths(c, Math.min(everyMs, 1000)));
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  observe(hs: readonly (Health | null)[]): void {
+    for (const h of hs) if (h?.role === 'leader') this.terms.add(h.term);
+  }
+
+  get elections(): number {
+    return this.terms.size;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+  }
+}
+
+/**
+ * Time until the cluster has recovered: every node answers, one leads, and every
+ * node has applied what that leader had committed when we first saw it (under load
+ * the indexes keep moving, so "equal" is asked only with `idle`). null on timeout.
+ */
+export async function timeToRecover(c: Watchable, timeoutMs: number, idle = false): Promise<number | null> {
+  const t = Date.now();
+  let target = -1;
+  while (Date.now() - t < timeoutMs) {
+    const hs = await healths(c, 500);
+    const leader = leaderOf(hs);
+    if (leader && hs.every((h) => h !== null)) {
+      if (target < 0) target = leader.commitIndex;
+      const applied = hs.map((h) => (h as Health).appliedIndex);
+      const min = Math.min(...applied);
+      if (idle ? min === Math.max(...applied) && min >= target : min >= target) return Date.now() - t;
+    }
+    await sleep(100);
+  }
+  return null;
+}
+
+/** Time until a node other than `old` leads (after the old leader was killed, paused or cut off). */
+export async function timeToNewLeader(c: Watchable, old: string, timeoutMs: number): Promise<number | null> {
+  const t = Date.now();
+  while (Date.now() - t < timeoutMs) {
+    const leader = leaderOf(await healths(c, 500));
+    if (leader && leader.id !== old) return Date.now() - t;
+    await sleep(100);
+  }
+  return null;
+}

@@ -1,0 +1,63 @@
+import type { GenContext, Generator } from '../../workloads/generator.js';
+import { PENDING } from '../../workloads/generator.js';
+import type { Workload } from '../../workloads/workload.js';
+import type { NodeClient } from './client.js';
+import type { Recorder } from './recorder.js';
+
+export interface WorkerPool {
+  concurrency: number;
+  /** client URL of every node: a process talks to node `process mod nodes` */
+  urls: readonly string[];
+  client: NodeClient;
+  workload: Workload;
+  recorder: Recorder;
+  rand: () => number;
+  /** the workers' current process ids, by thread; advanced when an op ends `info` */
+  processes: number[];
+  /** ms since the load started, for generator contexts */
+  clock: () => number;
+  /** set to stop taking new ops (SIGINT, SIGTERM) */
+  stopped: () => boolean;
+}
+
+export function workerPool(o: Omit<WorkerPool, 'processes'>): WorkerPool {
+  return { ...o, processes: Array.from({ length: o.concurrency }, (_, i) => i) };
+}
+
+/**
+ * Runs one phase: `concurrency` workers pull ops from `gen` until it is exhausted
+ * (or the run is stopped), each op recorded on invocation and on completion. A
+ * process whose op ended `info` may still have it in flight, so it never invokes
+ * again: the worker carries on as process `old + concurrency` (Jepsen's rule).
+ */
+export async function runPhase(pool: WorkerPool, gen: Generator): Promise<void> {
+  await Promise.all(pool.processes.map((_, thread) => worker(pool, gen, thread)));
+}
+
+async function worker(p: WorkerPool, gen: Generator, thread: number): Promise<void> {
+  const seqs = new Map<number, number>();
+  while (!p.stopped()) {
+    const process = p.processes[thread];
+    const ctx: GenContext = { time: p.clock(), thread, process, rand: p.rand };
+    const op = gen.next(ctx);
+    if (op === null) return;
+    if (op === PENDING) {
+      await sleep(5);
+      continue;
+    }
+    while (op.at !== undefined && op.at > p.clock() && !p.stopped()) await sleep(Math.min(100, op.at - p.clock()));
+    if (p.stopped()) return;
+    const seq = (seqs.get(process) ?? 0) + 1;
+    seqs.set(process, seq);
+    const url = p.urls[process % p.urls.length];
+    p.recorder.record({ type: 'invoke', process, f: op.f, value: op.value });
+    const { outcome, value } = await p.workload.invoke({ client: p.client, url, clientId: `p${process}`, seq }, op);
+    // `node`: which node answered, so an anomaly can be traced to the node that served it
+    if (outcome.type === 'ok') p.recorder.record({ type: 'ok', process, f: op.f, value, node: outcome.body?.node });
+    else p.recorder.record({ type: outcome.type, process, f: op.f, value: op.value, error: outcome.error });
+    gen.update?.({ thread, type: outcome.type, f: op.f });
+    if (outcome.type === 'info') p.processes[thread] = process + p.concurrency;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
