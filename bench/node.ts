@@ -195,9 +195,16 @@ async function failover(c: LocalCluster): Promise<number> {
 
 async function recovery(entries: number): Promise<void> {
   const c = await LocalCluster.start(3, ['--snapshot-every', '0']);
+  clusters.add(c);
   try {
-    const leader = await c.leader();
-    while (((await c.health(leader))?.commitIndex ?? 0) < entries) await pipelinedLoad(leader, 4, 32, 2);
+    let leader = await c.leader();
+    const fillStart = performance.now();
+    // the leader may change under CPU starvation: look it up again every round
+    while (((await c.health(leader))?.commitIndex ?? 0) < entries) {
+      if (performance.now() - fillStart > 300_000) throw new Error(`could not write ${entries} entries in 300 s`);
+      await pipelinedLoad(leader, 4, 32, 2);
+      leader = await c.leader();
+    }
     const victim = c.nodes.find((n) => n !== leader) as LocalNode;
     const target = (await c.health(leader))?.appliedIndex ?? 0;
     await c.kill(victim);
@@ -222,8 +229,17 @@ function memory(c: LocalCluster): void {
   row('RSS per node after the load', rss.map((r) => `${r.toFixed(0)} MB`).join(', '), '—');
 }
 
+const clusters = new Set<LocalCluster>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // no orphaned node processes or data directories when the benchmark is interrupted
+    void Promise.all([...clusters].map((c) => c.stop())).finally(() => process.exit(130));
+  });
+}
+
 async function main(): Promise<void> {
   const c = await LocalCluster.start(3);
+  clusters.add(c);
   try {
     console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands\n`);
     console.log('| benchmark | measured | target |\n|---|---:|---|');
