@@ -8,12 +8,14 @@ import { checkCommand } from './commands/check.js';
 import { clusterCommand } from './commands/cluster.js';
 import { imageCommand } from './commands/image.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 
 const COMMANDS: CommandModule<any, any>[] = [
   checkCommand,
   runCommand,
   clusterCommand,
   imageCommand,
+  serveCommand,
 ];
 
 await runCli(hideBin(process.argv), COMMANDS);

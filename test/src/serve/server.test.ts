@@ -1,0 +1,91 @@
+import { request } from 'node:http';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveServeOptions } from '../../../src/serve/options.js';
+import { type RunningServer, ServeListenError, startServer } from '../../../src/serve/server.js';
+import { UsageError } from '../../../src/util/errors.js';
+import { fakeStore } from './fake-store.js';
+
+const { store } = fakeStore();
+let srv: RunningServer;
+beforeAll(async () => {
+  srv = await startServer(resolveServeOptions({ store, port: 0 }));
+});
+afterAll(async () => {
+  await srv.close();
+  rmSync(path.dirname(store), { recursive: true, force: true });
+});
+
+/** A raw request, so the path reaches the server exactly as written (fetch would normalize `..`). */
+function get(target: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+  const u = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: target, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('faultline serve', () => {
+  it('binds to 127.0.0.1 by default', () => {
+    expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('serves the index: runs newest first, coloured by verdict', async () => {
+    const r = await get('/');
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('text/html; charset=utf-8');
+    const order = ['set-none', 'register-partition', 'register-all'].map((t) => r.body.indexOf(`>${t}</a>`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(r.body).toContain('<tr class="invalid">');
+    expect(r.body).toContain('<tr class="incomplete">');
+    expect(r.body).not.toContain('>latest</a>');
+  });
+
+  it('serves a run file with its content type, also through a latest link inside the store', async () => {
+    const h = await get('/register-all/2025-01-01T100000/history.jsonl');
+    expect(h.status).toBe(200);
+    expect(h.type).toBe('text/plain; charset=utf-8');
+    expect(h.body).toContain('"f":"read"');
+    expect((await get('/register-all/2025-01-01T100000/latency.svg')).type).toBe('image/svg+xml');
+    expect((await get('/register-partition/latest/nodes/n2/node.log')).body).toBe('n2 log\n');
+    expect((await get('/register-all/2025-01-01T100000/results.json')).type).toBe('application/json; charset=utf-8');
+  });
+
+  it('lists directories (a run\u2019s nodes/)', async () => {
+    const r = await get('/register-partition/2025-01-02T100000/nodes/');
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('href="/register-partition/2025-01-02T100000/nodes/n1/"');
+  });
+
+  it('refuses traversal and symlinks leading out of the store', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/register-all/..%2f..%2fsecret.txt']) expect((await get(p)).status).toBe(403);
+    const link = await get('/register-all/2025-01-01T100000/escape.txt');
+    expect(link.status).toBe(403);
+    expect(link.body).not.toContain('not yours');
+    expect((await get('/register-all/up/secret.txt')).status).toBe(403);
+    expect((await get('/register-all/')).body).not.toContain('>up/<');
+  });
+
+  it('404 for what is not there, 405 for anything but GET and HEAD', async () => {
+    expect((await get('/nope/x.json')).status).toBe(404);
+    expect((await get('/', 'POST')).status).toBe(405);
+    const head = await get('/register-all/2025-01-01T100000/history.jsonl', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+  });
+
+  it('options: a missing store and a bad port are usage errors; a busy port is reported', async () => {
+    expect(() => resolveServeOptions({ store: path.join(store, 'nope') })).toThrow(UsageError);
+    expect(() => resolveServeOptions({ store, port: 70000 })).toThrow(UsageError);
+    const port = Number(new URL(srv.url).port);
+    await expect(startServer({ store, host: '127.0.0.1', port })).rejects.toThrow(ServeListenError);
+  });
+});
