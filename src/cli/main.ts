@@ -4,6 +4,7 @@ import { runCli } from './run-cli.js';
 
 // Every command is one file in ./commands exporting a yargs CommandModule.
 // To add a command: add its import line here and its name to COMMANDS below.
+import { campaignCommand } from './commands/campaign.js';
 import { checkCommand } from './commands/check.js';
 import { clusterCommand } from './commands/cluster.js';
 import { imageCommand } from './commands/image.js';
@@ -16,6 +17,7 @@ const COMMANDS: CommandModule<any, any>[] = [
   clusterCommand,
   imageCommand,
   serveCommand,
+  campaignCommand,
 ];
 
 await runCli(hideBin(process.argv), COMMANDS);
