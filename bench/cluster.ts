@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   try {
     for (let run = 1; run <= 3; run++) {
       const t0 = performance.now();
-      const c = await DockerCluster.up({ name: 'bench', image: image.tag, nodes: 5, subnet: '172.31.250.0/24', dir: path.join(dir, String(run)), nodeOpts: {} });
+      const c = await DockerCluster.up({ name: 'bench', image: image.tag, nodes: 5, dir: path.join(dir, String(run)), nodeOpts: {} });
       const up = performance.now() - t0;
       await c.waitForLeader(20_000);
       const leader = performance.now() - t0;

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { FAKETIME_LIB } from '../../docker/image.js';
@@ -6,6 +7,10 @@ import type { Health } from '../node/protocol.js';
 import { EnvironmentError } from '../util/errors.js';
 
 export const LABEL = 'faultline.cluster';
+/** `<host>:<pid>` of the controller that owns a cluster, or `manual` (left running on purpose) */
+export const OWNER_LABEL = 'faultline.owner';
+/** where automatically chosen subnets come from: 172.31.250.0/24 downwards */
+const AUTO_SUBNETS = Array.from({ length: 50 }, (_, i) => `172.31.${250 - i}.0/24`);
 const PEER_PORT = 9000;
 const CLIENT_PORT = 8000;
 
@@ -13,8 +18,10 @@ export interface ClusterOptions {
   name: string;
   image: string;
   nodes: number;
-  /** a /24 the project owns for its test hosts */
-  subnet: string;
+  /** a /24 the project owns for its test hosts; unset: the first free one of 172.31.250.0/24 downwards */
+  subnet?: string;
+  /** `manual` for a cluster left running on purpose; by default this controller (host:pid) */
+  owner?: string;
   /** host directory holding each node's data/ and clock/ (bind-mounted) */
   dir: string;
   nodeOpts: Record<string, string>;
@@ -61,8 +68,23 @@ export class DockerCluster {
 
   static async up(opts: ClusterOptions): Promise<DockerCluster> {
     if (!(await dockerAvailable())) throw new EnvironmentError('E_NO_DOCKER', 'no Docker engine answers (run bash docker/host-setup.sh)');
-    await removeClusters(); // leftovers of a crashed controller
-    const base = opts.subnet.replace(/\.0\/24$/, '');
+    await removeOrphans(); // leftovers of a crashed controller; other live runs are left alone
+    const owner = opts.owner ?? `${hostname()}:${process.pid}`;
+    const labels = { [LABEL]: opts.name, [OWNER_LABEL]: owner };
+    // two controllers may pick the same free subnet at once: the loser's network create fails and it tries the next
+    const candidates = opts.subnet ? [opts.subnet] : (await freeSubnets()).slice(0, 5);
+    if (candidates.length === 0) throw new EnvironmentError('E_CLUSTER_UP', `no free subnet among ${AUTO_SUBNETS[AUTO_SUBNETS.length - 1]}..${AUTO_SUBNETS[0]}: remove old clusters with 'faultline cluster down'`);
+    let subnet = '';
+    for (const candidate of candidates) {
+      try {
+        await docker.createNetwork({ Name: `faultline-${opts.name}`, Driver: 'bridge', Internal: true, IPAM: { Config: [{ Subnet: candidate }] }, Labels: labels });
+        subnet = candidate;
+        break;
+      } catch (err) {
+        if (candidate === candidates[candidates.length - 1]) throw new EnvironmentError('E_CLUSTER_UP', `the cluster network could not be created on ${candidate}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    const base = subnet.replace(/\.0\/24$/, '');
     const nodes: ClusterNode[] = Array.from({ length: opts.nodes }, (_, i) => {
       const id = `n${i + 1}`;
       const nodeDir = path.join(opts.dir, id);
@@ -75,15 +97,8 @@ export class DockerCluster {
         dataDir: path.join(nodeDir, 'data'),
       };
     });
-    const cluster = new DockerCluster(opts, nodes);
+    const cluster = new DockerCluster({ ...opts, subnet }, nodes);
     try {
-      await docker.createNetwork({
-        Name: `faultline-${opts.name}`,
-        Driver: 'bridge',
-        Internal: true,
-        IPAM: { Config: [{ Subnet: opts.subnet }] },
-        Labels: { [LABEL]: opts.name },
-      });
       const members = nodes.map((n) => `${n.id}@${n.ip}:${PEER_PORT}:${CLIENT_PORT}`).join(',');
       const extra = Object.entries(opts.nodeOpts).flatMap(([k, v]) => [`--${k}`, v]);
       await Promise.all(
@@ -96,7 +111,7 @@ export class DockerCluster {
             Image: opts.image,
             Cmd: ['--id', n.id, '--cluster', members, '--data-dir', '/data', '--bind', '0.0.0.0', ...extra],
             Env: [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'],
-            Labels: { [LABEL]: opts.name, 'faultline.node': n.id },
+            Labels: { ...labels, 'faultline.node': n.id },
             HostConfig: {
               CapAdd: ['NET_ADMIN'],
               Binds: [`${n.dataDir}:/data`, `${path.dirname(n.clockFile)}:/clock`],
@@ -128,6 +143,12 @@ export class DockerCluster {
   async state(n: ClusterNode): Promise<{ running: boolean; paused: boolean }> {
     const info = await docker.getContainer(n.container).inspect();
     return { running: info.State.Running, paused: info.State.Paused };
+  }
+
+  /** when the node's container (and so its process and libfaketime) last started, ms since the epoch */
+  async startedAt(n: ClusterNode): Promise<number> {
+    const info = await docker.getContainer(n.container).inspect();
+    return Date.parse(info.State.StartedAt);
   }
 
   kill(n: ClusterNode): Promise<unknown> {
@@ -197,6 +218,44 @@ export class DockerCluster {
     this.destroyed = true;
     await removeClusters(this.opts.name);
   }
+}
+
+/**
+ * Removes what crashed controllers left: clusters whose owner process on this host is
+ * gone. Clusters of live runs and manual ones (`cluster up`) stay; `cluster down` removes all.
+ */
+export async function removeOrphans(): Promise<number> {
+  const filters = JSON.stringify({ label: [LABEL] });
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const names = new Set<string>();
+  for (const x of [...containers, ...networks]) if (x.Labels && isOrphan(x.Labels[OWNER_LABEL])) names.add(x.Labels[LABEL]);
+  for (const name of names) await removeClusters(name);
+  return names.size;
+}
+
+/** Is this owner label a controller on this host that no longer runs? (unlabelled: an old faultline's) */
+export function isOrphan(owner: string | undefined, host = hostname(), alive = pidAlive): boolean {
+  if (owner === undefined) return true;
+  if (owner === 'manual') return false;
+  const at = owner.lastIndexOf(':');
+  if (owner.slice(0, at) !== host) return false; // another host's controller (a shared engine): not ours to judge
+  return !alive(Number(owner.slice(at + 1)));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** candidate subnets no Docker network uses yet, in order */
+async function freeSubnets(): Promise<string[]> {
+  const used = new Set<string>();
+  for (const n of await docker.listNetworks()) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
+  return AUTO_SUBNETS.filter((s) => !used.has(s));
 }
 
 /** Removes every container and network labelled by faultline (or one cluster's). */

@@ -7,7 +7,7 @@ interface ClusterArgs {
   action: string;
   nodes: number;
   store: string;
-  subnet: string;
+  subnet?: string;
   nodeOpt?: string[];
 }
 
@@ -23,7 +23,7 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       .positional('action', { type: 'string', choices: ['up', 'down', 'status'], demandOption: true })
       .option('nodes', { type: 'number', default: 5 })
       .option('store', { type: 'string', default: 'results', describe: 'where the nodes\u2019 data and clock directories go (under <store>/cluster)' })
-      .option('subnet', { type: 'string', default: '172.31.250.0/24' })
+      .option('subnet', { type: 'string', describe: 'the /24 for the cluster network (default: the first free one from 172.31.250.0/24 down)' })
       .option('node-opt', { type: 'string', array: true, describe: 'key=value passed to every node' }) as unknown as Argv<ClusterArgs>,
   handler: async (args) => {
     if (args.action === 'down') {
@@ -34,7 +34,7 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
     if (args.action === 'up') {
       const image = await buildImage();
       const nodeOpts = Object.fromEntries((args.nodeOpt ?? []).map((kv) => kv.split('=', 2) as [string, string]));
-      const c = await DockerCluster.up({ name: 'manual', image: image.tag, nodes: args.nodes, subnet: args.subnet, dir: path.resolve(args.store, 'cluster'), nodeOpts });
+      const c = await DockerCluster.up({ name: 'manual', owner: 'manual', image: image.tag, nodes: args.nodes, subnet: args.subnet, dir: path.resolve(args.store, 'cluster'), nodeOpts });
       const leader = await c.waitForLeader(20_000);
       for (const n of c.nodes) process.stdout.write(`${n.id}  ${n.url}${n === leader ? '  (leader)' : ''}\n`);
       process.stdout.write('left running: faultline cluster down removes it\n');
