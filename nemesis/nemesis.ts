@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import type { ClusterNode, DockerCluster } from '../src/cluster/docker.js';
 import { UsageError } from '../src/util/errors.js';
-import { type Grudge, grudgeFor, shuffle, type Topology, TOPOLOGIES } from './grudge.js';
+import { driftSpec, offsetSpec, RESET_SPEC } from './clock.js';
+import { TOPOLOGIES } from './grudge.js';
 import { dropFrom, heal, lossWith, rules } from './iptables.js';
+import { FAMILIES, type FaultFamily, type NemesisAction } from './plan.js';
 
-export type FaultFamily = 'partition' | 'loss' | 'kill' | 'pause' | 'clock';
-export const FAMILIES: readonly FaultFamily[] = ['partition', 'loss', 'kill', 'pause', 'clock'];
+export { FAMILIES, type FaultFamily, TOPOLOGIES };
+
 /** faults this machine cannot apply (no sch_netem): refused, never skipped silently */
 const UNAVAILABLE = ['delay', 'duplicate', 'reorder', 'corrupt'];
 
@@ -13,15 +15,6 @@ export class NemesisUnavailableError extends UsageError {
   constructor(fault: string) {
     super(`the ${fault} fault needs tc netem, which this kernel lacks (no sch_netem); available: ${FAMILIES.join(', ')}`);
   }
-}
-
-export interface NemesisOptions {
-  families: FaultFamily[];
-  topologies: Topology[];
-  lossProbability: number;
-  /** clock offsets to apply, seconds (± random sign) */
-  skewSeconds: number;
-  rand: () => number;
 }
 
 /** What a start or stop did, for the history (`value` of a nemesis op). */
@@ -41,139 +34,191 @@ export function parseFamilies(spec: string): FaultFamily[] {
   });
 }
 
-interface Active {
-  family: FaultFamily;
-  nodes: ClusterNode[];
-  /** clock variant: the leader paused, cut off and set back (a lease that looks fresh on resume) */
-  leaderLease?: boolean;
-}
+type ClockState = { variant: 'offset' | 'drift'; nodes: ClusterNode[] } | { variant: 'strobe'; nodes: ClusterNode[]; timer: NodeJS.Timeout; flips: () => number } | { variant: 'lease'; nodes: [ClusterNode] };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Applies faults to a Docker cluster and proves each took effect: iptables rules
- * listed back from the namespace, the container seen dead or frozen, the skew
- * measured from the node's own clock. Stops undo exactly what the start did.
+ * Applies nemesis actions (nemesis/plan.ts) to a Docker cluster and proves each took
+ * effect: iptables rules listed back from the namespace, containers seen dead or
+ * frozen, skews measured from the node's own clock. It remembers what is in force,
+ * so a stop undoes exactly what its family's starts did, and `healAll` undoes everything.
  */
 export class Nemesis {
-  private active: Active | null = null;
+  private readonly killed = new Set<ClusterNode>();
+  private readonly paused = new Set<ClusterNode>();
+  private netFault: 'partition' | 'loss' | null = null;
+  private clock: ClockState | null = null;
 
-  constructor(
-    private readonly cluster: DockerCluster,
-    private readonly o: NemesisOptions,
-  ) {}
+  constructor(private readonly cluster: DockerCluster) {}
 
-  get busy(): boolean {
-    return this.active !== null;
+  get active(): FaultFamily[] {
+    const a: FaultFamily[] = [];
+    if (this.netFault) a.push(this.netFault);
+    if (this.killed.size) a.push('kill');
+    if (this.paused.size) a.push('pause');
+    if (this.clock) a.push('clock');
+    return a;
   }
 
-  async start(): Promise<FaultRecord | null> {
-    if (this.o.families.length === 0 || this.active) return null;
-    const family = this.o.families[Math.floor(this.o.rand() * this.o.families.length)];
-    const nodes = this.cluster.nodes;
-    const leader = await this.cluster.leader();
-    switch (family) {
-      case 'partition': {
-        const topology = this.o.topologies[Math.floor(this.o.rand() * this.o.topologies.length)];
-        const grudge = grudgeFor(topology, nodes.map((n) => n.id), this.o.rand, leader?.id ?? null);
+  /** applies one action; null when it had nothing to do (a stop with nothing in force) */
+  async apply(a: NemesisAction): Promise<FaultRecord | null> {
+    switch (a.f) {
+      case 'start-partition': {
         const verified: Record<string, number> = {};
-        for (const [id, enemies] of Object.entries(grudge)) {
-          const n = this.cluster.node(id);
-          const pid = await this.cluster.pid(n);
+        this.netFault = 'partition';
+        for (const [id, enemies] of Object.entries(a.grudge)) {
+          const pid = await this.cluster.pid(this.cluster.node(id));
           await dropFrom(pid, enemies.map((e) => this.cluster.node(e).ip));
           verified[id] = (await rules(pid)).length;
           if (verified[id] < enemies.length) throw new Error(`partition not in force on ${id}: ${verified[id]} rules for ${enemies.length} peers`);
         }
-        this.active = { family, nodes };
-        return { f: 'start-partition', value: { topology, grudge: grudge as Grudge, rules: verified } };
+        return { f: a.f, value: { topology: a.topology, grudge: a.grudge, rules: verified } };
       }
-      case 'loss': {
+      case 'start-loss': {
         const verified: Record<string, number> = {};
+        this.netFault = 'loss';
+        const nodes = this.cluster.nodes;
         for (const n of nodes) {
           const pid = await this.cluster.pid(n);
-          await lossWith(pid, nodes.filter((p) => p !== n).map((p) => p.ip), this.o.lossProbability);
+          await lossWith(pid, nodes.filter((p) => p !== n).map((p) => p.ip), a.probability);
           verified[n.id] = (await rules(pid)).length;
         }
-        this.active = { family, nodes };
-        return { f: 'start-loss', value: { probability: this.o.lossProbability, rules: verified } };
+        return { f: a.f, value: { probability: a.probability, rules: verified } };
       }
-      case 'kill':
-      case 'pause': {
-        // the leader half the time (Jepsen's :primaries), else a random minority
-        const minority = Math.max(1, Math.floor(nodes.length / 2));
-        const targets = leader && this.o.rand() < 0.5 ? [leader] : shuffle(nodes, this.o.rand).slice(0, 1 + Math.floor(this.o.rand() * minority));
-        for (const n of targets) await (family === 'kill' ? this.cluster.kill(n) : this.cluster.pause(n));
-        const states = await Promise.all(targets.map((n) => this.cluster.state(n)));
-        const took = states.every((s) => (family === 'kill' ? !s.running : s.paused));
-        if (!took) throw new Error(`${family} did not take effect on ${targets.map((t) => t.id).join(', ')}`);
-        this.active = { family, nodes: targets };
-        return { f: `start-${family}`, value: { nodes: targets.map((t) => t.id), leader: leader?.id ?? null, verified: states } };
-      }
-      case 'clock': {
-        if (leader && this.o.rand() < 0.5) {
-          // Jepsen's classic lease breaker: pause the leader and set its clock back by more
-          // than the pause, cut off; on resume its wall clock says its lease is still fresh
-          const back = -(this.o.skewSeconds + 8);
-          await this.cluster.pause(leader);
-          const pid = await this.cluster.pid(leader);
-          await dropFrom(pid, nodes.filter((p) => p !== leader).map((p) => p.ip));
-          writeFileSync(leader.clockFile, `${back}\n`);
-          this.active = { family, nodes: [leader], leaderLease: true };
-          return { f: 'start-clock', value: { variant: 'pause-isolate-bump-leader', leader: leader.id, offset: back, paused: (await this.cluster.state(leader)).paused, rules: (await rules(pid)).length } };
-        }
-        const targets = shuffle(nodes, this.o.rand).slice(0, Math.max(1, Math.floor(nodes.length / 2)));
-        const offsets: Record<string, number> = {};
+      case 'start-kill':
+      case 'start-pause': {
+        const kill = a.f === 'start-kill';
+        const targets = a.nodes.map((id) => this.cluster.node(id));
         for (const n of targets) {
-          const offset = Math.round((this.o.rand() < 0.5 ? -1 : 1) * this.o.skewSeconds * (0.5 + this.o.rand()) * 1000) / 1000;
-          writeFileSync(n.clockFile, `${offset >= 0 ? '+' : ''}${offset}\n`);
-          offsets[n.id] = offset;
+          if (kill) {
+            this.killed.add(n);
+            if (this.paused.delete(n)) await this.cluster.unpause(n); // a frozen container cannot be killed
+            await this.cluster.kill(n);
+          } else {
+            this.paused.add(n);
+            await this.cluster.pause(n);
+          }
         }
+        const states = await Promise.all(targets.map((n) => this.cluster.state(n)));
+        if (!states.every((s) => (kill ? !s.running : s.paused))) throw new Error(`${a.f} did not take effect on ${a.nodes.join(', ')}`);
+        const down = [...(kill ? this.killed : this.paused)].map((n) => n.id);
+        return { f: a.f, value: { nodes: a.nodes, down, quorumLost: down.length > this.cluster.nodes.length / 2, verified: states } };
+      }
+      case 'start-clock':
+        return this.startClock(a);
+      case 'stop-partition':
+      case 'stop-loss':
+        return this.netFault === a.f.slice(5) ? this.healNetwork() : null;
+      case 'stop-kill': {
+        if (this.killed.size === 0) return null;
+        const nodes = [...this.killed];
+        this.killed.clear();
+        for (const n of nodes) await this.cluster.start(n);
+        const states = await Promise.all(nodes.map((n) => this.cluster.state(n)));
+        return { f: a.f, value: { restarted: nodes.map((n) => n.id), running: states.map((s) => s.running) } };
+      }
+      case 'stop-pause': {
+        if (this.paused.size === 0) return null;
+        const nodes = [...this.paused];
+        this.paused.clear();
+        for (const n of nodes) await this.cluster.unpause(n);
+        return { f: a.f, value: { resumed: nodes.map((n) => n.id) } };
+      }
+      case 'stop-clock':
+        return this.stopClock();
+    }
+  }
+
+  /** undoes everything in force (the end of a run, or an interrupted one) */
+  async healAll(): Promise<FaultRecord[]> {
+    const out: FaultRecord[] = [];
+    for (const f of ['stop-clock', 'stop-pause', 'stop-kill'] as const) {
+      const r = await this.apply({ f });
+      if (r) out.push(r);
+    }
+    if (this.netFault) out.push(await this.healNetwork());
+    return out;
+  }
+
+  private async healNetwork(): Promise<FaultRecord> {
+    const family = this.netFault ?? 'partition';
+    this.netFault = null;
+    const left: Record<string, number> = {};
+    for (const n of this.cluster.nodes) {
+      const pid = await this.cluster.pid(n);
+      if (pid > 0) {
+        await heal(pid);
+        left[n.id] = (await rules(pid)).length;
+      }
+    }
+    return { f: `stop-${family}`, value: { rulesLeft: left } };
+  }
+
+  private async startClock(a: Extract<NemesisAction, { f: 'start-clock' }>): Promise<FaultRecord> {
+    switch (a.variant) {
+      case 'offset': {
+        const nodes = Object.keys(a.offsets).map((id) => this.cluster.node(id));
+        this.clock = { variant: 'offset', nodes };
+        for (const n of nodes) writeFileSync(n.clockFile, offsetSpec(a.offsets[n.id]));
         const measured: Record<string, number | null> = {};
-        for (const n of targets) measured[n.id] = await this.awaitSkew(n, offsets[n.id]);
-        this.active = { family, nodes: targets };
-        return { f: 'start-clock', value: { offsets, measured } };
+        for (const n of nodes) measured[n.id] = await this.awaitSkew(n, a.offsets[n.id]);
+        return { f: a.f, value: { variant: a.variant, offsets: a.offsets, measured } };
+      }
+      case 'strobe': {
+        // libfaketime rereads its file about once a second, so the strobe period is at least that
+        const nodes = a.nodes.map((id) => this.cluster.node(id));
+        let flips = 0;
+        const write = (): void => {
+          const spec = offsetSpec(flips++ % 2 === 0 ? a.delta : 0);
+          for (const n of nodes) writeFileSync(n.clockFile, spec);
+        };
+        write();
+        const measured: Record<string, number | null> = {};
+        for (const n of nodes) measured[n.id] = await this.awaitSkew(n, a.delta);
+        this.clock = { variant: 'strobe', nodes, timer: setInterval(write, a.periodMs), flips: () => flips };
+        return { f: a.f, value: { variant: a.variant, nodes: a.nodes, delta: a.delta, periodMs: a.periodMs, measured } };
+      }
+      case 'drift': {
+        const nodes = Object.keys(a.rates).map((id) => this.cluster.node(id));
+        this.clock = { variant: 'drift', nodes };
+        const measured: Record<string, { offset: number | null; rate: number | null }> = {};
+        for (const n of nodes) writeFileSync(n.clockFile, driftSpec(a.rates[n.id], Date.now() - (await this.cluster.startedAt(n))));
+        for (const n of nodes) measured[n.id] = await this.measureRate(n);
+        return { f: a.f, value: { variant: a.variant, rates: a.rates, measured } };
+      }
+      case 'lease': {
+        const leader = this.cluster.node(a.leader);
+        this.clock = { variant: 'lease', nodes: [leader] };
+        await this.cluster.pause(leader);
+        const pid = await this.cluster.pid(leader);
+        await dropFrom(pid, this.cluster.nodes.filter((p) => p !== leader).map((p) => p.ip));
+        writeFileSync(leader.clockFile, offsetSpec(a.offset));
+        const paused = (await this.cluster.state(leader)).paused;
+        return { f: a.f, value: { variant: 'pause-isolate-bump-leader', leader: a.leader, offset: a.offset, paused, rules: (await rules(pid)).length } };
       }
     }
   }
 
-  async stop(): Promise<FaultRecord | null> {
-    const a = this.active;
-    if (!a) return null;
-    this.active = null;
-    switch (a.family) {
-      case 'partition':
-      case 'loss': {
-        const left: Record<string, number> = {};
-        for (const n of this.cluster.nodes) {
-          const pid = await this.cluster.pid(n);
-          if (pid > 0) {
-            await heal(pid);
-            left[n.id] = (await rules(pid)).length;
-          }
-        }
-        return { f: `stop-${a.family}`, value: { rulesLeft: left } };
-      }
-      case 'kill':
-        for (const n of a.nodes) await this.cluster.start(n);
-        return { f: 'stop-kill', value: { restarted: a.nodes.map((n) => n.id) } };
-      case 'pause':
-        for (const n of a.nodes) await this.cluster.unpause(n);
-        return { f: 'stop-pause', value: { resumed: a.nodes.map((n) => n.id) } };
-      case 'clock': {
-        if (a.leaderLease) {
-          const [leader] = a.nodes;
-          await this.cluster.unpause(leader);
-          await new Promise((r) => setTimeout(r, 300));
-          const skew = await this.measureSkew(leader); // measured while its lease looks fresh to it
-          await new Promise((r) => setTimeout(r, 1200));
-          await heal(await this.cluster.pid(leader));
-          writeFileSync(leader.clockFile, '+0\n');
-          return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: leader.id, measuredOnResume: skew } };
-        }
-        for (const n of a.nodes) writeFileSync(n.clockFile, '+0\n');
-        const measured: Record<string, number | null> = {};
-        for (const n of a.nodes) measured[n.id] = await this.awaitSkew(n, 0);
-        return { f: 'stop-clock', value: { reset: a.nodes.map((n) => n.id), measured } };
-      }
+  private async stopClock(): Promise<FaultRecord | null> {
+    const c = this.clock;
+    if (!c) return null;
+    this.clock = null;
+    if (c.variant === 'lease') {
+      const [leader] = c.nodes;
+      await this.cluster.unpause(leader);
+      await sleep(300);
+      const skew = await this.measureSkew(leader); // measured while its lease looks fresh to it
+      await sleep(1200);
+      await heal(await this.cluster.pid(leader));
+      writeFileSync(leader.clockFile, RESET_SPEC);
+      return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: leader.id, measuredOnResume: skew } };
     }
+    if (c.variant === 'strobe') clearInterval(c.timer);
+    for (const n of c.nodes) writeFileSync(n.clockFile, RESET_SPEC);
+    const measured: Record<string, number | null> = {};
+    for (const n of c.nodes) measured[n.id] = await this.awaitSkew(n, 0);
+    return { f: 'stop-clock', value: { variant: c.variant, reset: c.nodes.map((n) => n.id), measured, ...(c.variant === 'strobe' ? { flips: c.flips() } : {}) } };
   }
 
   /** polls until the node's clock shows the offset (libfaketime rereads its file about once a second) */
@@ -182,9 +227,20 @@ export class Nemesis {
     for (let i = 0; i < 20; i++) {
       last = await this.measureSkew(n);
       if (last !== null && Math.abs(last - expected) < 0.25) return last;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     return last; // recorded as measured: a mismatch is visible in the history
+  }
+
+  /** offset now and the clock's rate over the next two seconds (after libfaketime picked the file up) */
+  private async measureRate(n: ClusterNode): Promise<{ offset: number | null; rate: number | null }> {
+    await sleep(1200);
+    const t1 = Date.now();
+    const a = await this.measureSkew(n);
+    await sleep(2000);
+    const b = await this.measureSkew(n);
+    const rate = a === null || b === null ? null : Math.round((1 + (b - a) / ((Date.now() - t1) / 1000)) * 100) / 100;
+    return { offset: b, rate };
   }
 
   /** the node's wall clock minus ours, in seconds (null if it did not answer) */
@@ -196,5 +252,3 @@ export class Nemesis {
     return Math.round((h.now - mid) / 10) / 100;
   }
 }
-
-export { TOPOLOGIES };

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
-import { delay, flipFlop, PENDING, timeLimit } from '../../workloads/generator.js';
+import { delay, PENDING, repeat, timeLimit } from '../../workloads/generator.js';
 import type { FaultRecord } from '../../nemesis/nemesis.js';
+import type { NemesisAction, NemesisPlan } from '../../nemesis/plan.js';
 import { leaderOf, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
 import type { Recorder } from './recorder.js';
 import { sleep } from './workers.js';
 
-/** What the loop needs of a nemesis (nemesis/nemesis.ts): start a fault, undo it. */
+/** What the loop needs of a nemesis (nemesis/nemesis.ts): apply an action, undo everything. */
 export interface FaultInjector {
-  start(): Promise<FaultRecord | null>;
-  stop(): Promise<FaultRecord | null>;
+  apply(action: NemesisAction): Promise<FaultRecord | null>;
+  healAll(): Promise<FaultRecord[]>;
 }
 
 /** A recovery time: after a heal (cluster converged again) or after a fault hit the leader (a new one elected). */
@@ -24,9 +25,13 @@ export interface Recovery {
 
 export interface NemesisLoopOptions {
   nemesis: FaultInjector;
+  /** what to do at each step (nemesis/plan.ts) */
+  plan: NemesisPlan;
+  /** the plan's seeded randomness */
+  rand: () => number;
   cluster: Watchable;
   recorder: Recorder;
-  /** seconds between a fault's start and stop, and between a stop and the next start */
+  /** seconds between the plan's steps (a fault's start and stop, a stop and the next start) */
   intervalS: number;
   /** ms since the load started, and when the load ends */
   clock: () => number;
@@ -42,11 +47,12 @@ export interface NemesisReport {
 }
 
 /**
- * Jepsen's flip-flop schedule: start a fault, wait an interval, stop it, wait, ...
- * until the load ends; then heal whatever is still active. Each start and stop is a
- * `nemesis` info event in the history carrying what was applied and verified. After
- * each stop the time to recover is measured, and after a fault that hit the leader
- * the time until another node leads.
+ * The nemesis schedule: every interval the plan says what to do next (for `chaos`,
+ * Jepsen's flip-flop: start a fault, stop it, start another, ...) until the load ends;
+ * then everything still in force is healed. Each action is a `nemesis` info event in
+ * the history carrying what was applied and verified. After each stop the time to
+ * recover is measured, and after a fault that hit the leader the time until another
+ * node leads.
  */
 export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisReport> {
   const report: NemesisReport = { faults: 0, failures: 0, recoveries: [] };
@@ -55,40 +61,48 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
   const measure = (kind: Recovery['kind'], rec: FaultRecord, at: number, p: Promise<number | null>): void => {
     measuring.push(p.then((ms) => void report.recoveries.push({ kind, after: rec.f, atMs: at, ms })));
   };
-  const apply = async (which: 'start' | 'stop'): Promise<void> => {
-    const before = which === 'start' ? leaderOf(await Promise.all(o.cluster.nodes.map((n) => o.cluster.health(n, 500)))) : null;
-    let rec: FaultRecord | null;
-    try {
-      rec = await o.nemesis[which]();
-    } catch (err) {
-      // a fault that could not be applied is logged and counted, never silently skipped
-      report.failures++;
-      o.log.error({ err: (err as Error).message, which }, 'nemesis failed');
-      return;
-    }
-    if (!rec) return;
+  const record = (rec: FaultRecord, leader: string | null): void => {
     const at = o.clock();
     o.recorder.record({ type: 'info', process: 'nemesis', f: rec.f, value: rec.value });
     o.log.info({ f: rec.f, value: rec.value }, 'nemesis');
-    if (which === 'stop') measure('heal', rec, at, timeToRecover(o.cluster, Math.max(10_000, 2 * intervalMs)));
+    if (rec.f.startsWith('stop-')) measure('heal', rec, at, timeToRecover(o.cluster, Math.max(10_000, 2 * intervalMs)));
     else {
       report.faults++;
-      if (before && hitsLeader(rec, before.id, o.cluster.nodes.length)) measure('leader', rec, at, timeToNewLeader(o.cluster, before.id, intervalMs + 5000));
+      if (leader && hitsLeader(rec, leader, o.cluster.nodes.length)) measure('leader', rec, at, timeToNewLeader(o.cluster, leader, intervalMs + 5000));
+    }
+  };
+  const step = async (): Promise<void> => {
+    const leader = leaderOf(await Promise.all(o.cluster.nodes.map((n) => o.cluster.health(n, 500))))?.id ?? null;
+    const action = o.plan.next({ nodes: o.cluster.nodes.map((n) => n.id), leader, rand: o.rand });
+    if (!action) return;
+    try {
+      const rec = await o.nemesis.apply(action);
+      if (rec) record(rec, leader);
+    } catch (err) {
+      // a fault that could not be applied is logged and counted, never silently skipped
+      report.failures++;
+      o.log.error({ err: (err as Error).message, action }, 'nemesis failed');
     }
   };
   // the first fault after a short warm-up, so the history shows the healthy cluster first
   await sleepWhile(Math.min(intervalMs, 2000), o);
-  const schedule = timeLimit(Math.max(0, o.endMs - o.clock()), delay(intervalMs, flipFlop({ f: 'start', value: null }, { f: 'stop', value: null })));
+  const schedule = timeLimit(Math.max(0, o.endMs - o.clock()), delay(intervalMs, repeat({ f: 'step', value: null })));
   try {
     for (;;) {
-      const op = schedule.next({ time: o.clock(), thread: 0, process: 0, rand: Math.random });
+      const op = schedule.next({ time: o.clock(), thread: 0, process: 0, rand: o.rand });
       if (op === null || op === PENDING || o.stopped()) break;
       await sleepWhile((op.at ?? 0) - o.clock(), o);
       if (o.stopped() || o.clock() >= o.endMs) break;
-      await apply(op.f as 'start' | 'stop');
+      await step();
     }
   } finally {
-    await apply('stop'); // heal whatever is still in force
+    // heal whatever is still in force
+    try {
+      for (const rec of await o.nemesis.healAll()) record(rec, null);
+    } catch (err) {
+      report.failures++;
+      o.log.error({ err: (err as Error).message }, 'heal failed');
+    }
     await Promise.all(measuring);
   }
   return report;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
+import { makePlan } from '../../nemesis/plan.js';
 import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
@@ -60,6 +61,8 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
   writeJson(path.join(dir, 'test.json'), testJson);
   const workload = makeWorkload(cfg.workload);
+  // unique per run, so runs side by side on one engine never touch each other's containers
+  const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
   const recorder = new Recorder(path.join(dir, 'history.jsonl'));
   const client = new NodeClient(cfg.requestTimeoutMs);
   let interrupted = false;
@@ -84,8 +87,9 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   try {
     const image = await buildImage();
     log.info({ image }, 'node image ready');
-    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag });
-    cluster = await DockerCluster.up({ name: cfg.testName.replace(/[^\w-]/g, '-').slice(0, 40), image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes'), nodeOpts: cfg.nodeOpts });
+    cluster = await DockerCluster.up({ name: clusterName, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes'), nodeOpts: cfg.nodeOpts });
+    // what was actually used: the image, and the subnet when it was chosen automatically
+    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
@@ -105,12 +109,13 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
       stopped: () => interrupted,
     });
     const endMs = cfg.timeLimitS * 1000;
-    const nemesis = new Nemesis(c, { families: cfg.families, topologies: cfg.topologies, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, rand: mulberry32(cfg.seed + 1) });
+    const nemesis = new Nemesis(c);
+    const plan = makePlan(cfg.scenario, { families: cfg.families, topologies: cfg.topologies, clockVariants: cfg.clockVariants, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, drift: cfg.drift });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
       cfg.families.length === 0
         ? Promise.resolve(nemesisReport)
-        : runNemesisLoop({ nemesis, cluster: c, recorder, intervalS: cfg.intervalS, clock, endMs, stopped: () => interrupted, log }),
+        : runNemesisLoop({ nemesis, plan, rand: mulberry32(cfg.seed + 1), cluster: c, recorder, intervalS: cfg.intervalS, clock, endMs, stopped: () => interrupted, log }),
     ]);
     nemesisReport = report;
     loadEndNs = recorder.now();
@@ -135,7 +140,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
       writeDataListings(path.join(dir, 'nodes'));
       await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
     } else {
-      await removeClusters(cfg.testName.replace(/[^\w-]/g, '-').slice(0, 40)).catch(() => {});
+      await removeClusters(clusterName).catch(() => {});
     }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

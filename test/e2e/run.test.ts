@@ -74,15 +74,56 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
   }, 180_000);
 
   it('catches read-mode=lease under clock faults (a resumed leader trusts a lease its clock says is fresh)', async () => {
-    const r = await faultline(['run', '--nodes', '3', '--concurrency', '12', '--rate', '400', '--interval', '4', '--seed', '11', '--workload', 'register', '--nemesis', 'clock', '--node-opt', 'read-mode=lease', '--time-limit', '60']);
+    const r = await faultline(['run', '--nodes', '3', '--concurrency', '12', '--rate', '400', '--interval', '4', '--seed', '11', '--workload', 'register', '--nemesis', 'clock', '--clock', 'lease', '--node-opt', 'read-mode=lease', '--time-limit', '60']);
     expect(r.stdout).toContain('checker    linearizable: INVALID');
     expect(r.code).toBe(1);
   }, 180_000);
 
+  it('catches persist=none when cascading kills take a majority down (acknowledged writes lost on restart)', async () => {
+    const r = await faultline(run(['--workload', 'set', '--scenario', 'cascading', '--node-opt', 'persist=none', '--time-limit', '20']));
+    expect(r.stdout).toMatch(/checker +set: INVALID \(lost [1-9]/);
+    expect(r.code).toBe(1);
+  }, 180_000);
+
+  it('split-brain partitions and rolling restarts leave a safe cluster valid, with failover and heal times', async () => {
+    const split = await faultline(run(['--workload', 'register', '--scenario', 'split-brain', '--time-limit', '18']));
+    expect(split.stdout).toContain('checker    linearizable: valid');
+    expect(split.stdout).toMatch(/healed +stop-partition@/);
+    expect(split.code).toBe(0);
+    const rolling = await faultline(run(['--workload', 'bank', '--scenario', 'rolling-restart', '--time-limit', '18']));
+    expect(rolling.stdout).toContain('checker    bank: valid');
+    const kills = readFileSync(path.join(rolling.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"f":"start-kill"'));
+    expect(kills.map((l) => JSON.parse(l).value.nodes[0]).slice(0, 3)).toEqual(['n1', 'n2', 'n3']);
+    expect(rolling.code).toBe(0);
+  }, 240_000);
+
+  it('clock strobe and drift are applied, measured on the nodes, and a safe cluster stays linearizable', async () => {
+    const r = await faultline(run(['--workload', 'register', '--nemesis', 'clock', '--clock', 'strobe,drift', '--time-limit', '20']));
+    expect(r.stdout).toContain('checker    linearizable: valid');
+    const starts = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"f":"start-clock"')).map((l) => JSON.parse(l).value);
+    expect(starts.length).toBeGreaterThan(0);
+    for (const v of starts) {
+      if (v.variant === 'strobe') for (const m of Object.values(v.measured) as number[]) expect(Math.abs(m - v.delta)).toBeLessThan(0.3);
+      else for (const [node, m] of Object.entries(v.measured) as [string, { rate: number }][]) expect(Math.abs(m.rate - v.rates[node])).toBeLessThan(0.05);
+    }
+    expect(r.code).toBe(0);
+  }, 180_000);
+
+  it('two runs at once on one engine get their own networks and leave each other alone', async () => {
+    const [a, b] = await Promise.all([
+      faultline(run(['--workload', 'set', '--nemesis', 'kill', '--time-limit', '12', '--test-name', 'side-a'])),
+      faultline(run(['--workload', 'set', '--nemesis', 'partition', '--time-limit', '12', '--test-name', 'side-b'])),
+    ]);
+    expect(a.stdout).toContain('verdict    valid');
+    expect(b.stdout).toContain('verdict    valid');
+    const subnet = (dir: string): string => JSON.parse(readFileSync(path.join(dir, 'test.json'), 'utf8')).subnet;
+    expect(subnet(a.dir)).not.toBe(subnet(b.dir));
+  }, 180_000);
+
   it('an interrupted run (SIGINT) leaves no container, network or rule, and a readable history', async () => {
-    const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--time-limit', '60']), 15_000);
+    const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--time-limit', '60', '--test-name', 'interrupted']), 15_000);
     expect(r.code).toBe(2);
-    expect(leftovers()).toEqual({ containers: '', networks: '' });
+    expect(leftovers('faultline-interrupted-')).toEqual({ containers: '', networks: '' });
     const check = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const c = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), 'check', path.join(r.dir, 'history.jsonl'), '--json']);
       let out = '';

@@ -16,8 +16,12 @@ export function dockerAvailable(): boolean {
 export const DOCKER = dockerAvailable();
 export const REQUIRE_DOCKER = process.env.FAULTLINE_REQUIRE_DOCKER === '1';
 
-export function leftovers(): { containers: string; networks: string } {
-  const containers = execFileSync('docker', ['ps', '-aq', '--filter', 'label=faultline.cluster'], { encoding: 'utf8' }).trim();
-  const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'label=faultline.cluster'], { encoding: 'utf8' }).trim();
-  return { containers, networks };
+/** faultline containers and networks still there (those whose name starts with `prefix`, if given) */
+export function leftovers(prefix = ''): { containers: string; networks: string } {
+  const list = (args: string[], field: string): string =>
+    execFileSync('docker', [...args, '--filter', 'label=faultline.cluster', '--format', `{{.${field}}}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((name) => name && name.startsWith(prefix))
+      .join('\n');
+  return { containers: list(['ps', '-a'], 'Names'), networks: list(['network', 'ls'], 'Name') };
 }

@@ -9,6 +9,9 @@ export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {
   return y
     .option('workload', { type: 'string', choices: [...WORKLOADS], default: 'register', describe: 'what the clients do' })
     .option('nemesis', { type: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock; or all / none' })
+    .option('scenario', { type: 'string', choices: ['chaos', 'split-brain', 'rolling-restart', 'cascading'], default: 'chaos', describe: 'chaos: random faults from --nemesis; split-brain: partitions that cut the leader off; rolling-restart: kill -9 and restart each node in turn; cascading: kill nodes one by one past quorum loss, then restart all' })
+    .option('clock', { type: 'string', describe: 'clock faults to draw from (default all): offset, strobe, drift, lease' })
+    .option('drift', { type: 'number', describe: 'clock rate change for the drift fault (default 0.1: 10% fast or slow)' })
     .option('partitions', { type: 'string', describe: 'partition topologies to draw from (default all): one, majority, majorities-ring, minority-third, bridge, isolate-leader, one-way' })
     .option('nodes', { type: 'number', default: 5 })
     .option('time-limit', { type: 'number', default: 30, describe: 'seconds of client load' })
@@ -18,7 +21,7 @@ export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {
     .option('seed', { type: 'number', describe: 'seed for every random choice (default: from the clock)' })
     .option('store', { type: 'string', default: 'results', describe: 'results store directory' })
     .option('test-name', { type: 'string', describe: 'the store directory of this test (default <workload>-<faults>)' })
-    .option('subnet', { type: 'string', describe: 'the /24 for the cluster network (default 172.31.250.0/24)' })
+    .option('subnet', { type: 'string', describe: 'the /24 for the cluster network (default: the first free one from 172.31.250.0/24 down)' })
     .option('loss', { type: 'number', describe: 'packet loss probability for the loss fault (default 0.3)' })
     .option('skew', { type: 'number', describe: 'clock skew size in seconds for the clock fault (default 2)' })
     .option('request-timeout', { type: 'number', describe: 'ms before a client gives up on a request and records info (default 2000)' })
