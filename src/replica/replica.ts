@@ -30,6 +30,12 @@ export interface ReplicaConfig {
 
 export type Reply<T> = { ok: true; result: T; index?: number } | { ok: false; error: ApiError };
 
+interface InFlight {
+  rd: Ready;
+  /** its persist completed (true from the start for a ready with nothing to persist) */
+  done: boolean;
+}
+
 interface Waiter {
   term: number;
   resolve: (r: Reply<CommandResult>) => void;
@@ -62,7 +68,12 @@ export class Replica {
   private readonly reads = new Map<number, { onIndex: (index: number) => void; fail: (error: ApiError) => void }>();
   private readonly applyWaiters: { index: number; run: () => void }[] = [];
   private nextReadId = 1;
-  private persisting = false;
+  /** readies whose persist is in flight (or that wait behind one), oldest first */
+  private readonly inflight: InFlight[] = [];
+  /** of those, how many hold messages to send once persisted */
+  private heldMessages = 0;
+  /** a snapshot is being saved or installed: no new ready until it is done */
+  private barrier = false;
   private pumpScheduled = false;
   private closed = false;
   /** the term on disk: messages of that term need not wait for a persist that does not change it */
@@ -188,90 +199,156 @@ export class Replica {
     });
   }
 
-  /** Drains Raft's ready states: persist (group-committed), then send, apply, answer. */
+  /**
+   * Drains Raft's ready states. Persists are pipelined: each ready's log entries and
+   * hard state go to the storage at once (which group-commits them) and several may
+   * be in flight. What depends on the local disk waits for it, in order: Raft's
+   * advance() and the messages that claim the entries (a follower's append-resp, a
+   * vote). What does not is done now: committed entries are applied and answered
+   * (committed = on a majority of disks already), reads are served, and a leader
+   * sends its appends while it writes them itself (Raft §10.2.1) — it counts itself
+   * toward a commit only after its own fsync (advance()).
+   */
   private pump(): void {
-    if (this.persisting || this.closed) return;
-    while (this.raft.hasReady()) {
+    while (!this.closed && !this.barrier && this.raft.hasReady()) {
       const rd = this.raft.ready();
-      if (rd.entries.length === 0 && rd.truncateFrom === undefined && !rd.hardState) {
-        this.afterPersist(rd);
-        continue;
+      if (rd.snapshot) {
+        this.installSnapshot(rd);
+        return;
       }
-      if (this.raft.role === 'leader' && !rd.soft && !rd.snapshot && (!rd.hardState || rd.hardState.term === this.persistedTerm)) {
-        // A leader may replicate entries while it writes them to its own disk (Raft §10.2.1):
-        // it counts itself toward a commit only after its persist. Its term is already durable.
+      const durable = rd.entries.length > 0 || rd.truncateFrom !== undefined || rd.hardState !== undefined;
+      if (rd.messages.length > 0 && this.mayLeadAhead(rd, durable)) {
         for (const m of rd.messages) this.cfg.send(m);
         rd.messages = [];
       }
-      this.persisting = true;
-      const t = performance.now();
-      const snapshot = rd.snapshot;
-      (snapshot ? this.cfg.storage.saveSnapshot(snapshot) : Promise.resolve())
-        .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
-        .then(
-          () => {
-            if (rd.hardState) this.persistedTerm = rd.hardState.term;
-            this.counters.persists++;
-            this.counters.fsyncMs.push(performance.now() - t);
-            this.persisting = false;
-            this.afterPersist(rd);
-            this.pump();
-          },
-          (err: unknown) => {
-            // a failed fsync leaves the log's durability unknown: stop serving rather than lie
-            this.cfg.log?.('storage-failed', { error: String(err) });
-            this.closed = true;
-            this.failPending({ code: 'internal', definite: false, message: `storage failed: ${String(err)}` });
-          },
-        );
-      return;
+      if (durable || this.inflight.length > 0) {
+        const item: InFlight = { rd, done: !durable };
+        this.inflight.push(item);
+        if (rd.messages.length > 0) this.heldMessages++;
+        if (durable) this.persist(item);
+      } else {
+        this.raft.advance(rd);
+      }
+      if (rd.soft) this.roleChanged(rd.soft.role, rd.soft.term, rd.soft.leader);
+      for (const e of rd.committed) this.apply(e);
+      this.serveReads(rd);
+      this.maybeSnapshot();
     }
   }
 
-  private afterPersist(rd: Ready): void {
-    this.raft.advance(rd);
-    if (rd.snapshot) {
-      this.restoreSnapshot(rd.snapshot); // installed from the leader: our state jumps to it
-      this.cfg.log?.('snapshot-installed', { index: rd.snapshot.meta.index });
-    }
-    for (const m of rd.messages) this.cfg.send(m);
-    if (rd.soft) this.roleChanged(rd.soft.role, rd.soft.term, rd.soft.leader);
-    if (this.earlyAcks.size > 0 && this.raft.role === 'leader') {
-      for (const e of rd.entries) {
-        const ack = this.earlyAcks.get(e.index);
-        if (ack) {
-          this.earlyAcks.delete(e.index);
-          ack();
+  /** May this ready's messages go out before the persists in flight and its own complete? */
+  private mayLeadAhead(rd: Ready, durable: boolean): boolean {
+    if (this.heldMessages > 0) return false; // keep the order of what was held
+    if (!durable && this.inflight.length === 0) return true; // nothing on disk to wait for
+    // a leader's appends and heartbeats claim nothing about its own disk, once its term is durable
+    return this.raft.role === 'leader' && !rd.soft && (!rd.hardState || rd.hardState.term === this.persistedTerm);
+  }
+
+  private persist(item: InFlight): void {
+    const rd = item.rd;
+    const t = performance.now();
+    this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }).then(
+      () => {
+        this.counters.persists++;
+        this.counters.fsyncMs.push(performance.now() - t);
+        item.done = true;
+        this.drain();
+        this.pump();
+      },
+      (err: unknown) => this.storageFailed(err),
+    );
+  }
+
+  /** A ready received a snapshot from the leader: no other ready until it is saved and installed. */
+  private installSnapshot(rd: Ready): void {
+    const snapshot = rd.snapshot as Snapshot;
+    const item: InFlight = { rd, done: false };
+    this.inflight.push(item);
+    if (rd.messages.length > 0) this.heldMessages++;
+    this.barrier = true;
+    const t = performance.now();
+    this.cfg.storage
+      .saveSnapshot(snapshot)
+      .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
+      .then(
+        () => {
+          this.counters.persists++;
+          this.counters.fsyncMs.push(performance.now() - t);
+          item.done = true;
+          this.drain();
+          this.pump();
+        },
+        (err: unknown) => this.storageFailed(err),
+      );
+  }
+
+  private storageFailed(err: unknown): void {
+    // a failed fsync leaves the log's durability unknown: stop serving rather than lie
+    this.cfg.log?.('storage-failed', { error: String(err) });
+    this.closed = true;
+    this.failPending({ code: 'internal', definite: false, message: `storage failed: ${String(err)}` });
+  }
+
+  /** Completes the persisted readies at the head of the pipeline, in order. */
+  private drain(): void {
+    while (this.inflight.length > 0 && this.inflight[0].done) {
+      const { rd } = this.inflight.shift() as InFlight;
+      if (this.closed) continue;
+      if (rd.hardState) this.persistedTerm = rd.hardState.term;
+      this.raft.advance(rd);
+      if (rd.snapshot) {
+        this.restoreSnapshot(rd.snapshot); // installed from the leader: our state jumps to it
+        this.cfg.log?.('snapshot-installed', { index: rd.snapshot.meta.index });
+      }
+      if (rd.messages.length > 0) {
+        this.heldMessages--;
+        for (const m of rd.messages) this.cfg.send(m);
+      }
+      if (this.earlyAcks.size > 0 && this.raft.role === 'leader') {
+        for (const e of rd.entries) {
+          const ack = this.earlyAcks.get(e.index);
+          if (ack) {
+            this.earlyAcks.delete(e.index);
+            ack();
+          }
         }
       }
+      if (rd.snapshot) {
+        if (rd.soft) this.roleChanged(rd.soft.role, rd.soft.term, rd.soft.leader);
+        for (const e of rd.committed) this.apply(e);
+        this.serveReads(rd);
+        this.barrier = false;
+      }
     }
-    for (const e of rd.committed) this.apply(e);
+  }
+
+  private serveReads(rd: Ready): void {
     for (const r of rd.readStates) {
       const read = this.reads.get(r.id);
       this.reads.delete(r.id);
       read?.onIndex(r.index);
     }
-    this.maybeSnapshot();
   }
 
   /** Snapshot policy: every `snapshotEvery` applied entries, save the state, then compact the log. */
   private maybeSnapshot(): void {
     const every = this.cfg.snapshotEvery ?? 0;
-    if (every === 0 || this.persisting || this.appliedIndex - this.raft.log.snapshotIndex < every) return;
+    if (every === 0 || this.barrier || this.closed || this.appliedIndex - this.raft.log.snapshotIndex < every) return;
     const index = this.appliedIndex;
     const snap: Snapshot = { meta: { index, term: this.raft.log.term(index), peers: this.cfg.peers }, data: this.encodeSnapshot() };
-    this.persisting = true; // no WAL appends while the storage rewrites it
+    // no new WAL appends while the storage rewrites it (it first waits for the persists in flight)
+    this.barrier = true;
     this.cfg.storage.saveSnapshot(snap).then(
       () => {
         this.raft.compact(snap);
         this.counters.snapshots++;
         this.cfg.log?.('snapshot', { index, bytes: snap.data.length });
-        this.persisting = false;
+        this.barrier = false;
         this.pump();
       },
       (err: unknown) => {
         this.cfg.log?.('snapshot-failed', { error: String(err) });
-        this.persisting = false;
+        this.barrier = false;
         this.pump();
       },
     );

@@ -26,6 +26,12 @@ export interface SimOptions {
   continueAfterViolation?: boolean;
   /** take a snapshot and compact the log every N applied entries (0 = never) */
   snapshotEvery?: number;
+  /**
+   * 0 (default): persists are instant. Otherwise a persist takes 1..diskDelay ms and the
+   * host pipelines as src/replica does: persists complete in order; messages that claim
+   * the disk wait for it, a leader's appends do not; committed entries are applied at once.
+   */
+  diskDelay?: number;
 }
 
 export interface Violation {
@@ -51,6 +57,12 @@ interface SimNode {
   frozenUntil: number;
   waiting: { index: number; done: () => void }[];
   reads: Map<number, () => void>;
+  /** diskDelay mode: readies whose persist is in flight, oldest first */
+  pipeline: { rd: Ready; doneAt: number }[];
+  held: number;
+  persistedTerm: number;
+  /** a snapshot is being installed: no new ready until it is on disk */
+  barrier: boolean;
 }
 
 interface ClientOp {
@@ -97,6 +109,10 @@ export class Sim {
       frozenUntil: 0,
       waiting: [],
       reads: new Map(),
+      pipeline: [],
+      held: 0,
+      persistedTerm: 0,
+      barrier: false,
     }));
     for (const n of this.nodes) this.boot(n);
   }
@@ -136,6 +152,10 @@ export class Sim {
     n.appliedIndex = persisted.snapshot?.meta.index ?? 0;
     n.waiting = [];
     n.reads = new Map();
+    n.pipeline = []; // persists in flight at the crash never reached the disk
+    n.held = 0;
+    n.persistedTerm = persisted.hard.term;
+    n.barrier = false;
     n.raft = new RaftNode(
       {
         id: n.id,
@@ -159,6 +179,7 @@ export class Sim {
   private drain(n: SimNode): void {
     const raft = n.raft;
     if (!raft) return;
+    if (this.o.diskDelay) return this.drainPipelined(n, raft, this.o.diskDelay);
     while (raft.hasReady()) {
       const rd = raft.ready();
       this.persist(n, rd);
@@ -185,6 +206,66 @@ export class Sim {
   }
 
   private ackBeforeCommit = new Map<string, () => void>();
+
+  /** the host of src/replica/replica.ts: pipelined persists, in-order completion */
+  private drainPipelined(n: SimNode, raft: RaftNode, delay: number): void {
+    while (n.pipeline.length > 0 && n.pipeline[0].doneAt <= this.now) {
+      const { rd } = n.pipeline.shift() as { rd: Ready };
+      this.persist(n, rd);
+      if (rd.hardState) n.persistedTerm = rd.hardState.term;
+      raft.advance(rd);
+      if (rd.messages.length > 0) {
+        n.held--;
+        for (const m of rd.messages) this.send(m);
+      }
+      if (rd.entries.length > 0 && this.o.ack === 'before-commit') {
+        for (const e of rd.entries) if (raft.role === 'leader') this.ackBeforeCommit.get(`${n.id}:${e.index}:${e.term}`)?.();
+      }
+      if (rd.snapshot) {
+        this.snapshotsInstalled++;
+        n.applied = new Set(decodeSet(rd.snapshot.data));
+        n.appliedIndex = rd.snapshot.meta.index;
+        this.served(n, raft, rd);
+        n.barrier = false;
+      }
+    }
+    while (!n.barrier && raft.hasReady()) {
+      const rd = raft.ready();
+      const durable = rd.entries.length > 0 || rd.truncateFrom !== undefined || rd.hardState !== undefined || rd.snapshot !== undefined;
+      const last = n.pipeline.length > 0 ? n.pipeline[n.pipeline.length - 1].doneAt : this.now;
+      const doneAt = durable ? Math.max(last, this.now + 1 + Math.floor(this.rand() * delay)) : last;
+      if (rd.snapshot) {
+        n.barrier = true;
+        n.pipeline.push({ rd, doneAt });
+        if (rd.messages.length > 0) n.held++;
+        return;
+      }
+      const ahead =
+        n.held === 0 &&
+        ((!durable && n.pipeline.length === 0) || (raft.role === 'leader' && !rd.soft && (!rd.hardState || rd.hardState.term === n.persistedTerm)));
+      if (ahead) {
+        for (const m of rd.messages) this.send(m);
+        rd.messages = [];
+      }
+      if (durable || n.pipeline.length > 0) {
+        n.pipeline.push({ rd, doneAt });
+        if (rd.messages.length > 0) n.held++;
+      } else raft.advance(rd);
+      this.served(n, raft, rd);
+    }
+  }
+
+  /** what a ready asks that does not wait for the disk: role bookkeeping, apply, reads */
+  private served(n: SimNode, raft: RaftNode, rd: Ready): void {
+    if (rd.soft?.role === 'leader') {
+      const prev = this.leaders.get(rd.soft.term);
+      if (prev !== undefined && prev !== n.id) this.violate('election-safety', `term ${rd.soft.term} has leaders ${prev} and ${n.id}`);
+      this.leaders.set(rd.soft.term, n.id);
+    }
+    for (const e of rd.committed) this.apply(n, e);
+    if (n.pipeline.length === 0) this.maybeCompact(n, raft); // the host's snapshot waits for the persists in flight
+    for (const r of rd.readStates) this.whenApplied(n, r.index, () => n.reads.get(r.id)?.());
+  }
 
   private persist(n: SimNode, rd: Ready): void {
     const d = n.disk;
@@ -322,14 +403,14 @@ export class Sim {
         break;
       case 'crash': {
         const n = this.nodes[Math.floor(this.rand() * this.nodes.length)];
-        if (n.raft) n.raft = null;
+        if (n.raft) this.crash(n);
         else this.boot(n);
         break;
       }
       case 'crash-majority': {
         // a majority restarts while the others are cut off: the restarted ones elect a leader among themselves
         const victims = [...this.nodes].sort(() => this.rand() - 0.5).slice(0, Math.floor(this.nodes.length / 2) + 1);
-        for (const n of victims) n.raft = null;
+        for (const n of victims) this.crash(n);
         for (const n of victims) this.boot(n);
         for (const n of this.nodes) if (!victims.includes(n)) for (const b of ids) if (b !== n.id) this.block(n.id, b);
         break;
@@ -343,6 +424,14 @@ export class Sim {
         break;
       }
     }
+  }
+
+  /** kill -9: of the persists in flight, a prefix may have reached the disk */
+  private crash(n: SimNode): void {
+    const reached = Math.floor(this.rand() * (n.pipeline.length + 1));
+    for (const { rd } of n.pipeline.slice(0, reached)) this.persist(n, rd);
+    n.pipeline = [];
+    n.raft = null;
   }
 
   private block(a: string, b: string): void {
