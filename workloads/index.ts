@@ -7,11 +7,13 @@ import type { Workload } from './workload.js';
 export const WORKLOADS = ['register', 'set', 'bank', 'orders'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
-/** Workloads by name, with their default options. */
-export function makeWorkload(name: WorkloadName): Workload {
+/** Workloads by name, with their default options sized to the run's client concurrency. */
+export function makeWorkload(name: WorkloadName, concurrency = 10): Workload {
   switch (name) {
     case 'register':
-      return registerWorkload();
+      // about five clients per register at a time, like Jepsen's independent generator's
+      // threads per key: more makes each key's history needlessly hard to check
+      return registerWorkload({ keys: Math.max(3, Math.ceil(concurrency / 5)) });
     case 'set':
       return setWorkload();
     case 'bank':

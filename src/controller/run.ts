@@ -60,7 +60,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
   writeJson(path.join(dir, 'test.json'), testJson);
-  const workload = makeWorkload(cfg.workload);
+  const workload = makeWorkload(cfg.workload, cfg.concurrency);
   // unique per run, so runs side by side on one engine never touch each other's containers
   const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
   const recorder = new Recorder(path.join(dir, 'history.jsonl'));
