@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { closeSync, fdatasync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PersistentState, RaftStorage } from '../raft/storage.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
@@ -30,13 +30,20 @@ interface Pending {
  * Raft's durable state in a data directory: an append-only write-ahead log of
  * checksummed records, fsynced before persist() resolves, with group commit
  * (persists that arrive during an fsync share the next one), and a snapshot file.
+ *
+ * The records of a group are written with one synchronous write (into the page
+ * cache: microseconds) and only the fdatasync goes to libuv's thread pool — one
+ * thread hand-off per group instead of two, and no promise machinery per call.
  */
 export class FileStorage implements RaftStorage {
   readonly walFile: string;
   readonly snapshotFile: string;
-  private fh: FileHandle | null = null;
+  private fd: number | null = null;
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  /** an fdatasync is in flight */
+  private syncing = false;
+  /** waiting for the queue to be written and synced (snapshot rewrite, close) */
+  private idleWaiters: (() => void)[] = [];
   private entries: Entry[] = []; // mirror of the log after the snapshot, to rewrite on compaction
   private hard: HardState = { term: 0, vote: null, commit: 0 };
   private snapshot: Snapshot | null = null;
@@ -72,7 +79,7 @@ export class FileStorage implements RaftStorage {
       await truncate(this.walFile, offset);
       break;
     }
-    this.fh = await open(this.walFile, 'a');
+    this.fd = openSync(this.walFile, 'a');
     return { hardState: { ...this.hard }, snapshot: this.snapshot, entries: this.entries.slice() };
   }
 
@@ -91,12 +98,18 @@ export class FileStorage implements RaftStorage {
     if (data.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ data, resolve, reject });
-      if (!this.flushing) this.flushing = this.flush();
+      if (!this.syncing) this.flush();
     });
   }
 
+  /** resolves once every persist issued so far is durable (or failed) */
+  private idle(): Promise<void> {
+    if (!this.syncing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.flushing;
+    await this.idle();
     const meta = Buffer.from(JSON.stringify(snapshot.meta), 'utf8');
     const body = Buffer.concat([Buffer.alloc(4), meta, Buffer.from(snapshot.data)]);
     body.writeUInt32LE(meta.length, 0);
@@ -109,15 +122,16 @@ export class FileStorage implements RaftStorage {
     this.entries = this.entries.filter((e) => e.index > snapshot.meta.index);
     const records = [encode({ type: 'hard', hard: this.hard })];
     if (this.entries.length > 0) records.push(encode({ type: 'entries', entries: this.entries }));
-    await this.fh?.close();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
     await writeDurably(this.walFile, Buffer.concat(records));
-    this.fh = await open(this.walFile, 'a');
+    this.fd = openSync(this.walFile, 'a');
   }
 
   async close(): Promise<void> {
-    await this.flushing;
-    await this.fh?.close();
-    this.fh = null;
+    await this.idle();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 
   private replay(rec: WalRecord, base: number): void {
@@ -131,26 +145,42 @@ export class FileStorage implements RaftStorage {
       }
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        const fh = this.fh;
-        if (!fh) throw new Error('storage is closed');
-        const data = Buffer.concat(batch.flatMap((p) => p.data));
-        for (let off = 0; off < data.length; ) off += (await fh.write(data, off)).bytesWritten;
-        const t = performance.now();
-        await fh.datasync();
-        this.events.onFsync?.(performance.now() - t, batch.length);
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        this.failed = err; // after a failed write or fsync nothing later may be acknowledged
-        for (const p of [...batch, ...this.queue]) p.reject(err);
-        this.queue = [];
-      }
+  /** Writes the queued persists as one group and fdatasyncs it; the next group starts when it is done. */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const fd = this.fd;
+    try {
+      if (fd === null) throw new Error('storage is closed');
+      const data = batch.length === 1 && batch[0].data.length === 1 ? batch[0].data[0] : Buffer.concat(batch.flatMap((p) => p.data));
+      for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
+    } catch (err) {
+      this.fail(err, batch);
+      return;
     }
-    this.flushing = null;
+    this.syncing = true;
+    const t = performance.now();
+    fdatasync(fd, (err) => {
+      this.syncing = false;
+      if (err) return this.fail(err, batch);
+      this.events.onFsync?.(performance.now() - t, batch.length);
+      for (const p of batch) p.resolve();
+      if (this.queue.length > 0) this.flush();
+      else this.wakeIdle();
+    });
+  }
+
+  private fail(err: unknown, batch: Pending[]): void {
+    this.failed = err; // after a failed write or fsync nothing later may be acknowledged
+    for (const p of [...batch, ...this.queue]) p.reject(err);
+    this.queue = [];
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private async readSnapshot(): Promise<Snapshot | null> {
