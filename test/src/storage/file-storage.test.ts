@@ -139,3 +139,12 @@ for (let i = 1; ; i++) {
     state.entries.forEach((e, i) => expect(e.index).toBe(i + 1));
   });
 });
+
+describe('crc32', () => {
+  it('matches the table implementation and the IEEE check value', async () => {
+    const { crc32, crc32Table } = await import('../../../src/storage/crc32.js');
+    expect(crc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
+    const buf = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff));
+    for (const [s, e] of [[0, 3000], [9, 2000], [100, 100], [5, 6]]) expect(crc32(buf, s, e)).toBe(crc32Table(buf, s, e));
+  });
+});
