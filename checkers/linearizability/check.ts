@@ -22,6 +22,7 @@ interface Resolved {
   memoryBytes: number;
   explain: boolean;
   partition: boolean;
+  greedy: boolean;
 }
 
 function resolve(opts: LinearizabilityOptions): Resolved {
@@ -30,6 +31,7 @@ function resolve(opts: LinearizabilityOptions): Resolved {
     memoryBytes: opts.memoryBytes ?? 1 << 30,
     explain: opts.explain ?? true,
     partition: opts.partition ?? true,
+    greedy: opts.greedy ?? process.env.FL_GREEDY !== '0',
   };
 }
 
@@ -81,7 +83,8 @@ export function checkLinearizability(
         const table = new StateTable<unknown>(searchModel);
         tables[g] = table;
         const initial = table.id(searchModel.init());
-        search = new PartitionSearch(groups[g].ops, new Transitions(searchModel, table, groups[g].ops), table, initial);
+        const ops = groups[g].ops;
+        search = new PartitionSearch(ops, new Transitions(searchModel, table, ops), table, initial, readOnlyOps(ops, searchModel, opts.greedy));
         searches[g] = search;
       }
       const t = performance.now();
@@ -132,12 +135,21 @@ export function checkLinearizability(
       const table = new StateTable<unknown>(searchModel);
       const initial = table.id(searchModel.init());
       const transitions = new Transitions(searchModel, table, g.ops);
-      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, explainDeadline);
+      const readOnly = readOnlyOps(g.ops, searchModel, opts.greedy);
+      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline);
       if (anomaly) result.anomaly = anomaly;
     }
   }
   result.elapsedMs = performance.now() - start;
   return result;
+}
+
+/** 1 for each op the model declares read-only, or null when the greedy pass is off */
+function readOnlyOps(ops: readonly Operation[], model: Model<unknown>, greedy: boolean): Uint8Array | null {
+  if (!greedy || !model.readOnly) return null;
+  const out = new Uint8Array(ops.length);
+  for (let i = 0; i < ops.length; i++) if (model.readOnly(ops[i])) out[i] = 1;
+  return out;
 }
 
 function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] {

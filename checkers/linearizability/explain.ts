@@ -21,9 +21,10 @@ export function explain(
   stepper: Stepper,
   table: StateTable<unknown>,
   initialState: number,
+  readOnly: Uint8Array | null,
   deadline: number,
 ): Anomaly | undefined {
-  const search = new PartitionSearch(ops, stepper, table, initialState, true);
+  const search = new PartitionSearch(ops, stepper, table, initialState, readOnly, true);
   while (search.run(SLICE) === 'running') {
     if (performance.now() > deadline) break;
   }

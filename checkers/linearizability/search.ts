@@ -23,6 +23,20 @@ export interface LongestPrefix {
  * Wing & Gong's search with Lowe's cache over one partition, as in Porcupine, but
  * resumable (explicit stack, `run(steps)`) so partitions can be interleaved, and with
  * `info` ops optional: the search succeeds once every op that returned is linearized.
+ *
+ * Read-only ops are linearized greedily. When a configuration (linearized set L,
+ * state s) is entered, a first pass over its candidates (calls before the first
+ * pending return) linearizes every read-only op that is legal in s, with no
+ * backtracking point; only then are the other candidates tried as choices.
+ * Why this loses nothing: let o be read-only (step(t, o) ∈ {undefined, t} for
+ * every state t) and legal in s. Take any valid continuation from (L, s). If it
+ * contains o, o ran in some state t where it was legal, so it left t unchanged;
+ * deleting it there leaves every later state as it was, and putting it first is
+ * legal (state s) and respects real time (o is a candidate: it was called before
+ * every pending op returned). If it does not contain o (an info op), putting o
+ * first changes no state either. So (L, s) has a valid continuation iff
+ * (L ∪ {o}, s) has one: the greedy step is not a choice, and when the search
+ * backtracks over it, it backtracks over its parent too.
  */
 export class PartitionSearch {
   status: SearchStatus = 'running';
@@ -33,20 +47,31 @@ export class PartitionSearch {
   private readonly zobrist: Uint32Array;
   private readonly stackEntry: Int32Array;
   private readonly stackState: Int32Array;
+  /** 1 where the frame is a greedy (read-only) step rather than a choice */
+  private readonly stackGreedy: Uint8Array;
   private readonly required: Uint8Array;
+  private readonly readOnly: Uint8Array;
+  private readonly greedy: boolean;
   private cache: ConfigCache | null;
   private depth = 0;
   private entry: number;
   private stateId: number;
   private hash = 0;
   private remaining = 0;
+  /** in the greedy pass over the current configuration's candidates */
+  private scanning: boolean;
   private bestDepth = -1;
 
+  /**
+   * `readOnly[i] === 1` marks op i as read-only (model.readOnly); null turns the
+   * greedy pass off (plain Wing & Gong).
+   */
   constructor(
     readonly ops: readonly Operation[],
     private readonly stepper: Stepper,
     readonly states: StateTable<unknown>,
     initialState: number,
+    readOnly: Uint8Array | null = null,
     private readonly trackLongest = false,
     private readonly maxLongest = 10,
   ) {
@@ -57,7 +82,11 @@ export class PartitionSearch {
     this.cache = new ConfigCache(words);
     this.stackEntry = new Int32Array(n);
     this.stackState = new Int32Array(n);
+    this.stackGreedy = new Uint8Array(n);
     this.required = new Uint8Array(n);
+    this.readOnly = readOnly ?? new Uint8Array(n);
+    this.greedy = readOnly !== null && readOnly.includes(1);
+    this.scanning = this.greedy;
     this.zobrist = new Uint32Array(n);
     let seed = 0x9e3779b9 ^ n;
     for (let i = 0; i < n; i++) {
@@ -84,72 +113,120 @@ export class PartitionSearch {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     const { next, prev, match, head } = this.list;
-    const { bits, zobrist, stackEntry, stackState, required, stepper } = this;
+    const { bits, zobrist, stackEntry, stackState, stackGreedy, required, readOnly, greedy, stepper } = this;
     const cache = this.cache as ConfigCache;
-    let { entry, stateId, hash, depth, remaining } = this;
+    let { entry, stateId, hash, depth, remaining, scanning } = this;
     let n = 0;
     while (n < budget) {
       n++;
       const ret = match[entry];
       if (ret >= 0) {
         const op = entry >> 1;
-        const nextState = stepper.step(stateId, op);
-        if (nextState >= 0) {
+        if (scanning) {
+          // the greedy pass: only a read-only op legal here (leaving the state as it is)
+          if (readOnly[op] === 0 || stepper.step(stateId, op) !== stateId) {
+            entry = next[entry];
+            continue;
+          }
           const h = (hash ^ zobrist[op]) >>> 0;
           bits[op >> 5] |= 1 << (op & 31);
-          if (cache.add(bits, (h ^ Math.imul(nextState + 1, 0x9e3779b1)) >>> 0, nextState)) {
+          if (cache.add(bits, (h ^ Math.imul(stateId + 1, 0x9e3779b1)) >>> 0, stateId)) {
             stackEntry[depth] = entry;
             stackState[depth] = stateId;
+            stackGreedy[depth] = 1;
             depth++;
-            stateId = nextState;
             hash = h;
-            // lift the call and its return out of the list
             next[prev[entry]] = next[entry];
             prev[next[entry]] = prev[entry];
             next[prev[ret]] = next[ret];
             prev[next[ret]] = prev[ret];
             if (required[op] === 1 && --remaining === 0) {
-              this.save(entry, stateId, hash, depth, remaining);
+              this.save(entry, stateId, hash, depth, remaining, scanning);
               this.steps += n;
               return this.finish('ok');
             }
-            entry = next[head];
+            // the state is unchanged, so earlier candidates need no second look
+            entry = next[prev[entry]];
             continue;
           }
+          // (L ∪ {op}, state) was explored and failed; the current configuration is
+          // equivalent to it, so it fails too: backtrack
           bits[op >> 5] &= ~(1 << (op & 31));
+        } else {
+          const nextState = stepper.step(stateId, op);
+          if (nextState >= 0) {
+            const h = (hash ^ zobrist[op]) >>> 0;
+            bits[op >> 5] |= 1 << (op & 31);
+            if (cache.add(bits, (h ^ Math.imul(nextState + 1, 0x9e3779b1)) >>> 0, nextState)) {
+              stackEntry[depth] = entry;
+              stackState[depth] = stateId;
+              stackGreedy[depth] = 0;
+              depth++;
+              stateId = nextState;
+              hash = h;
+              // lift the call and its return out of the list
+              next[prev[entry]] = next[entry];
+              prev[next[entry]] = prev[entry];
+              next[prev[ret]] = next[ret];
+              prev[next[ret]] = prev[ret];
+              if (required[op] === 1 && --remaining === 0) {
+                this.save(entry, stateId, hash, depth, remaining, scanning);
+                this.steps += n;
+                return this.finish('ok');
+              }
+              entry = next[head];
+              scanning = greedy;
+              continue;
+            }
+            bits[op >> 5] &= ~(1 << (op & 31));
+          }
+          entry = next[entry];
+          continue;
         }
-        entry = next[entry];
+      } else if (scanning) {
+        // end of the candidates: the greedy pass is over, now the choices
+        scanning = false;
+        entry = next[head];
         continue;
+      } else if (this.trackLongest) {
+        // a return entry: its op must be linearized before anything later; backtrack
+        this.recordLongest(depth, stateId, entry >> 1);
       }
-      // a return entry: its op must be linearized before anything later; backtrack
-      if (this.trackLongest) this.recordLongest(depth, stateId, entry >> 1);
-      if (depth === 0) {
-        this.save(entry, stateId, hash, depth, remaining);
-        this.steps += n;
-        return this.finish('illegal');
-      }
-      depth--;
-      entry = stackEntry[depth];
-      stateId = stackState[depth];
-      const op = entry >> 1;
-      const r = match[entry];
-      bits[op >> 5] &= ~(1 << (op & 31));
-      hash = (hash ^ zobrist[op]) >>> 0;
-      if (required[op] === 1) remaining++;
-      // unlift: reinsert the return, then the call
-      prev[next[r]] = r;
-      next[prev[r]] = r;
-      prev[next[entry]] = entry;
-      next[prev[entry]] = entry;
+      // backtrack to the last choice; greedy steps are undone on the way, since the
+      // configuration before each is equivalent to the one after it
+      let op: number;
+      do {
+        if (depth === 0) {
+          this.save(entry, stateId, hash, depth, remaining, scanning);
+          this.steps += n;
+          return this.finish('illegal');
+        }
+        depth--;
+        entry = stackEntry[depth];
+        stateId = stackState[depth];
+        op = entry >> 1;
+        const r = match[entry];
+        bits[op >> 5] &= ~(1 << (op & 31));
+        hash = (hash ^ zobrist[op]) >>> 0;
+        if (required[op] === 1) remaining++;
+        // unlift: reinsert the return, then the call
+        prev[next[r]] = r;
+        next[prev[r]] = r;
+        prev[next[entry]] = entry;
+        next[prev[entry]] = entry;
+      } while (stackGreedy[depth] === 1);
+      // back in a configuration whose greedy pass is done: on to its next choice
+      scanning = false;
       entry = next[entry];
     }
-    this.save(entry, stateId, hash, depth, remaining);
+    this.save(entry, stateId, hash, depth, remaining, scanning);
     this.steps += n;
     return this.status;
   }
 
-  private save(entry: number, stateId: number, hash: number, depth: number, remaining: number): void {
+  private save(entry: number, stateId: number, hash: number, depth: number, remaining: number, scanning: boolean): void {
     this.entry = entry;
+    this.scanning = scanning;
     this.stateId = stateId;
     this.hash = hash;
     this.depth = depth;

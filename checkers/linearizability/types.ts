@@ -31,6 +31,14 @@ export interface Model<S = unknown> {
    * result is unknown (info) has no effect and constrains nothing
    */
   isNoop?(op: Operation): boolean;
+  /**
+   * true if `op` (as this model's `step` sees it) never changes the state: for
+   * EVERY state s, step(s, op) is undefined or equal to s (a read, a kv get, a cas
+   * from v to v). Not "unchanged in this state": a write of the current value is
+   * not read-only. The search linearizes such ops greedily (see search.ts), so a
+   * wrong `true` can make the checker answer valid for a history that is not.
+   */
+  readOnly?(op: Operation): boolean;
   describeOp(op: Operation): string;
   describeState(state: S): string;
 }
@@ -51,6 +59,12 @@ export interface LinearizabilityOptions {
   explain?: boolean;
   /** check partitions (model.partition); default true */
   partition?: boolean;
+  /**
+   * linearize read-only ops (model.readOnly) greedily, without a backtracking
+   * point, as soon as they are legal; default true (FL_GREEDY=0 in the
+   * environment turns it off). Off is plain Wing & Gong / Porcupine.
+   */
+  greedy?: boolean;
 }
 
 /** An operation as shown in a report. */

@@ -82,6 +82,8 @@ export function keyed<S>(model: Model<S>): Model<Int32Array> {
       return h >>> 0;
     },
     isNoop: model.isNoop ? (op) => model.isNoop!(split(op).op) : undefined,
+    // the other keys' states are untouched, so an op read-only for its key is read-only here
+    readOnly: model.readOnly ? (op) => model.readOnly!(split(op).op) : undefined,
     describeOp: (op) => model.describeOp(op),
     describeState(s) {
       const parts: string[] = [];
@@ -112,6 +114,8 @@ export function powerset<S>(model: Model<S>): Model<string> {
     equal: (a, b) => a === b,
     hash: (s) => s.length,
     isNoop: model.isNoop,
+    // no readOnly: a read-only op of the model still narrows a set of states (a read
+    // filters out the states it does not match), so here it changes the state
     describeOp: (op) => model.describeOp(op),
     describeState: (s) => members(s).map((id) => model.describeState(inner.states[id])).join(' | '),
   };

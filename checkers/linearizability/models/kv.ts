@@ -59,6 +59,7 @@ export function kvModel(): Model<KvState> {
     },
     equal: (a, b) => a.h === b.h && a.s === b.s,
     hash: (state) => state.h,
+    readOnly: (op) => op.f === 'get' || (op.f === 'append' && String(op.input ?? '') === ''),
     isNoop: (op) => op.f === 'get' && op.outcome !== 'ok',
     describeOp: (op) => {
       const key = op.key !== undefined ? `${show(op.key)}, ` : '';

@@ -66,6 +66,7 @@ export function setModel(): Model<string> {
     },
     equal: (a, b) => a === b,
     hash: stringHash,
+    readOnly: (op) => op.f === 'read',
     isNoop: (op) => op.f === 'read' && op.outcome !== 'ok',
     describeOp: (op) =>
       op.f === 'read' ? `read() → ${op.outcome === 'ok' ? show(op.output) : '?'}` : `add(${show(op.input)})${op.outcome === 'info' ? ' (info)' : ''}`,

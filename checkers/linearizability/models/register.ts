@@ -33,6 +33,12 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
     },
     equal: valueEqual,
     hash: valueHash,
+    // a read, or a cas from v to v: never changes the state (a write does, even of the current value)
+    readOnly: (op) => {
+      if (op.f === 'read') return true;
+      if (op.f !== 'cas' || !Array.isArray(op.input) || op.input.length !== 2) return false;
+      return valueEqual(op.input[0], op.input[1]);
+    },
     isNoop: (op) => op.f === 'read' && (op.outcome !== 'ok' || (nilUnknown && op.output == null)),
     describeOp: (op) => {
       const info = op.outcome === 'info' ? ' (info)' : '';
