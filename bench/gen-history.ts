@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Operation } from '../src/history/types.js';
 
 export interface GenOptions {
   ops: number;
@@ -105,4 +106,128 @@ export function generateHistory(file: string, o: GenOptions): { bytes: number } 
   bytes += writeSync(fd, buf);
   closeSync(fd);
   return { bytes };
+}
+
+export interface ConcurrentRegisterOptions {
+  /** clients running ops back to back */
+  clients: number;
+  /** keys in all; only `keysAtOnce` are in use at a time, so ~clients / keysAtOnce ops overlap per key */
+  keys: number;
+  keysAtOnce: number;
+  /** fractions of reads and of compare-and-sets; the rest are writes (of values unique per key) */
+  readRate: number;
+  casRate: number;
+  /** fraction of ops whose outcome is unknown (info) */
+  infoRate: number;
+  /** how many reads to make stale (each provably not linearizable); 0 = a linearizable history */
+  staleReads?: number;
+  seed: number;
+}
+
+/**
+ * An independent cas-register history ([key, value] form) shaped like a Jepsen
+ * register test with many clients: a few keys in use at a time, so ~20 ops
+ * overlap on a key; half reads; writes of unique values; cas from a recent value
+ * (mostly failing). Every op takes effect at a random point inside its interval
+ * and outputs follow that order, so the history is linearizable unless
+ * `staleReads` asks for reads that return a value overwritten before they began.
+ * Returned as paired operations (ids in invocation order), not a file.
+ */
+export function generateConcurrentRegister(o: ConcurrentRegisterOptions): Operation[] {
+  let seed = o.seed >>> 0 || 1;
+  const rand = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
+  const opsPerKey = 120;
+  const n = o.keys * opsPerKey;
+  interface Gen {
+    client: number;
+    key: number;
+    kind: 0 | 1 | 2; // read, write, cas
+    a: number;
+    b: number;
+    call: number;
+    lin: number;
+    ret: number;
+    info: boolean;
+    out: number | null;
+    casOk: boolean;
+  }
+  const clock = new Float64Array(o.clients);
+  const generation = new Int32Array(o.clients);
+  const nextValue = new Int32Array(o.keys);
+  const recent: number[][] = Array.from({ length: o.keys }, () => []);
+  const gens: Gen[] = [];
+  const group = o.keysAtOnce * opsPerKey;
+  for (let i = 0; i < n; i++) {
+    const client = i % o.clients;
+    const call = clock[client];
+    const lin = call + 1 + Math.floor(rand() * 400);
+    const ret = lin + 1 + Math.floor(rand() * 400);
+    clock[client] = ret + Math.floor(rand() * 20);
+    const key = Math.min(o.keys - 1, Math.floor(i / group) * o.keysAtOnce + Math.floor(rand() * o.keysAtOnce));
+    const r = rand();
+    const kind = r < o.readRate ? 0 : r < o.readRate + o.casRate ? 2 : 1;
+    let a = 0;
+    let b = 0;
+    if (kind === 1) a = ++nextValue[key];
+    else if (kind === 2) {
+      const seen = recent[key];
+      a = seen.length === 0 ? 0 : seen[Math.floor(rand() * seen.length)];
+      b = ++nextValue[key];
+    }
+    if (kind !== 0) {
+      recent[key].push(kind === 1 ? a : b);
+      if (recent[key].length > 4) recent[key].shift();
+    }
+    const info = rand() < o.infoRate;
+    gens.push({ client: client + generation[client] * o.clients, key, kind, a, b, call, lin, ret, info, out: null, casOk: false });
+    if (info) generation[client]++;
+  }
+  // apply in linearization order for the outputs (an info op takes effect too: it may have)
+  const state: (number | null)[] = new Array(o.keys).fill(null);
+  for (const g of [...gens].sort((x, y) => x.lin - y.lin)) {
+    if (g.kind === 0) g.out = state[g.key];
+    else if (g.kind === 1) state[g.key] = g.a;
+    else if (state[g.key] === g.a) {
+      state[g.key] = g.b;
+      g.casOk = true;
+    }
+  }
+  // stale reads: a read returning the value of an ok write w1 when another ok write
+  // w2 began after w1 returned and returned before the read began
+  let stale = o.staleReads ?? 0;
+  for (let tries = 0; stale > 0 && tries < 100 * n; tries++) {
+    const r = gens[Math.floor(rand() * n)];
+    if (r.kind !== 0 || r.info) continue;
+    const writes = gens.filter((g) => g.key === r.key && g.kind === 1 && !g.info && g.ret < r.call);
+    const w1 = writes.find((w) => writes.some((w2) => w2.call > w.ret && w2.ret < r.call));
+    if (w1 === undefined) continue;
+    r.out = w1.a;
+    stale--;
+  }
+  gens.sort((x, y) => x.call - y.call);
+  return gens.flatMap((g, id): Operation[] => {
+    const k = `k${g.key}`;
+    const input = g.kind === 0 ? [k, null] : g.kind === 1 ? [k, g.a] : [k, [g.a, g.b]];
+    const outcome = g.info ? 'info' : g.kind === 2 && !g.casOk ? 'fail' : 'ok';
+    const output = outcome !== 'ok' ? undefined : g.kind === 0 ? [k, g.out] : input;
+    return [
+      {
+        id,
+        process: g.client,
+        f: g.kind === 0 ? 'read' : g.kind === 1 ? 'write' : 'cas',
+        input,
+        output,
+        outcome,
+        call: g.call,
+        ret: g.info ? Infinity : g.ret,
+        invokeIndex: -1,
+        completeIndex: -1,
+      },
+    ];
+  });
 }
