@@ -1,10 +1,10 @@
-import http from 'node:http';
 import type { Command, Query } from '../exchange/commands.js';
 import type { Replica, Reply } from '../replica/replica.js';
 import type { NodeMetrics } from './metrics.js';
 import type { NodeOptions } from './options.js';
 import type { ApiError, Health } from './protocol.js';
 import { DeadlineQueue } from './deadlines.js';
+import { createHttpServer, type HttpRequest, type HttpResponse, type HttpServer } from './http-server.js';
 
 /** HTTP status per error: the body's `code` and `definite` are what clients act on. */
 function statusOf(error: ApiError): number {
@@ -23,27 +23,25 @@ function statusOf(error: ApiError): number {
  * `timeout` (definite: false — it may still commit); more than maxPendingRequests
  * in flight are answered `overloaded` (definite: never proposed).
  */
-export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: NodeMetrics): http.Server {
+export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: NodeMetrics): HttpServer {
   const urls = new Map(opts.members.map((m) => [m.id, `http://${m.host}:${m.clientPort}`]));
   const leaderHint = (error: ApiError): ApiError => {
     if (error.code !== 'not-leader' || !error.leader) return error;
     const url = urls.get(error.leader.id);
     return url ? { ...error, leader: { id: error.leader.id, url } } : error;
   };
-  const reply = (res: http.ServerResponse, status: number, text: string): void => {
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+  const reply = (res: HttpResponse, status: number, text: string): void => {
+    if (!res.sent) res.send(status, text);
   };
-  const fail = (res: http.ServerResponse, error: ApiError): void => {
+  const fail = (res: HttpResponse, error: ApiError): void => {
     metrics.errors(error.code);
     reply(res, statusOf(error), JSON.stringify({ ok: false, error: leaderHint(error), node: opts.id }));
   };
-  const deadlines = new DeadlineQueue<http.ServerResponse>(opts.requestTimeoutMs, (res) =>
+  const deadlines = new DeadlineQueue<HttpResponse>(opts.requestTimeoutMs, (res) =>
     fail(res, { code: 'timeout', definite: false, message: `not answered within ${opts.requestTimeoutMs} ms` }),
   );
 
-  const answer = (res: http.ServerResponse, work: Promise<Reply<unknown>>): void => {
+  const answer = (res: HttpResponse, work: Promise<Reply<unknown>>): void => {
     const slot = deadlines.add(res);
     work.then(
       (r) => {
@@ -57,7 +55,7 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     );
   };
 
-  const serve = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void => {
+  const serve = (req: HttpRequest, res: HttpResponse, body: unknown): void => {
     if (req.url === '/v1/command') {
       const b = body as { clientId?: unknown; seq?: unknown; command?: Command } | null;
       if (typeof b?.clientId !== 'string' || !Number.isSafeInteger(b.seq) || typeof b.command?.type !== 'string') {
@@ -84,52 +82,29 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist },
   });
 
-  const server = http.createServer((req, res) => {
+  // keep-alive: clients keep pools of connections open between bursts
+  const server = createHttpServer({ maxBodyBytes: opts.maxBodyBytes, keepAliveMs: 30_000 }, (req, res) => {
     if (req.method === 'GET' && req.url === '/health') return reply(res, 200, JSON.stringify(health()));
-    if (req.method === 'GET' && req.url === '/metrics') {
-      const text = metrics.render(deadlines.size);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(text);
-    }
+    if (req.method === 'GET' && req.url === '/metrics') return res.send(200, metrics.render(deadlines.size), 'text/plain; version=0.0.4');
     if (req.method !== 'POST') return fail(res, { code: 'bad-request', definite: true, message: `no route ${req.method} ${req.url}` });
+    // the rest of an oversized body is not worth reading: the server closes the connection after this answer
+    if (req.tooLarge) return fail(res, { code: 'bad-request', definite: true, message: `body exceeds ${opts.maxBodyBytes} bytes` });
     if (deadlines.size >= opts.maxPendingRequests) {
-      req.resume();
       return fail(res, { code: 'overloaded', definite: true, message: `${deadlines.size} requests in flight` });
     }
-    let chunks: Buffer | Buffer[] | null = null;
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (tooLarge) return;
-      if (size > opts.maxBodyBytes) {
-        tooLarge = true;
-        chunks = null;
-        res.setHeader('connection', 'close'); // the rest of the body is not worth reading
-        return fail(res, { code: 'bad-request', definite: true, message: `body exceeds ${opts.maxBodyBytes} bytes` });
-      }
-      if (chunks === null) chunks = c;
-      else if (Buffer.isBuffer(chunks)) chunks = [chunks, c];
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (tooLarge) return;
-      let body: unknown;
-      try {
-        const buf = chunks === null ? Buffer.alloc(0) : Buffer.isBuffer(chunks) ? chunks : Buffer.concat(chunks, size);
-        body = JSON.parse(buf.toString('utf8'));
-      } catch {
-        return fail(res, { code: 'bad-request', definite: true, message: 'body is not JSON' });
-      }
-      try {
-        serve(req, res, body);
-      } catch (err) {
-        // a throw before the command entered the log: nothing was proposed
-        fail(res, { code: 'bad-request', definite: true, message: `rejected: ${(err as Error)?.message ?? String(err)}` });
-      }
-    });
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      return fail(res, { code: 'bad-request', definite: true, message: 'body is not JSON' });
+    }
+    try {
+      serve(req, res, body);
+    } catch (err) {
+      // a throw before the command entered the log: nothing was proposed
+      fail(res, { code: 'bad-request', definite: true, message: `rejected: ${(err as Error)?.message ?? String(err)}` });
+    }
   });
-  server.keepAliveTimeout = 30_000; // clients keep pools of connections open between bursts
   server.on('close', () => deadlines.close());
   return server;
 }
