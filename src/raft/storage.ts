@@ -22,7 +22,11 @@ export interface RaftStorage {
    * issue several before the first resolves; they resolve in order (group commit).
    */
   persist(batch: { hardState?: HardState; truncateFrom?: number; entries: Entry[] }): Promise<void>;
-  /** Durably save a snapshot, then discard log entries with index <= snapshot.meta.index. */
+  /**
+   * Durably save a snapshot, then discard log entries with index <= snapshot.meta.index.
+   * Persists may be issued while it runs (they stay ordered and durable); snapshot
+   * saves run one at a time, in call order.
+   */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   close(): Promise<void>;
 }

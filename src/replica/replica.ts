@@ -72,8 +72,10 @@ export class Replica {
   private readonly inflight: InFlight[] = [];
   /** of those, how many hold messages to send once persisted */
   private heldMessages = 0;
-  /** a snapshot is being saved or installed: no new ready until it is done */
+  /** a snapshot from the leader is being installed: no new ready until it is done */
   private barrier = false;
+  /** our own snapshot is being saved */
+  private snapshotting = false;
   private pumpScheduled = false;
   private closed = false;
   /** the term on disk: messages of that term need not wait for a persist that does not change it */
@@ -333,22 +335,22 @@ export class Replica {
   /** Snapshot policy: every `snapshotEvery` applied entries, save the state, then compact the log. */
   private maybeSnapshot(): void {
     const every = this.cfg.snapshotEvery ?? 0;
-    if (every === 0 || this.barrier || this.closed || this.appliedIndex - this.raft.log.snapshotIndex < every) return;
+    if (every === 0 || this.snapshotting || this.barrier || this.closed || this.appliedIndex - this.raft.log.snapshotIndex < every) return;
     const index = this.appliedIndex;
     const snap: Snapshot = { meta: { index, term: this.raft.log.term(index), peers: this.cfg.peers }, data: this.encodeSnapshot() };
-    // no new WAL appends while the storage rewrites it (it first waits for the persists in flight)
-    this.barrier = true;
+    // persists go on meanwhile: the storage orders them with its snapshot and any WAL rewrite
+    this.snapshotting = true;
     this.cfg.storage.saveSnapshot(snap).then(
       () => {
-        this.raft.compact(snap);
+        this.snapshotting = false;
+        this.raft.compact(snap); // only now may Raft forget the prefix (and send the snapshot to laggards)
         this.counters.snapshots++;
         this.cfg.log?.('snapshot', { index, bytes: snap.data.length });
-        this.barrier = false;
         this.pump();
       },
       (err: unknown) => {
+        this.snapshotting = false;
         this.cfg.log?.('snapshot-failed', { error: String(err) });
-        this.barrier = false;
         this.pump();
       },
     );

@@ -1,5 +1,5 @@
-import { closeSync, fdatasync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { PersistentState, RaftStorage } from '../raft/storage.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
@@ -42,6 +42,13 @@ export class FileStorage implements RaftStorage {
   private queue: Pending[] = [];
   /** an fdatasync is in flight */
   private syncing = false;
+  private syncWaiters: (() => void)[] = [];
+  /** the WAL is being rewritten: persists queue up (the rewrite covers them) */
+  private rewriting = false;
+  /** WAL file size: compacting it is worth a rewrite only once it is large */
+  private walBytes = 0;
+  /** snapshots are saved one at a time, in call order */
+  private snapshotChain: Promise<void> = Promise.resolve();
   /** waiting for the queue to be written and synced (snapshot rewrite, close) */
   private idleWaiters: (() => void)[] = [];
   private entries: Entry[] = []; // mirror of the log after the snapshot, to rewrite on compaction
@@ -52,6 +59,8 @@ export class FileStorage implements RaftStorage {
   constructor(
     readonly dir: string,
     private readonly events: StorageEvents = {},
+    /** after a snapshot, the WAL is rewritten without the entries it covers once it exceeds this size */
+    private readonly rewriteBytes = 16 << 20,
   ) {
     this.walFile = path.join(dir, 'wal.log');
     this.snapshotFile = path.join(dir, 'snapshot.bin');
@@ -79,6 +88,7 @@ export class FileStorage implements RaftStorage {
       await truncate(this.walFile, offset);
       break;
     }
+    this.walBytes = offset;
     this.fd = openSync(this.walFile, 'a');
     return { hardState: { ...this.hard }, snapshot: this.snapshot, entries: this.entries.slice() };
   }
@@ -98,18 +108,31 @@ export class FileStorage implements RaftStorage {
     if (data.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ data, resolve, reject });
-      if (!this.syncing) this.flush();
+      if (!this.syncing && !this.rewriting) this.flush();
     });
   }
 
   /** resolves once every persist issued so far is durable (or failed) */
   private idle(): Promise<void> {
-    if (!this.syncing && this.queue.length === 0) return Promise.resolve();
+    if (!this.syncing && !this.rewriting && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async saveSnapshot(snapshot: Snapshot): Promise<void> {
-    await this.idle();
+  /**
+   * Saves the snapshot file durably (temp file, fsync, rename, fsync of the
+   * directory) while persists go on. The WAL keeps the entries the snapshot now
+   * covers — recovery skips them — until it exceeds rewriteBytes; then it is
+   * rewritten with only what follows the snapshot, and the persists queued
+   * meanwhile (whose records the rewrite holds) resolve with it.
+   */
+  saveSnapshot(snapshot: Snapshot): Promise<void> {
+    const run = this.snapshotChain.then(() => this.writeSnapshot(snapshot));
+    this.snapshotChain = run.catch(() => {});
+    return run;
+  }
+
+  private async writeSnapshot(snapshot: Snapshot): Promise<void> {
+    if (this.failed) throw this.failed;
     const meta = Buffer.from(JSON.stringify(snapshot.meta), 'utf8');
     const body = Buffer.concat([Buffer.alloc(4), meta, Buffer.from(snapshot.data)]);
     body.writeUInt32LE(meta.length, 0);
@@ -117,15 +140,40 @@ export class FileStorage implements RaftStorage {
     head.writeUInt32LE(body.length, 0);
     head.writeUInt32LE(crc32(body), 4);
     await writeDurably(this.snapshotFile, Buffer.concat([head, body]));
+    // from here on recovery starts from this snapshot; the mirror and new records are relative to it
     this.snapshot = snapshot;
-    // rewrite the WAL with only what follows the snapshot
     this.entries = this.entries.filter((e) => e.index > snapshot.meta.index);
-    const records = [encode({ type: 'hard', hard: this.hard })];
-    if (this.entries.length > 0) records.push(encode({ type: 'entries', entries: this.entries }));
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    await writeDurably(this.walFile, Buffer.concat(records));
-    this.fd = openSync(this.walFile, 'a');
+    if (this.walBytes < this.rewriteBytes) return;
+    this.rewriting = true;
+    await this.syncDone();
+    const covered = this.queue;
+    this.queue = [];
+    try {
+      if (this.failed) throw this.failed;
+      // the mirror already holds the effect of every queued persist
+      const records = [encode({ type: 'hard', hard: this.hard })];
+      if (this.entries.length > 0) records.push(encode({ type: 'entries', entries: this.entries }));
+      const data = Buffer.concat(records);
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      await writeDurably(this.walFile, data);
+      this.fd = openSync(this.walFile, 'a');
+      this.walBytes = data.length;
+      for (const p of covered) p.resolve();
+    } catch (err) {
+      this.fail(err, covered);
+      throw err;
+    } finally {
+      this.rewriting = false;
+      if (this.queue.length > 0 && !this.failed) this.flush();
+      else this.wakeIdle();
+    }
+  }
+
+  /** resolves when no fdatasync is in flight */
+  private syncDone(): Promise<void> {
+    if (!this.syncing) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
@@ -154,6 +202,7 @@ export class FileStorage implements RaftStorage {
       if (fd === null) throw new Error('storage is closed');
       const data = batch.length === 1 && batch[0].data.length === 1 ? batch[0].data[0] : Buffer.concat(batch.flatMap((p) => p.data));
       for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
+      this.walBytes += data.length;
     } catch (err) {
       this.fail(err, batch);
       return;
@@ -162,9 +211,13 @@ export class FileStorage implements RaftStorage {
     const t = performance.now();
     fdatasync(fd, (err) => {
       this.syncing = false;
+      const waiters = this.syncWaiters;
+      this.syncWaiters = [];
+      for (const w of waiters) w();
       if (err) return this.fail(err, batch);
       this.events.onFsync?.(performance.now() - t, batch.length);
       for (const p of batch) p.resolve();
+      if (this.rewriting) return; // the rewrite resumes flushing
       if (this.queue.length > 0) this.flush();
       else this.wakeIdle();
     });
@@ -202,15 +255,21 @@ export class FileStorage implements RaftStorage {
   }
 }
 
-/** temp file + fsync + rename + fsync of the directory: the file is old or new, never half */
+/** temp file + fsync + rename + fsync of the directory: the file is old or new, never half (and the event loop never blocks) */
 async function writeDurably(file: string, data: Buffer): Promise<void> {
   const tmp = `${file}.tmp`;
-  await writeFile(tmp, data);
-  const fd = openSync(tmp, 'r+');
-  fsyncSync(fd);
-  closeSync(fd);
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
   await rename(tmp, file);
-  const dirFd = openSync(path.dirname(file), 'r');
-  fsyncSync(dirFd);
-  closeSync(dirFd);
+  const dir = await open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }

@@ -148,3 +148,40 @@ describe('crc32', () => {
     for (const [s, e] of [[0, 3000], [9, 2000], [100, 100], [5, 6]]) expect(crc32(buf, s, e)).toBe(crc32Table(buf, s, e));
   });
 });
+
+describe('FileStorage snapshots while persisting', () => {
+  it('rewrites a large WAL without the covered entries; persists issued meanwhile resolve and survive', async () => {
+    const dir = tmp();
+    const s = new FileStorage(dir, {}, 0); // rewrite on every snapshot
+    await s.load();
+    await s.persist({ entries: Array.from({ length: 50 }, (_, i) => entry(i + 1)), hardState: { term: 1, vote: 'n1', commit: 40 } });
+    const before = statSync(s.walFile).size;
+    const snap = s.saveSnapshot({ meta: { index: 40, term: 1, peers: ['n1'] }, data: new Uint8Array([1]) });
+    const during = [s.persist({ entries: [entry(51)] }), s.persist({ truncateFrom: 51, entries: [entry(51, 2, 'b51'), entry(52, 2)], hardState: { term: 2, vote: null, commit: 50 } })];
+    await Promise.all([snap, ...during]);
+    const after = [s.persist({ entries: [entry(53, 2)] })];
+    await Promise.all(after);
+    await s.close();
+    expect(statSync(s.walFile).size).toBeLessThan(before);
+    const state = await new FileStorage(dir).load();
+    expect(state.snapshot?.meta.index).toBe(40);
+    expect(state.entries.map((e) => `${e.index}/${e.term}/${e.data}`)).toEqual([...Array.from({ length: 10 }, (_, i) => `${41 + i}/1/cmd${41 + i}`), '51/2/b51', '52/2/cmd52', '53/2/cmd53']);
+    expect(state.hardState).toEqual({ term: 2, vote: null, commit: 50 });
+  });
+
+  it('keeps a small WAL as it is: recovery skips the entries a snapshot covers', async () => {
+    const dir = tmp();
+    const s = await fresh(dir);
+    await s.persist({ entries: Array.from({ length: 10 }, (_, i) => entry(i + 1)) });
+    const before = statSync(s.walFile).size;
+    await Promise.all([s.saveSnapshot({ meta: { index: 4, term: 1, peers: ['n1'] }, data: new Uint8Array([4]) }), s.persist({ entries: [entry(11)] })]);
+    await s.saveSnapshot({ meta: { index: 8, term: 1, peers: ['n1'] }, data: new Uint8Array([8]) });
+    await s.persist({ truncateFrom: 10, entries: [entry(10, 3, 'x10')] });
+    await s.close();
+    expect(statSync(s.walFile).size).toBeGreaterThan(before);
+    const state = await new FileStorage(dir).load();
+    expect(state.snapshot?.meta.index).toBe(8);
+    expect([...(state.snapshot?.data ?? [])]).toEqual([8]);
+    expect(state.entries.map((e) => `${e.index}/${e.term}`)).toEqual(['9/1', '10/3']);
+  });
+});

@@ -263,7 +263,7 @@ export class Sim {
       this.leaders.set(rd.soft.term, n.id);
     }
     for (const e of rd.committed) this.apply(n, e);
-    if (n.pipeline.length === 0) this.maybeCompact(n, raft); // the host's snapshot waits for the persists in flight
+    this.maybeCompact(n, raft); // as the host: a snapshot of the applied state, while persists are in flight
     for (const r of rd.readStates) this.whenApplied(n, r.index, () => n.reads.get(r.id)?.());
   }
 
