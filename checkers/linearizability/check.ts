@@ -15,6 +15,8 @@ interface Group {
   key: unknown;
   ops: Operation[]; // as the search model sees them
   original: Operation[]; // as the history has them
+  /** `ops` before model.reduce: the explanation is told in the history's own values */
+  unreduced?: Operation[];
 }
 
 interface Resolved {
@@ -23,6 +25,7 @@ interface Resolved {
   explain: boolean;
   partition: boolean;
   greedy: boolean;
+  reduce: boolean;
 }
 
 function resolve(opts: LinearizabilityOptions): Resolved {
@@ -32,6 +35,7 @@ function resolve(opts: LinearizabilityOptions): Resolved {
     explain: opts.explain ?? true,
     partition: opts.partition ?? true,
     greedy: opts.greedy ?? process.env.FL_GREEDY !== '0',
+    reduce: opts.reduce ?? process.env.FL_REDUCE !== '0',
   };
 }
 
@@ -64,6 +68,13 @@ export function checkLinearizability(
   } else {
     if (base.split) searchModel = keyed(base) as Model<unknown>;
     groups = [{ key: null, ops: [...relevant], original: [...relevant] }];
+  }
+
+  if (opts.reduce && searchModel.reduce) {
+    for (const g of groups) {
+      g.unreduced = g.ops;
+      g.ops = searchModel.reduce(g.ops);
+    }
   }
 
   const results: PartitionResult[] = groups.map((g) => ({ key: g.key, valid: 'unknown', ops: g.ops.length, elapsedMs: 0 }));
@@ -127,6 +138,7 @@ export function checkLinearizability(
   if (illegal < 0 && unknownReason !== undefined) result.unknownReason = unknownReason;
   if (illegal >= 0) {
     const g = groups[illegal];
+    const ops = g.unreduced ?? g.ops;
     const reportModel = base;
     result.partitionOps = g.original.map((o) => summarize(o, reportModel));
     if (opts.explain) {
@@ -134,9 +146,9 @@ export function checkLinearizability(
       const explainDeadline = Math.min(deadline, performance.now() + Math.max(2000, 2 * spent));
       const table = new StateTable<unknown>(searchModel);
       const initial = table.id(searchModel.init());
-      const transitions = new Transitions(searchModel, table, g.ops);
-      const readOnly = readOnlyOps(g.ops, searchModel, opts.greedy);
-      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline);
+      const transitions = new Transitions(searchModel, table, ops);
+      const readOnly = readOnlyOps(ops, searchModel, opts.greedy);
+      const anomaly = explain(g.key, ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline);
       if (anomaly) result.anomaly = anomaly;
     }
   }

@@ -39,6 +39,13 @@ export interface Model<S = unknown> {
    * wrong `true` can make the checker answer valid for a history that is not.
    */
   readOnly?(op: Operation): boolean;
+  /**
+   * An equivalent partition with fewer distinct states: the same ops (ids, times,
+   * outcomes), values rewritten so that exactly the same orders are legal. E.g. a
+   * register writes every value that no read or cas can observe as one "unread"
+   * value: such states all make the same ops illegal, so the cache merges them.
+   */
+  reduce?(ops: Operation[]): Operation[];
   describeOp(op: Operation): string;
   describeState(state: S): string;
 }
@@ -65,6 +72,8 @@ export interface LinearizabilityOptions {
    * environment turns it off). Off is plain Wing & Gong / Porcupine.
    */
   greedy?: boolean;
+  /** rewrite each partition with model.reduce first; default true (FL_REDUCE=0 turns it off) */
+  reduce?: boolean;
 }
 
 /** An operation as shown in a report. */
