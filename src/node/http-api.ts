@@ -55,13 +55,15 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     );
   };
 
-  const serve = (req: HttpRequest, res: HttpResponse, body: unknown): void => {
+  const serve = (req: HttpRequest, res: HttpResponse, body: unknown, raw?: string): void => {
     if (req.url === '/v1/command') {
       const b = body as { clientId?: unknown; seq?: unknown; command?: Command } | null;
       if (typeof b?.clientId !== 'string' || !Number.isSafeInteger(b.seq) || typeof b.command?.type !== 'string') {
         return fail(res, { code: 'bad-request', definite: true, message: 'expected {clientId: string, seq: integer, command: {type, ...}}' });
       }
-      return answer(res, replica.command(b.clientId, b.seq as number, b.command));
+      // a body of exactly these three fields is the entry's data as it is (no second encoding)
+      const exact = raw !== undefined && Object.keys(b).length === 3;
+      return answer(res, replica.command(b.clientId, b.seq as number, b.command, exact ? raw : undefined));
     }
     if (req.url === '/v1/query') {
       const q = (body as { query?: Query } | null)?.query;
@@ -93,13 +95,14 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
       return fail(res, { code: 'overloaded', definite: true, message: `${deadlines.size} requests in flight` });
     }
     let body: unknown;
+    const text = req.body.toString('utf8');
     try {
-      body = JSON.parse(req.body.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       return fail(res, { code: 'bad-request', definite: true, message: 'body is not JSON' });
     }
     try {
-      serve(req, res, body);
+      serve(req, res, body, text);
     } catch (err) {
       // a throw before the command entered the log: nothing was proposed
       fail(res, { code: 'bad-request', definite: true, message: `rejected: ${(err as Error)?.message ?? String(err)}` });

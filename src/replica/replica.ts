@@ -36,8 +36,16 @@ interface InFlight {
   done: boolean;
 }
 
+/** an entry's data: the JSON text of this */
+interface ReplicatedCommand {
+  clientId: string;
+  seq: number;
+  command: Command;
+}
+
 interface Waiter {
   term: number;
+  request: ReplicatedCommand;
   resolve: (r: Reply<CommandResult>) => void;
   started: number;
 }
@@ -144,13 +152,18 @@ export class Replica {
   }
 
   /** Proposes a command; resolves when applied (or, with ack=before-commit, when in the leader's log). */
-  command(clientId: string, seq: number, command: Command): Promise<Reply<CommandResult>> {
+  /**
+   * `json`, if given, is the JSON text of exactly {clientId, seq, command} (the
+   * request body as received): it becomes the entry's data without being encoded again.
+   */
+  command(clientId: string, seq: number, command: Command, json?: string): Promise<Reply<CommandResult>> {
     const dup = this.sessions.duplicate(clientId, seq);
     if (dup) return Promise.resolve(toReply(dup, this.appliedIndex));
-    const at = this.raft.propose(JSON.stringify({ clientId, seq, command }));
+    const request: ReplicatedCommand = { clientId, seq, command };
+    const at = this.raft.propose(json ?? JSON.stringify(request));
     if (!at) return Promise.resolve({ ok: false, error: this.notLeader() });
     return new Promise((resolve) => {
-      this.waiters.set(at.index, { term: at.term, resolve, started: performance.now() });
+      this.waiters.set(at.index, { term: at.term, resolve, started: performance.now(), request });
       if (this.cfg.modes.ack === 'before-commit' && (command.type === 'kv.write' || command.type === 'set.add')) {
         // unsafe: blind writes are acknowledged once the leader's own log holds them
         this.earlyAcks.set(at.index, () => resolve({ ok: true, result: { type: command.type } as CommandResult }));
@@ -376,7 +389,9 @@ export class Replica {
   private apply(e: Entry): void {
     let outcome: ApplyOutcome | null = null;
     if (e.kind === 'command') {
-      const { clientId, seq, command } = JSON.parse(e.data) as { clientId: string; seq: number; command: Command };
+      // the proposer still holds the parsed request: same index and term, same entry (Log Matching)
+      const w = this.waiters.get(e.index);
+      const { clientId, seq, command } = w !== undefined && w.term === e.term ? w.request : (JSON.parse(e.data) as ReplicatedCommand);
       outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
       this.sessions.record(clientId, seq, outcome);
     }
