@@ -12,7 +12,7 @@ import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
 import { readHistory } from '../src/history/read.js';
 import type { Operation } from '../src/history/types.js';
-import { generateHistory } from './gen-history.js';
+import { generateConcurrentRegister, generateHistory } from './gen-history.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
@@ -85,6 +85,50 @@ async function main(): Promise<void> {
     const ops = await load(path.join(fixtures, 'kv', `${name}.txt`));
     const ms = median(Array.from({ length: quick ? 1 : 3 }, () => time(() => checkLinearizability(ops, kv, { partition: false, explain: false }))));
     row(`kv/${name} unpartitioned (one map state)`, ms, name === 'c10-ok' ? '2100 ms' : '2400 ms');
+  }
+
+  // a register test with 64 clients: ~20 ops overlapping per key, half reads (like a
+  // real Docker run's history); without the greedy read pass it ends unknown (memory)
+  const c64 = generateConcurrentRegister({ clients: 64, keys: 144, keysAtOnce: 3, readRate: 0.5, casRate: 0.2, infoRate: 0.01, seed: 7 });
+  const c64bad = generateConcurrentRegister({ clients: 64, keys: 144, keysAtOnce: 3, readRate: 0.5, casRate: 0.2, infoRate: 0.01, staleReads: 1, seed: 7 });
+  const c64label = `register c64 (${c64.length} ops, 144 keys, 64 clients, 1% info)`;
+  checkLinearizability(c64, cas, { explain: false });
+  const c64runs = Array.from({ length: runs }, () => {
+    let valid: unknown;
+    const ms = time(() => {
+      valid = checkLinearizability(c64, cas, { explain: false }).valid;
+    });
+    if (valid !== true) throw new Error(`c64 judged ${String(valid)}`);
+    return ms;
+  });
+  row(`${c64label}: valid`, median(c64runs), '—');
+  const c64badRuns = Array.from({ length: runs }, () => {
+    let valid: unknown;
+    const ms = time(() => {
+      valid = checkLinearizability(c64bad, cas, { explain: false }).valid;
+    });
+    if (valid !== false) throw new Error(`c64 with a stale read judged ${String(valid)}`);
+    return ms;
+  });
+  row(`${c64label}: one stale read found`, median(c64badRuns), '—');
+  // the same with 20% reads (60% writes): the reads no longer pin the writes' order
+  const c64w = generateConcurrentRegister({ clients: 64, keys: 144, keysAtOnce: 3, readRate: 0.2, casRate: 0.2, infoRate: 0.01, seed: 7 });
+  const c64wRuns = Array.from({ length: quick ? 1 : 3 }, () => {
+    let valid: unknown;
+    const ms = time(() => {
+      valid = checkLinearizability(c64w, cas, { explain: false }).valid;
+    });
+    if (valid !== true) throw new Error(`c64 with 20% reads judged ${String(valid)}`);
+    return ms;
+  });
+  row(`register c64, 20% reads (${c64w.length} ops): valid`, median(c64wRuns), '—');
+  if (!quick) {
+    let off: ReturnType<typeof checkLinearizability> | undefined;
+    const ms = time(() => {
+      off = checkLinearizability(c64, cas, { explain: false, greedy: false, reduce: false, timeoutMs: 20_000 });
+    });
+    const verdict = off!.valid === 'unknown' ? `unknown (${off!.unknownReason})` : String(off!.valid);
+    row(`${c64label}: without the greedy read pass and reduce`, ms, '—', 'ms', `${verdict}; 20 s / 1 GiB budget`);
   }
 
   // 1,000,000 ops, 1,000 keys, 10 clients, 1% info: parse included

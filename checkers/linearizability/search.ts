@@ -124,7 +124,13 @@ export class PartitionSearch {
         const op = entry >> 1;
         if (scanning) {
           // the greedy pass: only a read-only op legal here (leaving the state as it is)
-          if (readOnly[op] === 0 || stepper.step(stateId, op) !== stateId) {
+          if (readOnly[op] === 0) {
+            entry = next[entry];
+            continue;
+          }
+          const same = stepper.step(stateId, op);
+          if (same !== stateId) {
+            if (same >= 0) throw new Error(`the model declares op ${op} of this partition read-only, but it changed the state`);
             entry = next[entry];
             continue;
           }
@@ -153,7 +159,8 @@ export class PartitionSearch {
           // equivalent to it, so it fails too: backtrack
           bits[op >> 5] &= ~(1 << (op & 31));
         } else {
-          const nextState = stepper.step(stateId, op);
+          // a read-only op is illegal here, or the greedy pass would have taken it
+          const nextState = readOnly[op] === 1 ? -1 : stepper.step(stateId, op);
           if (nextState >= 0) {
             const h = (hash ^ zobrist[op]) >>> 0;
             bits[op >> 5] |= 1 << (op & 31);
