@@ -1,11 +1,19 @@
 import type { Socket } from 'node:net';
+import { entriesJson } from '../raft/entry-json.js';
+import type { Entry } from '../raft/types.js';
 
 /** Largest frame accepted: a snapshot travels in one frame. */
 export const MAX_FRAME = 256 << 20;
 
 /** [length u32 BE][JSON utf8]; length 0 is reserved for the transport's ack. */
 export function encodeFrame(m: unknown): Buffer {
-  const text = JSON.stringify(m);
+  const a = m as { type?: unknown; entries?: Entry[] };
+  let text: string;
+  if (a.type === 'append' && Array.isArray(a.entries) && a.entries.length > 0) {
+    // entries' JSON is shared with the WAL and the other followers' appends
+    const { entries, ...rest } = a;
+    text = `${JSON.stringify(rest).slice(0, -1)},"entries":${entriesJson(entries)}}`;
+  } else text = JSON.stringify(m);
   const len = Buffer.byteLength(text, 'utf8');
   const frame = Buffer.allocUnsafe(4 + len);
   frame.writeUInt32BE(len, 0);

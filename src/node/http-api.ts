@@ -24,6 +24,7 @@ function statusOf(error: ApiError): number {
  * in flight are answered `overloaded` (definite: never proposed).
  */
 export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: NodeMetrics): HttpServer {
+  const nodeJson = JSON.stringify(opts.id);
   const urls = new Map(opts.members.map((m) => [m.id, `http://${m.host}:${m.clientPort}`]));
   const leaderHint = (error: ApiError): ApiError => {
     if (error.code !== 'not-leader' || !error.leader) return error;
@@ -46,7 +47,7 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     work.then(
       (r) => {
         if (!deadlines.settle(slot)) return; // already answered `timeout`
-        if (r.ok) reply(res, 200, JSON.stringify({ ok: true, result: r.result, ...(r.index !== undefined ? { index: r.index } : {}), node: opts.id }));
+        if (r.ok) reply(res, 200, `{"ok":true,"result":${JSON.stringify(r.result)}${r.index !== undefined ? `,"index":${r.index}` : ''},"node":${nodeJson}}`);
         else fail(res, r.error);
       },
       (err: unknown) => {

@@ -201,7 +201,10 @@ class Connection {
         this.reject(400, 'malformed header');
         return null;
       }
-      const name = line.slice(0, colon).trim().toLowerCase();
+      // only four header names matter: compare by length first, lower-case only those
+      const n = line.slice(0, colon).trim();
+      if (n.length !== 14 && n.length !== 17 && n.length !== 10 && n.length !== 6) continue;
+      const name = n.toLowerCase();
       if (name === 'content-length') {
         const v = line.slice(colon + 1).trim();
         if (!/^\d+$/.test(v)) {

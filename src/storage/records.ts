@@ -1,4 +1,5 @@
 import type { Entry, HardState } from '../raft/types.js';
+import { entriesJson } from '../raft/entry-json.js';
 import { crc32 } from './crc32.js';
 
 /**
@@ -17,10 +18,7 @@ const CODES: Record<WalRecord['type'], number> = { entries: 1, hard: 2, truncate
 const TYPES = ['', 'entries', 'hard', 'truncate'] as const;
 
 export function encode(rec: WalRecord): Buffer {
-  const payload = Buffer.from(
-    JSON.stringify(rec.type === 'entries' ? rec.entries : rec.type === 'hard' ? rec.hard : rec.from),
-    'utf8',
-  );
+  const payload = Buffer.from(rec.type === 'entries' ? entriesJson(rec.entries) : JSON.stringify(rec.type === 'hard' ? rec.hard : rec.from), 'utf8');
   const buf = Buffer.allocUnsafe(HEADER + payload.length);
   buf.writeUInt32LE(payload.length + 1, 0);
   buf[8] = CODES[rec.type];

@@ -41,3 +41,20 @@ describe('frames', () => {
     expect(() => new FrameDecoder(() => {}).push(bad)).toThrow(/not JSON/);
   });
 });
+
+describe('append frames', () => {
+  it('encode entries through the shared entry text to the same message', async () => {
+    const { entriesJson } = await import('../../../src/raft/entry-json.js');
+    const entries = [
+      { index: 7, term: 2, kind: 'command' as const, data: '{"clientId":"c","seq":1,"command":{"type":"kv.write","key":"k\\"é","value":1}}' },
+      { index: 8, term: 2, kind: 'noop' as const, data: '' },
+    ];
+    const m = { type: 'append', from: 'n1', to: 'n2', term: 2, prevIndex: 6, prevTerm: 1, entries, commit: 5, ctx: 3 };
+    const got: unknown[] = [];
+    new FrameDecoder((x) => got.push(x)).push(encodeFrame(m));
+    new FrameDecoder((x) => got.push(x)).push(encodeFrame(m)); // the cached text, second time
+    expect(got).toEqual([m, m]);
+    expect(entriesJson(entries)).toBe(JSON.stringify(entries));
+    expect(entriesJson([])).toBe('[]');
+  });
+});
