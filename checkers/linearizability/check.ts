@@ -156,11 +156,17 @@ export function checkLinearizability(
   return result;
 }
 
-/** 1 for each op the model declares read-only, or null when the greedy pass is off */
+/**
+ * For the greedy pass: 1 for each op the model declares read-only, 2 for a write of
+ * an unread state (greedy only in that state); null when the greedy pass is off.
+ */
 function readOnlyOps(ops: readonly Operation[], model: Model<unknown>, greedy: boolean): Uint8Array | null {
-  if (!greedy || !model.readOnly) return null;
+  if (!greedy || (!model.readOnly && !model.unreadWrite)) return null;
   const out = new Uint8Array(ops.length);
-  for (let i = 0; i < ops.length; i++) if (model.readOnly(ops[i])) out[i] = 1;
+  for (let i = 0; i < ops.length; i++) {
+    if (model.readOnly?.(ops[i])) out[i] = 1;
+    else if (model.unreadWrite?.(ops[i])) out[i] = 2;
+  }
   return out;
 }
 

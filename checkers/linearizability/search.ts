@@ -37,6 +37,12 @@ export interface LongestPrefix {
  * first changes no state either. So (L, s) has a valid continuation iff
  * (L ∪ {o}, s) has one: the greedy step is not a choice, and when the search
  * backtracks over it, it backtracks over its parent too.
+ *
+ * The same holds for a write of an unread state u (model.unreadWrite, value 2 in
+ * `readOnly`) when the state is already u: in a valid continuation where it runs
+ * later, the ops between it and the next write are info no-ops in u (nothing else
+ * is legal in u), which may be left out, and that next write sets its own state
+ * whatever came before; so it too can go first, changing nothing.
  */
 export class PartitionSearch {
   status: SearchStatus = 'running';
@@ -85,7 +91,7 @@ export class PartitionSearch {
     this.stackGreedy = new Uint8Array(n);
     this.required = new Uint8Array(n);
     this.readOnly = readOnly ?? new Uint8Array(n);
-    this.greedy = readOnly !== null && readOnly.includes(1);
+    this.greedy = readOnly !== null && readOnly.some((r) => r !== 0);
     this.scanning = this.greedy;
     this.zobrist = new Uint32Array(n);
     let seed = 0x9e3779b9 ^ n;
@@ -130,7 +136,7 @@ export class PartitionSearch {
           }
           const same = stepper.step(stateId, op);
           if (same !== stateId) {
-            if (same >= 0) throw new Error(`the model declares op ${op} of this partition read-only, but it changed the state`);
+            if (same >= 0 && readOnly[op] === 1) throw new Error(`the model declares op ${op} of this partition read-only, but it changed the state`);
             entry = next[entry];
             continue;
           }

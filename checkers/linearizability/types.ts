@@ -46,6 +46,14 @@ export interface Model<S = unknown> {
    * value: such states all make the same ops illegal, so the cache merges them.
    */
   reduce?(ops: Operation[]): Operation[];
+  /**
+   * true if `op` writes a state u that no op can observe: step(s, op) is u whatever
+   * s is, and in u every op of the partition is illegal except such writes and
+   * info ops that leave u unchanged (a register's write of the unread value after
+   * reduce). In state u such an op changes nothing that anything can tell, so the
+   * search linearizes it greedily there, as it does read-only ops.
+   */
+  unreadWrite?(op: Operation): boolean;
   describeOp(op: Operation): string;
   describeState(state: S): string;
 }

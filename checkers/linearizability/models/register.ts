@@ -82,6 +82,8 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
         return op;
       });
     },
+    // after reduce: in the unread state only writes (blind) and info cas (no-ops) are legal
+    unreadWrite: (op) => op.f === 'write' && op.input === UNREAD,
     describeState: (s) => (s === UNREAD ? '(a value no read or cas observes)' : show(s)),
   };
 }
