@@ -1,5 +1,5 @@
 import { checkOrders } from '../checkers/orders.js';
-import type { Side } from '../src/exchange/commands.js';
+import type { Command, Side } from '../src/exchange/commands.js';
 import { createAccounts } from './accounts.js';
 import { fn, type GenContext, type GenOp, type Generator, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
@@ -18,14 +18,8 @@ export interface OrdersOptions {
 
 export const ORDERS_DEFAULTS: OrdersOptions = { symbol: 'X', marketMakers: 2, momentumTraders: 2, noiseTraders: 2, cash: 1_000_000, shares: 10_000, cancelShare: 0.15 };
 
-export interface SubmitValue {
-  orderId: string;
-  account: string;
-  symbol: string;
-  side: Side;
-  price: number;
-  qty: number;
-}
+/** a submit's value in the history: the node's order.submit command without its type */
+export type SubmitValue = Omit<Extract<Command, { type: 'order.submit' }>, 'type'>;
 
 /** The market all agents watch: a fair price on a random walk and a trend that flips now and then. */
 interface Market {
