@@ -15,7 +15,7 @@ interface Group {
   key: unknown;
   ops: Operation[]; // as the search model sees them
   original: Operation[]; // as the history has them
-  /** `ops` before model.reduce: the explanation is told in the history's own values */
+  /** `ops` before model.reduce: the explanation's states are told in the history's own values */
   unreduced?: Operation[];
 }
 
@@ -138,7 +138,6 @@ export function checkLinearizability(
   if (illegal < 0 && unknownReason !== undefined) result.unknownReason = unknownReason;
   if (illegal >= 0) {
     const g = groups[illegal];
-    const ops = g.unreduced ?? g.ops;
     const reportModel = base;
     result.partitionOps = g.original.map((o) => summarize(o, reportModel));
     if (opts.explain) {
@@ -146,9 +145,10 @@ export function checkLinearizability(
       const explainDeadline = Math.min(deadline, performance.now() + Math.max(2000, 2 * spent));
       const table = new StateTable<unknown>(searchModel);
       const initial = table.id(searchModel.init());
-      const transitions = new Transitions(searchModel, table, ops);
-      const readOnly = readOnlyOps(ops, searchModel, opts.greedy);
-      const anomaly = explain(g.key, ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline);
+      const transitions = new Transitions(searchModel, table, g.ops);
+      const readOnly = readOnlyOps(g.ops, searchModel, opts.greedy);
+      // searched reduced (fast), told in the history's own values
+      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline, g.unreduced ?? g.ops);
       if (anomaly) result.anomaly = anomaly;
     }
   }

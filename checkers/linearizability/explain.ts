@@ -10,7 +10,9 @@ const SLICE = 50_000;
  * Explains an illegal partition: reruns its search recording the longest partial
  * linearizations (kept out of the verdict pass, which must stay lean), then names
  * the op every longest prefix is blocked on. `original` maps local op indexes to
- * the history's operations (as the user wrote them).
+ * the history's operations (as the user wrote them). `shown` are the ops before
+ * model.reduce (default `ops`): states are told by replaying the orders on them,
+ * so a reduced value (a register's "unread") is shown as the value it stands for.
  */
 export function explain(
   key: unknown,
@@ -23,6 +25,7 @@ export function explain(
   initialState: number,
   readOnly: Uint8Array | null,
   deadline: number,
+  shown: readonly Operation[] = ops,
 ): Anomaly | undefined {
   const search = new PartitionSearch(ops, stepper, table, initialState, readOnly, true);
   while (search.run(SLICE) === 'running') {
@@ -30,8 +33,8 @@ export function explain(
   }
   const best = search.longest[0];
   if (best === undefined) return undefined;
-  const blocked = ops[best.blocked];
-  const state = table.states[best.stateId];
+  const blocked = shown[best.blocked];
+  const state = shown === ops ? table.states[best.stateId] : (stateAfter(best.order, shown, model) ?? table.states[best.stateId]);
   const stepResult = model.step ? model.step(state, blocked) : (model.stepAll?.(state, blocked) ?? []).length > 0 ? state : undefined;
   const failingOp = original[best.blocked];
   const concurrent = original.filter(
@@ -45,8 +48,8 @@ export function explain(
     seen.add(sig);
     linearizations.push({
       order: l.order.map((i) => original[i].id),
-      state: model.describeState(table.states[l.stateId]),
-      states: replay(l.order, ops, model),
+      state: model.describeState(shown === ops ? table.states[l.stateId] : (stateAfter(l.order, shown, model) ?? table.states[l.stateId])),
+      states: replay(l.order, shown, model),
     });
   }
   const described = reportModel.describeOp(failingOp);
@@ -64,6 +67,18 @@ export function explain(
     linearizations,
     reason,
   };
+}
+
+/** The state after a partial linearization, or undefined if it is not legal (or the model has no step). */
+function stateAfter(order: number[], ops: readonly Operation[], model: Model<unknown>): unknown {
+  if (!model.step) return undefined;
+  let state = model.init();
+  for (const i of order) {
+    const next = model.step(state, ops[i]);
+    if (next === undefined) return undefined;
+    state = next;
+  }
+  return state;
 }
 
 /** The state after each op of a partial linearization, as text (for the HTML page). */
