@@ -2,6 +2,9 @@ import type { Command, ExchangeState, Query, QueryResult } from './commands.js';
 import { Exchange } from './exchange.js';
 import type { ApplyOutcome, StateMachine } from './state-machine.js';
 
+/** shared (never mutated): no new objects per write for the session table to keep alive */
+const KV_WRITTEN: ApplyOutcome = Object.freeze({ ok: true, result: Object.freeze({ type: 'kv.write' }) }) as ApplyOutcome;
+
 /**
  * The exchange node's replicated state machine: a key-value register space, a
  * grow-only set, and the exchange (accounts, transfers, limit order books).
@@ -18,7 +21,7 @@ export class ExchangeStateMachine implements StateMachine {
     switch (c.type) {
       case 'kv.write':
         this.kv.set(c.key, c.value);
-        return { ok: true, result: { type: 'kv.write' } };
+        return KV_WRITTEN;
       case 'kv.cas': {
         const current = this.kv.has(c.key) ? this.kv.get(c.key) : null;
         if (JSON.stringify(current) !== JSON.stringify(c.from)) {

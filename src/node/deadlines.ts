@@ -5,7 +5,8 @@
  * `timeoutMs + sweep period` after it arrived.
  */
 export interface Slot<T> {
-  item: T;
+  /** null once settled: the FIFO keeps the slot until a sweep, not what it answered */
+  item: T | null;
   deadline: number;
   settled: boolean;
 }
@@ -41,6 +42,7 @@ export class DeadlineQueue<T> {
   settle(slot: Slot<T>): boolean {
     if (slot.settled) return false;
     slot.settled = true;
+    slot.item = null;
     this.live--;
     return true;
   }
@@ -52,9 +54,11 @@ export class DeadlineQueue<T> {
       if (!s.settled && s.deadline > now) break;
       this.head++;
       if (!s.settled) {
+        const item = s.item as T;
         s.settled = true;
+        s.item = null;
         this.live--;
-        this.onExpire(s.item);
+        this.onExpire(item);
       }
     }
     // drop the consumed prefix now and then, not on every sweep (no quadratic shifting)

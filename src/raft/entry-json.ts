@@ -1,16 +1,20 @@
 import type { Entry } from './types.js';
 
 /**
- * An entry's JSON text, computed once per entry object. The leader encodes each
- * entry for its own WAL and again in the append to every follower; entries are
- * never mutated once created, so the text can be shared.
+ * An entry's JSON text, computed once per entry object within one synchronous
+ * run of code. The leader encodes each new entry for its own WAL and in the
+ * append to every follower in the same turn; entries are never mutated. The
+ * cache is dropped at the next microtask checkpoint, so the texts die young
+ * instead of living (and being copied by the GC) as long as the entries do.
  */
-const cache = new WeakMap<Entry, string>();
+const cache = new Map<Entry, string>();
+const clear = (): void => cache.clear();
 
 export function entryJson(e: Entry): string {
   let s = cache.get(e);
   if (s === undefined) {
     s = JSON.stringify(e);
+    if (cache.size === 0) queueMicrotask(clear);
     cache.set(e, s);
   }
   return s;

@@ -16,7 +16,13 @@ export class Sessions {
   }
 
   record(clientId: string, seq: number, outcome: ApplyOutcome): void {
-    this.last.set(clientId, { seq, outcome });
+    const s = this.last.get(clientId);
+    if (s === undefined) this.last.set(clientId, { seq, outcome });
+    else {
+      // in place: one write, no new object per write to outlive a young-generation GC
+      s.seq = seq;
+      s.outcome = outcome;
+    }
   }
 
   get size(): number {
