@@ -61,26 +61,35 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
      * orders legal, with fewer distinct states for the cache to tell apart.
      */
     reduce(ops) {
-      const observed = new Set<string>();
-      const key = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
+      // primitives by value in one set, objects by their JSON in another (as valueEqual)
+      const primitives = new Set<unknown>();
+      const objects = new Set<string>();
+      const observe = (v: unknown): void => {
+        if (v !== null && typeof v === 'object') objects.add(JSON.stringify(v));
+        else primitives.add(v);
+      };
       for (const op of ops) {
-        if (op.f === 'read' && op.outcome === 'ok' && !(nilUnknown && op.output == null)) observed.add(key(op.output));
-        else if (op.f === 'cas') observed.add(key(casArgs(op.input)[0]));
+        if (op.f === 'read' && op.outcome === 'ok' && !(nilUnknown && op.output == null)) observe(op.output);
+        else if (op.f === 'cas') observe(casArgs(op.input)[0]);
       }
-      const map = (v: unknown): unknown => (observed.has(key(v)) ? v : UNREAD);
-      return ops.map((op) => {
+      const map = (v: unknown): unknown =>
+        (v !== null && typeof v === 'object' ? objects.has(JSON.stringify(v)) : primitives.has(v)) ? v : UNREAD;
+      let out: Operation[] | null = null; // copied on the first rewrite only
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i];
+        let input: unknown;
         if (op.f === 'write') {
-          const input = map(op.input);
-          return input === op.input ? op : { ...op, input, output: op.outcome === 'ok' ? input : op.output };
-        }
-        if (op.f === 'cas' && Array.isArray(op.input) && op.input.length === 2) {
+          input = map(op.input);
+          if (input === op.input) continue;
+        } else if (op.f === 'cas' && Array.isArray(op.input) && op.input.length === 2) {
           const to = map(op.input[1]);
-          if (to === op.input[1]) return op;
-          const input = [op.input[0], to];
-          return { ...op, input, output: op.outcome === 'ok' ? input : op.output };
-        }
-        return op;
-      });
+          if (to === op.input[1]) continue;
+          input = [op.input[0], to];
+        } else continue;
+        out ??= ops.slice();
+        out[i] = { ...op, input, output: op.outcome === 'ok' ? input : op.output };
+      }
+      return out ?? ops;
     },
     // after reduce: in the unread state only writes (blind) and info cas (no-ops) are legal
     unreadWrite: (op) => op.f === 'write' && op.input === UNREAD,
