@@ -27,14 +27,32 @@ export const REGISTER_DEFAULTS: RegisterOptions = { keys: 3, opsPerKey: 150, rea
 export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
   let nextValue = 1;
   let count = 0;
+  // the last values written to each key: a cas expects one of them, so it has a fair
+  // chance to succeed (Jepsen draws from a small range; our writes are unique instead)
+  const recent = new Map<string, number[]>();
   return fn((ctx): GenOp => {
     const generation = Math.floor(count++ / (o.opsPerKey * o.keys));
     const key = `r${generation}-${Math.floor(ctx.rand() * o.keys)}`;
     const r = ctx.rand();
     if (r < o.readShare) return { f: 'read', value: [key, null] };
-    if (r < o.readShare + (1 - o.readShare) * 0.6) return { f: 'write', value: [key, nextValue++] };
-    return { f: 'cas', value: [key, [Math.floor(ctx.rand() * nextValue), nextValue++]] };
+    const last = recent.get(key) ?? [];
+    if (last.length > 0 && r >= o.readShare + (1 - o.readShare) * 0.6) {
+      const from = last[Math.floor(ctx.rand() * last.length)];
+      const value = nextValue++;
+      remember(recent, key, value);
+      return { f: 'cas', value: [key, [from, value]] };
+    }
+    const value = nextValue++;
+    remember(recent, key, value);
+    return { f: 'write', value: [key, value] };
   });
+}
+
+function remember(recent: Map<string, number[]>, key: string, value: number): void {
+  const last = recent.get(key) ?? [];
+  last.push(value);
+  if (last.length > 3) last.shift();
+  recent.set(key, last);
 }
 
 export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload {
