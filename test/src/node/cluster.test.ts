@@ -48,6 +48,8 @@ describe('a 3-node cluster of real processes on loopback', () => {
     const r = await query(leader, { type: 'kv.read', key: 'x' });
     expect(r.body.result).toEqual({ type: 'kv.read', value: 42 });
     const follower = cluster.nodes.find((n) => n.id !== leader.id) as LocalNode;
+    // a write commits with the faster follower's ack: on a loaded machine this one may not have heard from the leader yet
+    for (let i = 0; i < 100 && (await cluster.health(follower))?.leader !== leader.id; i++) await sleep(50);
     const redirected = await command(follower, 'c1', 2, { type: 'kv.write', key: 'x', value: 43 });
     expect(redirected.status).toBe(421);
     expect(redirected.body.error).toMatchObject({ code: 'not-leader', definite: true, leader: { id: leader.id, url: leader.url } });
