@@ -1,5 +1,5 @@
 import type { Valid } from '../../checkers/types.js';
-import type { RunConfig } from '../controller/config.js';
+import { describeNemesis, type RunConfig } from '../controller/config.js';
 import type { RunSummary } from '../controller/run.js';
 import type { RunStatus, RunVerdict } from './outcome.js';
 import type { CampaignRun, Expectation } from './types.js';
@@ -49,7 +49,7 @@ export function describeRun(r: CampaignRun): Pick<RunReport, 'run' | 'testName' 
     run: r.index + 1,
     testName: c.testName,
     workload: c.workload,
-    nemesis: c.families.join(',') || 'none',
+    nemesis: describeNemesis(c),
     nodeOpts: Object.entries(c.nodeOpts).map(([k, v]) => `${k}=${v}`).join(' '),
     seed: c.seed,
     expect: r.expect,

@@ -121,3 +121,8 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
     recoveryTimeoutS: positive('recovery-timeout', a.recoveryTimeout, 30),
   };
 }
+
+/** The nemesis of a run in a few words: its scenario, or for chaos its fault families. */
+export function describeNemesis(c: { scenario?: string; families: readonly string[] }): string {
+  return c.scenario && c.scenario !== 'chaos' ? c.scenario : c.families.join(',') || 'none';
+}

@@ -1,5 +1,5 @@
 import type { CheckerResult } from '../../checkers/types.js';
-import type { RunConfig } from './config.js';
+import { describeNemesis, type RunConfig } from './config.js';
 import type { Recovery } from './nemesis-loop.js';
 import type { RunSummary } from './run.js';
 
@@ -34,7 +34,7 @@ function recoveries(rs: readonly Recovery[], kind: Recovery['kind']): string {
 export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
   const c = s.counts;
   const lines = [
-    `test       ${cfg.testName} (workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${cfg.scenario !== 'chaos' ? cfg.scenario : cfg.families.join(',') || 'none'}, seed ${cfg.seed}${Object.keys(cfg.nodeOpts).length ? `, node ${Object.entries(cfg.nodeOpts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`,
+    `test       ${cfg.testName} (workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${describeNemesis(cfg)}, seed ${cfg.seed}${Object.keys(cfg.nodeOpts).length ? `, node ${Object.entries(cfg.nodeOpts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`,
     `ops        ${c.ok + c.fail + c.info} completed: ${c.ok} ok, ${c.fail} fail, ${c.info} info`,
     `rate       ${s.throughput.opsPerSecond} ops/s completed; ok latency p50 ${s.throughput.p50} ms, p99 ${s.throughput.p99} ms`,
     `faults     ${s.faults} applied${s.faultFailures ? `, ${s.faultFailures} could not be applied (see controller.log)` : ''}`,

@@ -1,3 +1,4 @@
+import { describeNemesis } from '../controller/config.js';
 /** What the index shows of one directory of the results store. */
 export type Verdict = 'valid' | 'invalid' | 'unknown' | 'incomplete';
 
@@ -108,7 +109,7 @@ export function toRunRecord(c: RunDirContents): RunRecord {
     stamp: c.stamp,
     started: str(t?.started),
     workload: str(t?.workload),
-    nemesis: families ? families.join(',') || 'none' : null,
+    nemesis: families ? describeNemesis({ scenario: str(t?.scenario) ?? undefined, families }) : null,
     nodes: num(t?.nodes),
     nodeOpts: nodeOpts ? Object.entries(nodeOpts).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '',
     ops,
