@@ -34,8 +34,8 @@ function resolve(opts: LinearizabilityOptions): Resolved {
     memoryBytes: opts.memoryBytes ?? 1 << 30,
     explain: opts.explain ?? true,
     partition: opts.partition ?? true,
-    greedy: opts.greedy ?? process.env.FL_GREEDY !== '0',
-    reduce: opts.reduce ?? process.env.FL_REDUCE !== '0',
+    greedy: opts.greedy ?? true,
+    reduce: opts.reduce ?? true,
   };
 }
 

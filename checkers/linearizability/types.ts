@@ -76,11 +76,11 @@ export interface LinearizabilityOptions {
   partition?: boolean;
   /**
    * linearize read-only ops (model.readOnly) greedily, without a backtracking
-   * point, as soon as they are legal; default true (FL_GREEDY=0 in the
-   * environment turns it off). Off is plain Wing & Gong / Porcupine.
+   * point, as soon as they are legal; default true. Off is plain Wing & Gong /
+   * Porcupine (kept for comparison in tests and the bench).
    */
   greedy?: boolean;
-  /** rewrite each partition with model.reduce first; default true (FL_REDUCE=0 turns it off) */
+  /** rewrite each partition with model.reduce first; default true */
   reduce?: boolean;
 }
 
