@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { LocalCluster, type LocalNode, sleep } from '../src/cluster/local.js';
 import { PipelinedConnection } from './http-pipeline.js';
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
   const c = await LocalCluster.start(3);
   clusters.add(c);
   try {
-    console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands\n`);
+    // figures move with what else runs on the machine: say how loaded it was
+    console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)\n`);
     console.log('| benchmark | measured | target |\n|---|---:|---|');
     await throughput(c);
     const times: number[] = [];
@@ -249,6 +251,7 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     row(`failover after kill -9 of the leader, first write acknowledged by the new leader (${FAILOVERS} runs: median / max)`, `${times[times.length >> 1].toFixed(0)} ms / ${times[times.length - 1].toFixed(0)} ms`, '< 1,000 ms');
     memory(c);
+    console.log(`\nload average after the loads: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await c.stop();
   }
