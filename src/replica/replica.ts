@@ -263,15 +263,18 @@ export class Replica {
     const rd = item.rd;
     const t = performance.now();
     this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }).then(
-      () => {
-        this.counters.persists++;
-        this.counters.fsyncMs.push(performance.now() - t);
-        item.done = true;
-        this.drain();
-        this.pump();
-      },
+      () => this.persisted(item, t),
       (err: unknown) => this.storageFailed(err),
     );
+  }
+
+  /** an in-flight ready is on disk: release what waited for it, in order */
+  private persisted(item: InFlight, startedAt: number): void {
+    this.counters.persists++;
+    this.counters.fsyncMs.push(performance.now() - startedAt);
+    item.done = true;
+    this.drain();
+    this.pump();
   }
 
   /** A ready received a snapshot from the leader: no other ready until it is saved and installed. */
@@ -286,13 +289,7 @@ export class Replica {
       .saveSnapshot(snapshot)
       .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
       .then(
-        () => {
-          this.counters.persists++;
-          this.counters.fsyncMs.push(performance.now() - t);
-          item.done = true;
-          this.drain();
-          this.pump();
-        },
+        () => this.persisted(item, t),
         (err: unknown) => this.storageFailed(err),
       );
   }
