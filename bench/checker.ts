@@ -16,7 +16,7 @@ import { generateConcurrentRegister, generateHistory } from './gen-history.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
-const fixtures = path.resolve(repo, '../shared/fixtures/porcupine');
+const fixtures = path.resolve(process.env.FAULTLINE_FIXTURES ?? path.join(repo, '../shared/fixtures/porcupine'));
 
 async function load(file: string): Promise<Operation[]> {
   const { ops, lines } = await readHistory(file);

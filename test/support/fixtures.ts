@@ -2,8 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** Porcupine's test histories, read in place from the shared folder (never copied). */
-export const porcupineFixtures = path.resolve(repoRoot, '../shared/fixtures/porcupine');
+/**
+ * Porcupine's test histories, read in place from the shared folder beside the
+ * checkout (never copied); FAULTLINE_FIXTURES points elsewhere.
+ */
+export const porcupineFixtures = path.resolve(process.env.FAULTLINE_FIXTURES ?? path.join(repoRoot, '../shared/fixtures/porcupine'));
 
 /** Verdicts asserted by Porcupine's porcupine_test.go (fixtures README). */
 export const ETCD_LINEARIZABLE = new Set(
