@@ -17,13 +17,7 @@ export interface GenOptions {
  * A client whose op ends info continues as a new process (old + clients).
  */
 export function generateHistory(file: string, o: GenOptions): { bytes: number } {
-  let seed = o.seed >>> 0 || 1;
-  const rand = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
+  const rand = xorshift(o.seed);
   const n = o.ops;
   const call = new Float64Array(n);
   const lin = new Float64Array(n);
@@ -134,13 +128,7 @@ export interface ConcurrentRegisterOptions {
  * Returned as paired operations (ids in invocation order), not a file.
  */
 export function generateConcurrentRegister(o: ConcurrentRegisterOptions): Operation[] {
-  let seed = o.seed >>> 0 || 1;
-  const rand = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
+  const rand = xorshift(o.seed);
   const opsPerKey = 120;
   const n = o.keys * opsPerKey;
   interface Gen {
@@ -230,4 +218,15 @@ export function generateConcurrentRegister(o: ConcurrentRegisterOptions): Operat
       },
     ];
   });
+}
+
+/** xorshift32 in [0, 1): fast, seeded, the same stream on every machine */
+function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
 }
