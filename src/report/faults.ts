@@ -25,8 +25,9 @@ export function splitNemesisF(f: string): { phase: 'start' | 'stop'; family: str
 }
 
 /**
- * Pairs the nemesis's `start-X` events with the next `stop-X` (Jepsen's convention); a start
- * left open runs to the end of the history. Jepsen records a nemesis op as an invoke then an
+ * Pairs the nemesis's `start-X` events with the next `stop-X` (Jepsen's convention); a stop
+ * ends every start of its family still in force (a cascade of kills is undone by one
+ * `stop-kill` that restarts them all); a start left open runs to the end of the history. Jepsen records a nemesis op as an invoke then an
  * info completion: the completion is when the fault was in force, so invokes are used only
  * when a history has no nemesis completions at all.
  */
@@ -48,8 +49,7 @@ export function faultWindows(ops: readonly Op[]): FaultWindow[] {
       queue.push(op);
       open.set(parsed.family, queue);
     } else {
-      const started = queue.shift();
-      if (started) out.push({ f: parsed.family, start: started.time, stop: op.time, closed: true, value: started.value });
+      for (const started of queue.splice(0)) out.push({ f: parsed.family, start: started.time, stop: op.time, closed: true, value: started.value });
     }
   }
   for (const [family, queue] of open) {

@@ -23,6 +23,15 @@ describe('faultWindows', () => {
     ]);
   });
 
+  it('ends every start of the family in force at its stop (cascading kills undone by one stop-kill)', () => {
+    const ops = [ev(1, 'start-kill', 'info', 'nemesis', { nodes: ['n1'] }), ev(2, 'start-kill', 'info', 'nemesis', { nodes: ['n2'] }), ev(3, 'stop-kill'), ev(4, 'start-kill'), ev(8, 'read', 'ok', 0)];
+    expect(faultWindows(ops)).toEqual([
+      { f: 'kill', start: 1, stop: 3, closed: true, value: { nodes: ['n1'] } },
+      { f: 'kill', start: 2, stop: 3, closed: true, value: { nodes: ['n2'] } },
+      { f: 'kill', start: 4, stop: 8, closed: false, value: null },
+    ]);
+  });
+
   it('ignores a stop with no start, client ops named like faults and unrelated nemesis events', () => {
     const ops = [ev(1, 'stop-pause'), ev(2, 'start-pause', 'invoke', 3), ev(3, 'bump-clock'), ev(4, 'start-pause'), ev(5, 'stop-pause')];
     expect(faultWindows(ops)).toEqual([{ f: 'pause', start: 4, stop: 5, closed: true, value: null }]);
