@@ -15,14 +15,14 @@ interface Result {
   dir: string;
 }
 
-/** Runs the built CLI as a user would; optionally interrupts it after `interruptAfterMs`. */
-function faultline(args: string[], interruptAfterMs?: number): Promise<Result> {
+/** Runs the built CLI as a user would; optionally interrupts it (SIGINT, or `signal`) after `interruptAfterMs`. */
+function faultline(args: string[], interruptAfterMs?: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stdout += d));
-    if (interruptAfterMs) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+    if (interruptAfterMs) setTimeout(() => child.kill(signal), interruptAfterMs);
     child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
   });
 }
@@ -118,6 +118,14 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect(b.stdout).toContain('verdict    valid');
     const subnet = (dir: string): string => JSON.parse(readFileSync(path.join(dir, 'test.json'), 'utf8')).subnet;
     expect(subnet(a.dir)).not.toBe(subnet(b.dir));
+  }, 180_000);
+
+  it('a controller killed with SIGKILL leaves its cluster behind, and the next run removes it', async () => {
+    await faultline(run(['--workload', 'set', '--nemesis', 'partition', '--time-limit', '60', '--test-name', 'crashed']), 10_000, 'SIGKILL');
+    expect(leftovers('faultline-crashed-').containers).not.toBe(''); // nothing could clean up after SIGKILL
+    const next = await faultline(run(['--workload', 'set', '--nemesis', 'none', '--time-limit', '3', '--test-name', 'after-crash']));
+    expect(next.code).toBe(0);
+    expect(leftovers('faultline-crashed-')).toEqual({ containers: '', networks: '' });
   }, 180_000);
 
   it('an interrupted run (SIGINT) leaves no container, network or rule, and a readable history', async () => {
