@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { RunConfig } from '../controller/config.js';
 import { RunAbortedError, type RunSummary } from '../controller/run.js';
-import { writeJson } from '../store/store.js';
-import { createCampaignDir } from './campaign-dir.js';
+import { createRunDir, writeJson } from '../store/store.js';
 import { campaignExitCode, campaignValid, statusOf, verdictName } from './outcome.js';
 import { type CampaignReport, describeRun, type RunReport, summaryOf } from './report.js';
 import type { Campaign, CampaignRun } from './types.js';
@@ -28,7 +27,7 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
   const now = deps.now ?? (() => new Date());
   const started = now();
   const store = c.runs[0].config.store;
-  const dir = createCampaignDir(store, c.name, started);
+  const dir = createRunDir(store, c.name, started, { storeLatest: false });
   const report: CampaignReport = {
     name: c.name,
     file: c.file,
