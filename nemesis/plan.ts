@@ -154,15 +154,10 @@ export function rollingRestartPlan(): NemesisPlan {
  */
 export function cascadingPlan(): NemesisPlan {
   const down: string[] = [];
-  let restarting = false;
   return {
     next(v) {
-      if (restarting) {
-        restarting = false;
-        down.length = 0;
-      }
       if (down.length >= Math.floor(v.nodes.length / 2) + 1) {
-        restarting = true;
+        down.length = 0;
         return { f: 'stop-kill' };
       }
       const alive = v.nodes.filter((n) => !down.includes(n));

@@ -7,7 +7,8 @@ export interface Watchable<N extends { id: string } = { id: string }> {
   health(n: N, timeoutMs?: number): Promise<Health | null>;
 }
 
-async function healths<N extends { id: string }>(c: Watchable<N>, timeoutMs: number): Promise<(Health | null)[]> {
+/** every node's /health (null for a node that did not answer in time) */
+export async function healths<N extends { id: string }>(c: Watchable<N>, timeoutMs: number): Promise<(Health | null)[]> {
   return Promise.all(c.nodes.map((n) => c.health(n, timeoutMs)));
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { delay, PENDING, repeat, timeLimit } from '../../workloads/generator.js';
 import type { FaultRecord } from '../../nemesis/nemesis.js';
 import type { NemesisAction, NemesisPlan } from '../../nemesis/plan.js';
-import { leaderOf, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
+import { healths, leaderOf, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
 import type { Recorder } from './recorder.js';
 import { sleep } from './workers.js';
 
@@ -72,7 +72,7 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
     }
   };
   const step = async (): Promise<void> => {
-    const leader = leaderOf(await Promise.all(o.cluster.nodes.map((n) => o.cluster.health(n, 500))))?.id ?? null;
+    const leader = leaderOf(await healths(o.cluster, 500))?.id ?? null;
     const action = o.plan.next({ nodes: o.cluster.nodes.map((n) => n.id), leader, rand: o.rand });
     if (!action) return;
     try {
