@@ -238,7 +238,7 @@ export function flipFlop(start: GenOp, stop: GenOp): Generator {
   return { next: () => ({ ...(n++ % 2 === 0 ? start : stop) }) };
 }
 
-/** Drains a generator single-threaded at `stepMs` per request (tests and previews). */
+/** Drains up to `n` ops from a generator, threads taking turns, each op completing ok at once (tests and previews). */
 export function take(gen: Generator, n: number, rand: () => number, threads = 1): GenOp[] {
   const out: GenOp[] = [];
   for (let k = 0, misses = 0; out.length < n && misses < 1000; k++) {

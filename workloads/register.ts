@@ -35,24 +35,15 @@ export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
     const key = `r${generation}-${Math.floor(ctx.rand() * o.keys)}`;
     const r = ctx.rand();
     if (r < o.readShare) return { f: 'read', value: [key, null] };
-    const last = recent.get(key) ?? [];
-    if (last.length > 0 && r >= o.readShare + (1 - o.readShare) * 0.6) {
-      const from = last[Math.floor(ctx.rand() * last.length)];
-      const value = nextValue++;
-      remember(recent, key, value);
-      return { f: 'cas', value: [key, [from, value]] };
-    }
+    let last = recent.get(key);
+    if (!last) recent.set(key, (last = []));
+    const cas = last.length > 0 && r >= o.readShare + (1 - o.readShare) * 0.6;
+    const from = cas ? last[Math.floor(ctx.rand() * last.length)] : 0;
     const value = nextValue++;
-    remember(recent, key, value);
-    return { f: 'write', value: [key, value] };
+    last.push(value);
+    if (last.length > 3) last.shift();
+    return cas ? { f: 'cas', value: [key, [from, value]] } : { f: 'write', value: [key, value] };
   });
-}
-
-function remember(recent: Map<string, number[]>, key: string, value: number): void {
-  const last = recent.get(key) ?? [];
-  last.push(value);
-  if (last.length > 3) last.shift();
-  recent.set(key, last);
 }
 
 export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload {

@@ -7,14 +7,16 @@ export interface SetOptions {
   readShare: number;
 }
 
+export const SET_DEFAULTS: SetOptions = { readShare: 0.1 };
+
 /** Unique adds to a grow-only set, periodic reads, and a final read after healing (Jepsen's set-full). */
-export function setGenerator(o: SetOptions = { readShare: 0.1 }) {
+export function setGenerator(o: SetOptions = SET_DEFAULTS) {
   let next = 1;
   return mix([fn(() => ({ f: 'add', value: next++ })), repeat({ f: 'read', value: null })], [1 - o.readShare, o.readShare]);
 }
 
 export function setWorkload(opts: Partial<SetOptions> = {}): Workload {
-  const o = { readShare: 0.1, ...opts };
+  const o = { ...SET_DEFAULTS, ...opts };
   return {
     name: 'set',
     generator: () => setGenerator(o),
