@@ -7,6 +7,13 @@ export function mergeValid(a: Valid, b: Valid): Valid {
   return true;
 }
 
+export type VerdictName = 'valid' | 'invalid' | 'unknown';
+
+/** a verdict in words; anything but true or false (e.g. a results.json field of another shape) is unknown */
+export function verdictName(valid: unknown): VerdictName {
+  return valid === true ? 'valid' : valid === false ? 'invalid' : 'unknown';
+}
+
 export function exitCodeFor(valid: Valid): 0 | 1 | 2 {
   return valid === true ? 0 : valid === false ? 1 : 2;
 }

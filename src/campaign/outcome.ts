@@ -1,8 +1,9 @@
-import { exitCodeFor, mergeValid, type Valid } from '../../checkers/types.js';
+import { exitCodeFor, mergeValid, type Valid, type VerdictName, verdictName } from '../../checkers/types.js';
 import { ExitCode } from '../util/errors.js';
 import type { Expectation } from './types.js';
 
-export type RunVerdict = 'valid' | 'invalid' | 'unknown';
+export type RunVerdict = VerdictName;
+export { verdictName };
 
 /**
  * How a campaign run ended against its expectation:
@@ -11,10 +12,6 @@ export type RunVerdict = 'valid' | 'invalid' | 'unknown';
  * campaign was stopped before it).
  */
 export type RunStatus = 'met' | 'unmet' | 'unknown' | 'error' | 'skipped';
-
-export function verdictName(v: Valid): RunVerdict {
-  return v === true ? 'valid' : v === false ? 'invalid' : 'unknown';
-}
 
 export function statusOf(expect: Expectation, verdict: RunVerdict, interrupted: boolean): RunStatus {
   if (interrupted) return 'unknown'; // not checked: says nothing either way

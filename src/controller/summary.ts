@@ -1,9 +1,10 @@
-import type { CheckerResult } from '../../checkers/types.js';
+import { type CheckerResult, verdictName } from '../../checkers/types.js';
 import { describeNemesis, type RunConfig } from './config.js';
 import type { Recovery } from './nemesis-loop.js';
 import type { RunSummary } from './run.js';
 
-const verdict = (v: unknown): string => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+// an invalid verdict is shouted: it is the line a reader must not miss
+const verdict = (v: unknown): string => (verdictName(v) === 'invalid' ? 'INVALID' : verdictName(v));
 const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
 
 /** One line of detail per checker, naming the anomalies it looks for. */

@@ -1,3 +1,4 @@
+import { verdictName } from '../../checkers/types.js';
 import { describeNemesis } from '../controller/config.js';
 /** What the index shows of one directory of the results store. */
 export type Verdict = 'valid' | 'invalid' | 'unknown' | 'incomplete';
@@ -43,8 +44,7 @@ const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFi
 const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 
 export function verdictOf(valid: unknown, present: boolean): Verdict {
-  if (!present) return 'incomplete';
-  return valid === true ? 'valid' : valid === false ? 'invalid' : 'unknown';
+  return present ? verdictName(valid) : 'incomplete';
 }
 
 export interface RunDirContents {
