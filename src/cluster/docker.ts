@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { FAKETIME_LIB } from '../../docker/image.js';
-import type { Health } from '../node/protocol.js';
+import { type Health, leaderOf } from '../node/protocol.js';
 import { EnvironmentError } from '../util/errors.js';
 
 export const LABEL = 'faultline.cluster';
@@ -182,9 +182,9 @@ export class DockerCluster {
 
   /** the node that says it leads in the highest term, if any */
   async leader(): Promise<ClusterNode | null> {
-    const hs = await Promise.all(this.nodes.map(async (n) => ({ n, h: await this.health(n, 500) })));
-    const leaders = hs.filter((x) => x.h?.role === 'leader').sort((a, b) => (b.h?.term ?? 0) - (a.h?.term ?? 0));
-    return leaders[0]?.n ?? null;
+    const hs = await Promise.all(this.nodes.map((n) => this.health(n, 500)));
+    const leader = leaderOf(hs);
+    return leader ? this.nodes[hs.indexOf(leader)] : null;
   }
 
   async waitForLeader(timeoutMs: number): Promise<ClusterNode> {

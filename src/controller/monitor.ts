@@ -1,4 +1,4 @@
-import type { Health } from '../node/protocol.js';
+import { type Health, leaderOf } from '../node/protocol.js';
 import { sleep } from './workers.js';
 
 /** What the controller needs to watch a cluster (DockerCluster has it; tests can fake it). */
@@ -12,12 +12,6 @@ export async function healths<N extends { id: string }>(c: Watchable<N>, timeout
   return Promise.all(c.nodes.map((n) => c.health(n, timeoutMs)));
 }
 
-/** the node that says it leads in the highest term */
-export function leaderOf(hs: readonly (Health | null)[]): Health | null {
-  let best: Health | null = null;
-  for (const h of hs) if (h?.role === 'leader' && (!best || h.term > best.term)) best = h;
-  return best;
-}
 
 /**
  * Leader elections as seen from outside: polls every node's /health and counts the

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { delay, PENDING, repeat, timeLimit } from '../../workloads/generator.js';
 import type { FaultRecord } from '../../nemesis/nemesis.js';
 import type { NemesisAction, NemesisPlan } from '../../nemesis/plan.js';
-import { healths, leaderOf, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
+import { leaderOf } from '../node/protocol.js';
+import { healths, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
 import type { Recorder } from './recorder.js';
 import { sleep } from './workers.js';
 

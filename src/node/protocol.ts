@@ -74,3 +74,10 @@ export interface Health {
   /** node options in force, e.g. read-mode, ack, persist */
   options: Record<string, string>;
 }
+
+/** of several nodes' health, the one that says it leads in the highest term (null: none leads) */
+export function leaderOf(hs: readonly (Health | null)[]): Health | null {
+  let best: Health | null = null;
+  for (const h of hs) if (h?.role === 'leader' && (!best || h.term > best.term)) best = h;
+  return best;
+}
