@@ -5,7 +5,7 @@ import type { NemesisAction, NemesisPlan } from '../../nemesis/plan.js';
 import { leaderOf } from '../node/protocol.js';
 import { healths, timeToNewLeader, timeToRecover, type Watchable } from './monitor.js';
 import type { Recorder } from './recorder.js';
-import { sleep } from './workers.js';
+import { sleepWhile } from './workers.js';
 
 /** What the loop needs of a nemesis (nemesis/nemesis.ts): apply an action, undo everything. */
 export interface FaultInjector {
@@ -116,9 +116,4 @@ export function hitsLeader(rec: FaultRecord, leader: string, nodes: number): boo
   if (v.variant === 'pause-isolate-bump-leader' && v.leader === leader) return true;
   if (v.topology === 'isolate-leader') return true;
   return (v.grudge?.[leader]?.length ?? 0) >= Math.ceil(nodes / 2);
-}
-
-async function sleepWhile(ms: number, o: { stopped: () => boolean }): Promise<void> {
-  const end = Date.now() + ms;
-  while (!o.stopped() && Date.now() < end) await sleep(Math.min(200, end - Date.now()));
 }

@@ -45,7 +45,7 @@ async function worker(p: WorkerPool, gen: Generator, thread: number): Promise<vo
       await sleep(5);
       continue;
     }
-    while (op.at !== undefined && op.at > p.clock() && !p.stopped()) await sleep(Math.min(100, op.at - p.clock()));
+    if (op.at !== undefined) await sleepWhile(op.at - p.clock(), p);
     if (p.stopped()) return;
     const seq = (seqs.get(process) ?? 0) + 1;
     seqs.set(process, seq);
@@ -61,3 +61,9 @@ async function worker(p: WorkerPool, gen: Generator, thread: number): Promise<vo
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** sleeps `ms`, in short naps so a stop (SIGINT) is noticed within 100 ms */
+export async function sleepWhile(ms: number, o: { stopped: () => boolean }): Promise<void> {
+  const end = Date.now() + ms;
+  while (!o.stopped() && Date.now() < end) await sleep(Math.min(100, end - Date.now()));
+}
