@@ -5,6 +5,7 @@ import type { Message } from '../raft/messages.js';
 import { RaftNode, type Ready } from '../raft/node.js';
 import type { RaftStorage } from '../raft/storage.js';
 import type { Entry, NodeId, Snapshot } from '../raft/types.js';
+import { isDurable, mayLeadAhead } from './pipeline.js';
 import { Sessions } from './sessions.js';
 import type { ReplicaModes } from './options.js';
 
@@ -231,8 +232,8 @@ export class Replica {
         this.installSnapshot(rd);
         return;
       }
-      const durable = rd.entries.length > 0 || rd.truncateFrom !== undefined || rd.hardState !== undefined;
-      if (rd.messages.length > 0 && this.mayLeadAhead(rd, durable)) {
+      const durable = isDurable(rd);
+      if (rd.messages.length > 0 && mayLeadAhead(rd, { heldMessages: this.heldMessages, inflight: this.inflight.length, persistedTerm: this.persistedTerm, role: this.raft.role })) {
         for (const m of rd.messages) this.cfg.send(m);
         rd.messages = [];
       }
@@ -249,14 +250,6 @@ export class Replica {
       this.serveReads(rd);
       this.maybeSnapshot();
     }
-  }
-
-  /** May this ready's messages go out before the persists in flight and its own complete? */
-  private mayLeadAhead(rd: Ready, durable: boolean): boolean {
-    if (this.heldMessages > 0) return false; // keep the order of what was held
-    if (!durable && this.inflight.length === 0) return true; // nothing on disk to wait for
-    // a leader's appends and heartbeats claim nothing about its own disk, once its term is durable
-    return this.raft.role === 'leader' && !rd.soft && (!rd.hardState || rd.hardState.term === this.persistedTerm);
   }
 
   private persist(item: InFlight): void {

@@ -1,5 +1,6 @@
 import type { Message } from '../../../src/raft/messages.js';
 import { RaftNode, type Ready } from '../../../src/raft/node.js';
+import { isDurable, mayLeadAhead } from '../../../src/replica/pipeline.js';
 import type { Entry, HardState, Snapshot } from '../../../src/raft/types.js';
 import { prng } from '../histories.js';
 
@@ -231,7 +232,7 @@ export class Sim {
     }
     while (!n.barrier && raft.hasReady()) {
       const rd = raft.ready();
-      const durable = rd.entries.length > 0 || rd.truncateFrom !== undefined || rd.hardState !== undefined || rd.snapshot !== undefined;
+      const durable = isDurable(rd);
       const last = n.pipeline.length > 0 ? n.pipeline[n.pipeline.length - 1].doneAt : this.now;
       const doneAt = durable ? Math.max(last, this.now + 1 + Math.floor(this.rand() * delay)) : last;
       if (rd.snapshot) {
@@ -240,10 +241,7 @@ export class Sim {
         if (rd.messages.length > 0) n.held++;
         return;
       }
-      const ahead =
-        n.held === 0 &&
-        ((!durable && n.pipeline.length === 0) || (raft.role === 'leader' && !rd.soft && (!rd.hardState || rd.hardState.term === n.persistedTerm)));
-      if (ahead) {
+      if (mayLeadAhead(rd, { heldMessages: n.held, inflight: n.pipeline.length, persistedTerm: n.persistedTerm, role: raft.role })) {
         for (const m of rd.messages) this.send(m);
         rd.messages = [];
       }
