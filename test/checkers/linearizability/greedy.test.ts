@@ -5,7 +5,7 @@ import { checkLinearizability } from '../../../checkers/linearizability/check.js
 import { getModel } from '../../../checkers/linearizability/models/index.js';
 import type { Model } from '../../../checkers/linearizability/types.js';
 import type { Operation } from '../../../src/history/types.js';
-import { op } from '../../support/histories.js';
+import { arbKvHistory, op } from '../../support/histories.js';
 
 /**
  * The greedy pass (read-only ops linearized as soon as they are legal, with no
@@ -163,22 +163,8 @@ describe('greedy read-only linearization keeps every verdict', () => {
   });
 
   it('kv (get, put, append including empty appends), partitioned and not: on = off', () => {
-    const arbOp = fc.record({
-      f: fc.constantFrom('get', 'get', 'put', 'append'),
-      key: fc.constantFrom('a', 'b'),
-      v: fc.constantFrom('x', 'y', ''),
-      start: fc.integer({ min: 0, max: 40 }),
-      len: fc.integer({ min: 0, max: 30 }),
-      info: fc.boolean(),
-    });
     fc.assert(
-      fc.property(fc.array(arbOp, { minLength: 1, maxLength: 10 }), (drawn) => {
-        const ops = drawn.map((d, i) => {
-          const outcome = d.info && d.f !== 'get' ? 'info' : 'ok';
-          const o = op(i, i, d.f, d.f === 'get' ? null : d.v, d.f === 'get' ? d.v : undefined, d.start, d.start + d.len, outcome);
-          o.key = d.key;
-          return o;
-        });
+      fc.property(arbKvHistory({ fs: ['get', 'get', 'put', 'append'], keys: ['a', 'b'], maxLen: 30, maxOps: 10 }), (ops) => {
         const [on, off] = verdicts(ops, () => getModel('kv'));
         expect(on).toBe(off);
         const [wholeOn, wholeOff] = verdicts(ops, () => getModel('kv'), false);

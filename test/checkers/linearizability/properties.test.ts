@@ -4,7 +4,7 @@ import { checkLinearizability } from '../../../checkers/linearizability/check.js
 import { getModel } from '../../../checkers/linearizability/models/index.js';
 import type { Model } from '../../../checkers/linearizability/types.js';
 import type { Operation } from '../../../src/history/types.js';
-import { op } from '../../support/histories.js';
+import { arbKvHistory, op } from '../../support/histories.js';
 
 const casRegister = () => getModel('cas-register', { nilRead: 'value' });
 
@@ -109,22 +109,8 @@ describe('agrees with a brute-force oracle on small random histories', () => {
 
 describe('partitioned and unpartitioned checking agree', () => {
   it('holds for random kv histories over 3 keys', () => {
-    const arbOp = fc.record({
-      f: fc.constantFrom('get', 'put', 'append'),
-      key: fc.constantFrom('a', 'b', 'c'),
-      v: fc.constantFrom('x', 'y', ''),
-      start: fc.integer({ min: 0, max: 40 }),
-      len: fc.integer({ min: 0, max: 20 }),
-      info: fc.boolean(),
-    });
     fc.assert(
-      fc.property(fc.array(arbOp, { minLength: 1, maxLength: 12 }), (drawn) => {
-        const ops = drawn.map((d, i) => {
-          const outcome = d.info && d.f !== 'get' ? 'info' : 'ok';
-          const o = op(i, i, d.f, d.f === 'get' ? null : d.v, d.f === 'get' ? d.v : undefined, d.start, d.start + d.len, outcome);
-          o.key = d.key;
-          return o;
-        });
+      fc.property(arbKvHistory({ fs: ['get', 'put', 'append'], keys: ['a', 'b', 'c'], maxLen: 20, maxOps: 12 }), (ops) => {
         const split = checkLinearizability(ops, getModel('kv'));
         const whole = checkLinearizability(ops, getModel('kv'), { partition: false });
         expect(whole.valid).toBe(split.valid);
