@@ -52,15 +52,6 @@ export class Nemesis {
 
   constructor(private readonly cluster: DockerCluster) {}
 
-  get active(): FaultFamily[] {
-    const a: FaultFamily[] = [];
-    if (this.netFault) a.push(this.netFault);
-    if (this.killed.size) a.push('kill');
-    if (this.paused.size) a.push('pause');
-    if (this.clock) a.push('clock');
-    return a;
-  }
-
   /** applies one action; null when it had nothing to do (a stop with nothing in force) */
   async apply(a: NemesisAction): Promise<FaultRecord | null> {
     switch (a.f) {

@@ -3,13 +3,14 @@ import { exitCodeFor } from '../../../checkers/types.js';
 import { resolveRunConfig, type RunArgs, WORKLOADS } from '../../controller/config.js';
 import { RunAbortedError, runTest } from '../../controller/run.js';
 import { formatRunSummary } from '../../controller/summary.js';
+import { SCENARIOS } from '../../../nemesis/plan.js';
 
 /** The options of `faultline run` (also the keys of a campaign file's runs). */
 export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {
   return y
     .option('workload', { type: 'string', choices: [...WORKLOADS], default: 'register', describe: 'what the clients do' })
     .option('nemesis', { type: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock; or all / none' })
-    .option('scenario', { type: 'string', choices: ['chaos', 'split-brain', 'rolling-restart', 'cascading'], default: 'chaos', describe: 'chaos: random faults from --nemesis; split-brain: partitions that cut the leader off; rolling-restart: kill -9 and restart each node in turn; cascading: kill nodes one by one past quorum loss, then restart all' })
+    .option('scenario', { type: 'string', choices: [...SCENARIOS], default: 'chaos', describe: 'chaos: random faults from --nemesis; split-brain: partitions that cut the leader off; rolling-restart: kill -9 and restart each node in turn; cascading: kill nodes one by one past quorum loss, then restart all' })
     .option('clock', { type: 'string', describe: 'clock faults to draw from (default all): offset, strobe, drift, lease' })
     .option('drift', { type: 'number', describe: 'clock rate change for the drift fault (default 0.1: 10% fast or slow)' })
     .option('partitions', { type: 'string', describe: 'partition topologies to draw from (default all): one, majority, majorities-ring, minority-third, bridge, isolate-leader, one-way' })
