@@ -232,12 +232,6 @@ export function untilOk(gen: Generator): Generator {
   };
 }
 
-/** Start/stop flip-flops for a nemesis: start, stop, start, ... */
-export function flipFlop(start: GenOp, stop: GenOp): Generator {
-  let n = 0;
-  return { next: () => ({ ...(n++ % 2 === 0 ? start : stop) }) };
-}
-
 /** Drains up to `n` ops from a generator, threads taking turns, each op completing ok at once (tests and previews). */
 export function take(gen: Generator, n: number, rand: () => number, threads = 1): GenOp[] {
   const out: GenOp[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/controller/random.js';
 import {
-  delay, eachThread, flipFlop, fn, type GenContext, type Generator, limit, mix, once, PENDING, phases, repeat, reserve, stagger, take, timeLimit, untilOk,
+  delay, eachThread, fn, type GenContext, type Generator, limit, mix, once, PENDING, phases, repeat, reserve, stagger, take, timeLimit, untilOk,
 } from '../../workloads/generator.js';
 
 const ctx = (over: Partial<GenContext> = {}): GenContext => ({ time: 0, thread: 0, process: 0, rand: mulberry32(1), ...over });
@@ -92,10 +92,6 @@ describe('generators', () => {
     expect(g.next(ctx({ thread: 2 }))).toMatchObject({ value: 0 });
     const r = reserve(2, repeat({ f: 'write', value: null }), repeat({ f: 'read', value: null }));
     expect([0, 1, 2, 3].map((thread) => (r.next(ctx({ thread })) as { f: string }).f)).toEqual(['write', 'write', 'read', 'read']);
-  });
-
-  it('flipFlop alternates start and stop', () => {
-    expect(take(flipFlop({ f: 'start', value: null }, { f: 'stop', value: null }), 4, mulberry32(1)).map((o) => o.f)).toEqual(['start', 'stop', 'start', 'stop']);
   });
 
   it('mix is PENDING only when every live generator is', () => {
