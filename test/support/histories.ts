@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Model } from '../../checkers/linearizability/types.js';
 import type { Operation } from '../../src/history/types.js';
 
 export { mulberry32 as prng } from '../../src/controller/random.js';
@@ -28,4 +29,25 @@ export function arbKvHistory(o: { fs: string[]; keys: string[]; maxLen: number; 
       return x;
     }),
   );
+}
+
+/** Exhaustive oracle for small histories: some order of the ops (info ops optional) respects real time and the model. */
+export function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
+  const live = ops.filter((o) => o.outcome !== 'fail');
+  const used = new Array<boolean>(live.length).fill(false);
+  const search = (state: unknown): boolean => {
+    if (!live.some((o, i) => !used[i] && o.outcome !== 'info')) return true;
+    for (let i = 0; i < live.length; i++) {
+      if (used[i]) continue;
+      // i may go next only if no unused op returned before i was called
+      if (live.some((o, j) => j !== i && !used[j] && o.ret < live[i].call)) continue;
+      const next = model.step!(state, live[i]);
+      if (next === undefined) continue;
+      used[i] = true;
+      if (search(next)) return true;
+      used[i] = false;
+    }
+    return false;
+  };
+  return search(model.init());
 }

@@ -5,7 +5,7 @@ import { checkLinearizability } from '../../../checkers/linearizability/check.js
 import { getModel } from '../../../checkers/linearizability/models/index.js';
 import type { Model } from '../../../checkers/linearizability/types.js';
 import type { Operation } from '../../../src/history/types.js';
-import { arbKvHistory, op } from '../../support/histories.js';
+import { arbKvHistory, bruteForce, op } from '../../support/histories.js';
 
 /**
  * The greedy pass (read-only ops linearized as soon as they are legal, with no
@@ -13,26 +13,6 @@ import { arbKvHistory, op } from '../../support/histories.js';
  * not change any verdict: same answer with them on and off, and the same as an
  * exhaustive oracle on small histories.
  */
-
-/** Exhaustive oracle: some order of the ops (info ops optional) respects real time and the model. */
-function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
-  const live = ops.filter((o) => o.outcome !== 'fail');
-  const used = new Array<boolean>(live.length).fill(false);
-  const search = (state: unknown): boolean => {
-    if (!live.some((o, i) => !used[i] && o.outcome !== 'info')) return true;
-    for (let i = 0; i < live.length; i++) {
-      if (used[i]) continue;
-      if (live.some((o, j) => j !== i && !used[j] && o.ret < live[i].call)) continue;
-      const next = model.step!(state, live[i]);
-      if (next === undefined) continue;
-      used[i] = true;
-      if (search(next)) return true;
-      used[i] = false;
-    }
-    return false;
-  };
-  return search(model.init());
-}
 
 type Drawn = { f: string; a: number; b: number; w: number; lin: number; before: number; after: number; outcome: Operation['outcome']; lie: number | null };
 

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../../../checkers/linearizability/check.js';
 import { getModel } from '../../../checkers/linearizability/models/index.js';
-import type { Model } from '../../../checkers/linearizability/types.js';
 import type { Operation } from '../../../src/history/types.js';
-import { arbKvHistory, op } from '../../support/histories.js';
+import { arbKvHistory, bruteForce, op } from '../../support/histories.js';
 
 const casRegister = () => getModel('cas-register', { nilRead: 'value' });
 
@@ -59,28 +58,6 @@ describe('a sequential run with overlapping intervals is linearizable', () => {
     );
   });
 });
-
-/** Exhaustive oracle: some order of the ops (info ops optional) respects real time and the model. */
-function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
-  const live = ops.filter((o) => o.outcome !== 'fail');
-  const used = new Array<boolean>(live.length).fill(false);
-  const search = (state: unknown, done: number): boolean => {
-    const requiredLeft = live.some((o, i) => !used[i] && o.outcome !== 'info');
-    if (!requiredLeft) return true;
-    for (let i = 0; i < live.length; i++) {
-      if (used[i]) continue;
-      // i may go next only if no unused op returned before i was called
-      if (live.some((o, j) => j !== i && !used[j] && o.ret < live[i].call)) continue;
-      const next = model.step!(state, live[i]);
-      if (next === undefined) continue;
-      used[i] = true;
-      if (search(next, done + 1)) return true;
-      used[i] = false;
-    }
-    return false;
-  };
-  return search(model.init(), 0);
-}
 
 describe('agrees with a brute-force oracle on small random histories', () => {
   it('holds for cas-register histories of up to 7 ops', () => {
