@@ -2,13 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { porcupineFixtures as fixtures, repoRoot } from '../../support/fixtures.js';
 
 // Runs the real CLI as a process (through tsx, so no build step is needed).
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/porcupine');
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
 
 async function faultline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,12 +1,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { porcupineFixtures as fixtures } from '../../support/fixtures.js';
 import { pairHistory } from '../../../src/history/pair.js';
 import { readHistory } from '../../../src/history/read.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/porcupine');
 
 describe('Porcupine fixtures', () => {
   const logs = readdirSync(path.join(fixtures, 'jepsen')).filter((f) => f.endsWith('.log'));
