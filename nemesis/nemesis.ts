@@ -37,6 +37,7 @@ export function parseFamilies(spec: string): FaultFamily[] {
 type ClockState = { variant: 'offset' | 'drift'; nodes: ClusterNode[] } | { variant: 'strobe'; nodes: ClusterNode[]; timer: NodeJS.Timeout; flips: () => number } | { variant: 'lease'; nodes: [ClusterNode] };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * Applies nemesis actions (nemesis/plan.ts) to a Docker cluster and proves each took
@@ -223,23 +224,37 @@ export class Nemesis {
     return last; // recorded as measured: a mismatch is visible in the history
   }
 
-  /** offset now and the clock's rate over the next two seconds (after libfaketime picked the file up) */
+  /** offset now and the clock's rate over the next three seconds (after libfaketime picked the file up) */
   private async measureRate(n: ClusterNode): Promise<{ offset: number | null; rate: number | null }> {
     await sleep(1200);
-    const t1 = Date.now();
-    const a = await this.measureSkew(n);
-    await sleep(2000);
-    const b = await this.measureSkew(n);
-    const rate = a === null || b === null ? null : Math.round((1 + (b - a) / ((Date.now() - t1) / 1000)) * 100) / 100;
-    return { offset: b, rate };
+    const a = await this.sample(n);
+    await sleep(3000);
+    const b = await this.sample(n);
+    if (!a || !b) return { offset: b ? round2(b.skewMs / 1000) : null, rate: null };
+    // both skews are taken at the midpoints of their round trips: the rate is their slope
+    return { offset: round2(b.skewMs / 1000), rate: round2(1 + (b.skewMs - a.skewMs) / (b.atMs - a.atMs)) };
   }
 
   /** the node's wall clock minus ours, in seconds (null if it did not answer) */
   private async measureSkew(n: ClusterNode): Promise<number | null> {
-    const before = Date.now();
-    const h = await this.cluster.health(n);
-    if (!h) return null;
-    const mid = (before + Date.now()) / 2;
-    return Math.round((h.now - mid) / 10) / 100;
+    const s = await this.sample(n);
+    return s && round2(s.skewMs / 1000);
+  }
+
+  /**
+   * The node's clock minus ours at the midpoint of a /health round trip, from the
+   * fastest of three (as NTP does): a slow answer makes the midpoint uncertain.
+   */
+  private async sample(n: ClusterNode): Promise<{ skewMs: number; atMs: number } | null> {
+    let best: { skewMs: number; atMs: number; rttMs: number } | null = null;
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      const h = await this.cluster.health(n);
+      const after = Date.now();
+      if (!h) continue;
+      const mid = (before + after) / 2;
+      if (!best || after - before < best.rttMs) best = { skewMs: h.now - mid, atMs: mid, rttMs: after - before };
+    }
+    return best;
   }
 }
