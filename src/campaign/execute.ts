@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { RunConfig } from '../controller/config.js';
 import { RunAbortedError, type RunSummary } from '../controller/run.js';
-import { createRunDir, writeJson } from '../store/store.js';
+import { createRunDir } from '../store/store.js';
+import { writeCampaignJson } from '../store/writers.js';
 import { campaignExitCode, campaignValid, statusOf, verdictName } from './outcome.js';
 import { type CampaignReport, describeRun, type RunReport, summaryOf } from './report.js';
 import type { Campaign, CampaignRun } from './types.js';
@@ -40,7 +40,7 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
     exitCode: null,
     runs: c.runs.map((r) => ({ ...describeRun(r), verdict: null, status: 'skipped', dir: null, opsPerSecond: null, summary: null })),
   };
-  const save = (): void => writeJson(path.join(dir, 'campaign.json'), report);
+  const save = (): void => writeCampaignJson(dir, report);
   save();
 
   for (const run of c.runs) {

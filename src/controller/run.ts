@@ -9,7 +9,9 @@ import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
-import { createRunDir, writeJson } from '../store/store.js';
+import { runPaths } from '../store/layout.js';
+import { createRunDir } from '../store/store.js';
+import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } from '../store/writers.js';
 import { makeSut } from '../sut/registry.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
@@ -17,7 +19,7 @@ import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
-import { countOutcomes, type RunFacts, throughputOf, writeDataListings, writeResults } from './results.js';
+import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
 export interface RunSummary extends RunFacts {
@@ -57,14 +59,15 @@ const VERSION = (() => {
  */
 export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
-  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
+  const files = runPaths(dir);
+  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: files.controllerLog, sync: true }));
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
-  writeJson(path.join(dir, 'test.json'), testJson);
+  writeTestJson(dir, testJson);
   const sut = makeSut(cfg.sut, cfg.sutOpts);
   const workload = makeWorkload(cfg.workload, cfg.concurrency);
   // unique per run, so runs side by side on one engine never touch each other's containers
   const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const recorder = new Recorder(path.join(dir, 'history.jsonl'));
+  const recorder = new Recorder(files.history);
   const client = sut.client(cfg.requestTimeoutMs);
   const workloadClient = client.workload(workload);
   let interrupted = false;
@@ -89,9 +92,9 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   try {
     const image = await buildImage(sut.image());
     log.info({ image }, 'node image ready');
-    cluster = await DockerCluster.up({ name: clusterName, sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes') });
+    cluster = await DockerCluster.up({ name: clusterName, sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: files.nodes });
     // what was actually used: the image, and the subnet when it was chosen automatically
-    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
+    writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
@@ -130,15 +133,15 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     }
   } catch (err) {
     log.error({ err: (err as Error).message }, 'run aborted');
-    writeJson(path.join(dir, 'results.json'), { valid: 'unknown', error: (err as Error).message });
+    writeAbortedResults(dir, (err as Error).message);
     throw new RunAbortedError(dir, err);
   } finally {
     await watch?.stop();
     recorder.close();
     client.close();
     if (cluster) {
-      await cluster.collectLogs(path.join(dir, 'nodes')).catch(() => {});
-      writeDataListings(path.join(dir, 'nodes'));
+      await cluster.collectLogs(files.nodes).catch(() => {});
+      writeDataListings(files.nodes);
       await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
     } else {
       await removeClusters(clusterName).catch(() => {});

@@ -1,5 +1,9 @@
 import { verdictName } from '../../checkers/types.js';
 import { describeNemesis } from '../controller/config.js';
+import { LINK_ORDER, nodeLogRel, RUN_FILES } from '../store/layout.js';
+import type { RunDirContents } from '../store/read.js';
+
+export type { RunDirContents };
 /** What the index shows of one directory of the results store. */
 export type Verdict = 'valid' | 'invalid' | 'unknown' | 'incomplete';
 
@@ -22,22 +26,6 @@ export interface RunRecord {
   links: string[];
 }
 
-/** The files a run directory holds, in the order a person looks at them. */
-export const LINK_ORDER = [
-  'results.json',
-  'campaign.json',
-  'history.jsonl',
-  'timeline.html',
-  'linearizability.html',
-  'perf.html',
-  'latency.svg',
-  'rate.svg',
-  'latency.html',
-  'rate.html',
-  'test.json',
-  'controller.log',
-];
-
 type Json = Record<string, unknown>;
 const obj = (x: unknown): Json | null => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : null);
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
@@ -45,19 +33,6 @@ const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 
 export function verdictOf(valid: unknown, present: boolean): Verdict {
   return present ? verdictName(valid) : 'incomplete';
-}
-
-export interface RunDirContents {
-  test: string;
-  stamp: string;
-  /** names directly in the run directory (directories with a trailing /) */
-  entries: string[];
-  /** node names under nodes/ that hold a node.log */
-  nodeLogs: string[];
-  /** parsed test.json / results.json / campaign.json; undefined when absent or unreadable */
-  testJson?: unknown;
-  resultsJson?: unknown;
-  campaignJson?: unknown;
 }
 
 /**
@@ -74,8 +49,8 @@ export function toRunRecord(c: RunDirContents): RunRecord {
   };
   for (const name of LINK_ORDER) if (c.entries.includes(name)) add(name);
   for (const name of [...c.entries].sort()) if (!name.endsWith('/') && !name.startsWith('.')) add(name);
-  for (const node of c.nodeLogs) add(`nodes/${node}/node.log`);
-  if (c.entries.includes('nodes/')) add('nodes/');
+  for (const node of c.nodeLogs) add(nodeLogRel(node));
+  if (c.entries.includes(`${RUN_FILES.nodes}/`)) add(`${RUN_FILES.nodes}/`);
 
   const campaign = obj(c.campaignJson);
   if (c.campaignJson !== undefined && c.testJson === undefined) {
