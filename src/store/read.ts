@@ -1,4 +1,5 @@
 import { closeSync, type Dirent, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { InputError, UsageError } from '../util/errors.js';
 import path from 'node:path';
 import { splitNemesisF } from '../report/faults.js';
 import { CAMPAIGN_FILES, NODE_FILES, RUN_FILES } from './layout.js';
@@ -171,4 +172,35 @@ function readJson(file: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A campaign directory's campaign.json, for compare: a directory that is not a
+ * campaign's, or a file that is not JSON or not a campaign report, is bad input (254)
+ * and the message names it.
+ */
+export function readCampaignDir(dir: string): { file: string; report: Record<string, unknown> } {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new UsageError(`${dir}: no such directory`);
+  const file = path.join(dir, CAMPAIGN_FILES.campaign);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    const isRun = statSync(path.join(dir, RUN_FILES.test), { throwIfNoEntry: false });
+    throw new UsageError(`${dir}: ${isRun ? "a run's directory, not a campaign's" : `not a campaign directory (no ${CAMPAIGN_FILES.campaign})`}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    // V8 names a position or a line for most errors, not for every one (an unexpected token)
+    const msg = (err as Error).message;
+    const m = /line (\d+) column|position (\d+)/.exec(msg);
+    const line = m?.[1] ? Number(m[1]) : m?.[2] ? text.slice(0, Number(m[2])).split('\n').length : text.trim() === '' ? 1 : 0;
+    if (line > 0) throw new InputError(file, line, `not valid JSON (${msg})`, { cause: err });
+    throw new UsageError(`${file}: not valid JSON (${msg})`, { cause: err });
+  }
+  if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as Record<string, unknown>).runs)) throw new InputError(file, 1, 'expected a campaign report: an object with "runs"');
+  return { file, report: doc as Record<string, unknown> };
 }
