@@ -15,6 +15,8 @@ import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } f
 import { makeSut } from '../sut/registry.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
+import { LiveStatusWriter } from './live/writer.js';
+import type { LiveStatus } from './live/status.js';
 import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
@@ -26,6 +28,12 @@ export interface RunSummary extends RunFacts {
   dir: string;
   valid: Valid;
   results: Record<string, CheckerResult>;
+}
+
+/** What a caller follows of a run while it goes on. */
+export interface RunHooks {
+  /** every second: the live status also written to status.json (the terminal progress) */
+  onStatus?: (s: LiveStatus) => void;
 }
 
 /** A run that ended before it could be checked: the cluster could not come up, or a bug. */
@@ -57,7 +65,7 @@ const VERSION = (() => {
  * the history is streamed, so an interrupted run leaves a readable prefix; an
  * interrupted run is not checked (its verdict is unknown).
  */
-export async function runTest(cfg: RunConfig): Promise<RunSummary> {
+export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
   const files = runPaths(dir);
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: files.controllerLog, sync: true }));
@@ -70,6 +78,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const recorder = new Recorder(files.history);
   const client = sut.client(cfg.requestTimeoutMs);
   const workloadClient = client.workload(workload);
+  const live = new LiveStatusWriter({ dir, cfg, recorder, workload, onStatus: hooks.onStatus, warn: (m) => log.warn(m) });
   let interrupted = false;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -98,10 +107,12 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
+    live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
     const c = cluster;
     loadStartNs = recorder.now();
+    live.startLoad(loadStartNs);
     const clock = (): number => (recorder.now() - loadStartNs) / 1e6;
     const pool = workerPool({
       concurrency: cfg.concurrency,
@@ -123,19 +134,23 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     ]);
     nemesisReport = report;
     loadEndNs = recorder.now();
+    live.setPhase('recovering');
 
     if (!interrupted) {
       // everything healed: wait until every node agrees, then the final reads
       finalRecoveryMs = await timeToRecover(c, cfg.recoveryTimeoutS * 1000, true);
       log.info({ finalRecoveryMs }, 'recovered');
       const final = workload.final?.();
+      live.setPhase('final');
       if (final) await runPhase(pool, timeLimit(cfg.recoveryTimeoutS * 1000, delay(50, final)));
     }
   } catch (err) {
     log.error({ err: (err as Error).message }, 'run aborted');
     writeAbortedResults(dir, (err as Error).message);
+    live.finish('aborted');
     throw new RunAbortedError(dir, err);
   } finally {
+    live.watch(null);
     await watch?.stop();
     recorder.close();
     client.close();
@@ -150,6 +165,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     process.off('SIGTERM', onSignal);
   }
 
+  live.setPhase('checking');
   const ops = recorder.ops;
   const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
   const facts: RunFacts = {
@@ -164,6 +180,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     interrupted,
   };
   await writeResults(dir, cfg.testName, ops, valid, results, facts);
+  live.finish('done', valid);
   log.info({ valid }, 'checked');
   log.flush?.();
   return { dir, valid, results, ...facts };

@@ -10,6 +10,7 @@ import { type CampaignReport, describeRun } from '../../campaign/report.js';
 import { RUN_KEYS } from '../../campaign/run-keys.js';
 import { formatCampaignReport, formatPlan } from '../../campaign/table.js';
 import { runTest } from '../../controller/run.js';
+import { TerminalProgress } from '../../controller/live/progress.js';
 import { formatRunSummary } from '../../controller/summary.js';
 import { UsageError } from '../../util/errors.js';
 
@@ -60,13 +61,15 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const total = campaign.runs.length;
+    const progress = new TerminalProgress(process.stderr);
     const junit = args.junit === undefined ? null : junitWriter(args.junit);
     try {
       const report = await runCampaign(campaign, {
-        runTest,
+        runTest: (cfg) => runTest(cfg, { onStatus: (s) => progress.update(s) }).finally(() => progress.clear()),
         stopped: () => stop,
         onRunStart: (r) => {
           const d = describeRun(r);
+          progress.prefix = `run ${d.run}/${total} · `;
           process.stdout.write(`\n== campaign ${campaign.name}: run ${d.run}/${total}: ${d.workload}, nemesis ${d.nemesis}${d.nodeOpts ? `, node ${d.nodeOpts}` : ''}; expecting ${d.expect}\n`);
         },
         onReport: (report) => junit?.(report),
