@@ -110,8 +110,8 @@ export class RegisterOnline implements OnlineCheck {
       if (e.inFlight > 0 || now - e.last < this.idleNs || e.checked === e.ops.length) continue;
       e.checked = e.ops.length;
       this.keysChecked++;
-      this.opsChecked += e.ops.length;
       const { operations } = pairHistory(e.ops, RUN_FILES.history);
+      this.opsChecked += operations.length;
       const r = checkLinearizability(operations, this.model, { timeoutMs: 200 });
       if (r.valid !== false || this.found >= MAX_ANOMALIES) continue;
       this.found++;

@@ -34,7 +34,7 @@ export class TerminalProgress {
 
   update(s: LiveStatus): void {
     if (!this.enabled) return;
-    const width = Math.max(20, (this.stream.columns ?? 100) - 1);
+    const width = Math.max(20, (this.stream.columns || 120) - 1); // 0: a terminal that does not say
     const line = progressLine(s, this.prefix);
     this.stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
     this.shown = true;
