@@ -19,8 +19,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (!isLoopback(opts.host)) {
       process.stderr.write(`faultline: warning: serving beyond this machine (--host ${opts.host}): anyone who can reach ${running.url} can read every run, its history, logs and node data\n`);
     }
-    process.stdout.write(`serving ${opts.store} at ${running.url} (Ctrl-C to stop)\n`);
-    await new Promise<void>((resolve) => {
+    // the handlers first: a script that stops us as soon as it reads the line below must not kill us mid-way
+    const stopped = new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -29,5 +29,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    process.stdout.write(`serving ${opts.store} at ${running.url} (Ctrl-C to stop)\n`);
+    await stopped;
   },
 };
