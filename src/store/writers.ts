@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CheckerResult, Valid } from '../../checkers/types.js';
 import type { LinearizabilityResult } from '../../checkers/linearizability/types.js';
 import type { Op } from '../history/types.js';
+import { describeAnomalies } from '../report/anomalies.js';
 import { faultWindows, splitNemesisF } from '../report/faults.js';
 import { renderLatencySvg, renderPerfHtml, renderRateSvg } from '../report/perf.js';
 import { renderTimelineHtml } from '../report/timeline.js';
@@ -59,11 +60,14 @@ export async function writeResults(dir: string, title: string, ops: readonly Op[
  * A run's pictures (contracts.md §4): timeline.html (with a jump to each anomaly the
  * checkers found), latency.svg, rate.svg and perf.html. Returns the paths.
  */
-export async function writeRunPictures(dir: string, ops: readonly Op[], title: string, _results: Record<string, CheckerResult> = {}): Promise<string[]> {
+export async function writeRunPictures(dir: string, ops: readonly Op[], title: string, results: Record<string, CheckerResult> = {}): Promise<string[]> {
   const p = runPaths(dir);
   const faults = faultWindows(ops);
+  const anomalies = describeAnomalies(results)
+    .filter((a) => a.indexes.length > 0)
+    .map((a) => ({ label: `${a.checker}: ${a.headline}`, indexes: a.indexes }));
   const files: [string, string][] = [
-    [p.timeline, renderTimelineHtml(ops, { title })],
+    [p.timeline, renderTimelineHtml(ops, { title, anomalies })],
     [p.latencySvg, renderLatencySvg(ops, faults)],
     [p.rateSvg, renderRateSvg(ops, faults)],
     [p.perf, renderPerfHtml(ops, { title })],
