@@ -53,7 +53,7 @@ export async function writeResults(dir: string, title: string, ops: readonly Op[
   writeJson(p.results, { valid, ...results, run: { ...facts, applied: appliedFaults(ops) } });
   await writeRunPictures(dir, ops, title, results);
   const lin = results.linearizable as LinearizabilityResult | undefined;
-  if (lin && lin.valid === false) writeFileSync(p.linearizability, renderViolationHtml(lin, { file: p.history, model: 'cas-register' }));
+  if (lin && lin.valid === false) writeFileSync(p.linearizability, renderViolationHtml(lin, { file: p.history, model: 'cas-register', faults: faultWindows(ops) }));
 }
 
 /**
