@@ -28,7 +28,7 @@ export function renderCampaignPage(c: RunDirContents, store: string): string {
       const matrix = obj(r.matrix);
       return `<tr class="r-${STATUS[status] ?? 'unknown'}">
 <td class="num">${num(r.run) ?? ''}${num(r.repeat) && (num(r.repeat) ?? 1) > 1 ? ` <span class="muted">#${num(r.repeat)}</span>` : ''}</td>
-<td>${link ? `<a href="${esc(link)}">${esc(str(r.testName) ?? '?')}</a>` : esc(str(r.testName) ?? '?')}</td>
+<td class="name">${link ? `<a href="${esc(link)}">${esc(str(r.testName) ?? '?')}</a>` : esc(str(r.testName) ?? '?')}</td>
 <td>${esc(str(r.workload) ?? '')}</td><td>${esc(str(r.nemesis) ?? '')}</td><td>${esc(str(r.nodeOpts) ?? '')}</td>
 <td class="mono">${matrix && Object.keys(matrix).length ? esc(Object.entries(matrix).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')) : ''}</td>
 <td>${esc(str(r.expect) ?? '')}</td><td>${r.verdict ? badge((str(r.verdict) ?? 'unknown') as Verdict) : ''}</td>
