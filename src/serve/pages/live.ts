@@ -42,7 +42,7 @@ const CSS = `
 #nodes tr.leader td{font-weight:700;background:#e3f2fd} #nodes tr.down td{color:#c62828}
 .chip{display:inline-block;padding:1px 8px;margin:2px 4px 2px 0;border-radius:10px;background:#ef6c00;color:#fff;font-size:12px;font-weight:600}
 #applied{max-height:150px;overflow:auto;margin:0;padding-left:34px;font-size:12px}
-#anomalies li{color:#b71c1c;font-weight:600;margin:3px 0} #anomalies li .at{color:#5b6575;font-weight:400}
+#anomalies li{color:#b71c1c;font-weight:600;margin:3px 0} #anomalies li.muted{color:#8a94a6;font-weight:400;list-style:none} #anomalies li .at{color:#5b6575;font-weight:400}
 .legend{font-size:12px;color:#5b6575} .sw{display:inline-block;width:12px;height:8px;margin:0 4px 0 10px}
 .sw.ok{background:#2e7d32} .sw.fail{background:#c62828} .sw.info{background:#d49a00} .sw.p50{background:#1565c0} .sw.p99{background:#8e24aa}
 svg text{font:10px system-ui,sans-serif;fill:#5b6575}
@@ -84,7 +84,7 @@ function draw(s){
 }
 function nice(x){var p=Math.pow(10,Math.floor(Math.log10(x))),m=[1,2,2.5,5,10];for(var i=0;i<m.length;i++)if(m[i]*p>=x)return m[i]*p;return 10*p;}
 function axes(g,w,h,max,unit){g.appendChild(svg('line',{x1:40,x2:w-4,y1:h-20,y2:h-20,stroke:'#c9d1dd'}));
-  for(var i=0;i<=4;i++){var v=max*i/4,y=h-20-(h-30)*i/4;g.appendChild(svg('line',{x1:40,x2:w-4,y1:y,y2:y,stroke:'#eef1f5'}));g.appendChild(svg('text',{x:36,y:y+3,'text-anchor':'end'},(v>=10?Math.round(v):v.toFixed(1))+unit));}
+  for(var i=0;i<=4;i++){var v=max*i/4,y=h-20-(h-30)*i/4;g.appendChild(svg('line',{x1:40,x2:w-4,y1:y,y2:y,stroke:'#eef1f5'}));g.appendChild(svg('text',{x:36,y:y+3,'text-anchor':'end'},(v===0?'0':v>=10?Math.round(v):v.toFixed(1))+unit));}
   g.appendChild(svg('text',{x:40,y:h-6},'-60 s'));g.appendChild(svg('text',{x:w-4,y:h-6,'text-anchor':'end'},'now'));}
 function rate(series){var g=$('rate');clear(g);var w=560,h=180,max=1;series.forEach(function(b){max=Math.max(max,b.ok+b.fail+b.info);});max=nice(max);
   axes(g,w,h,max,'');var bw=(w-44)/60;

@@ -85,5 +85,7 @@ ${typeof results.error === 'string' ? dd('aborted', results.error) : ''}
         .join('')}</div>`
     : '';
   const files = `<h2>Files</h2><div class="card links">${rec.links.map((l) => `<a href="${file(l)}">${esc(l)}</a>`).join(' ')}</div>`;
-  return page(`${c.test} ${c.stamp}: ${verdict}`, `${head}<div class="cols">${config}${summary}</div>${checks}${plotHtml}${timeline}${logs}${files}`, { crumbs: [c.test, c.stamp] });
+  // the timeline's frame as tall as its lanes (up to most of a screen): a run with few workers leaves no empty box
+  const script = `var f=document.querySelector('iframe.timeline');if(f)f.addEventListener('load',function(){try{var d=f.contentDocument,h=d.querySelector('header').offsetHeight+d.getElementById('tl').offsetHeight+24;f.style.height=Math.max(240,Math.min(h,Math.round(innerHeight*0.85)))+'px';}catch(e){}});`;
+  return page(`${c.test} ${c.stamp}: ${verdict}`, `${head}<div class="cols">${config}${summary}</div>${checks}${plotHtml}${timeline}${logs}${files}`, { crumbs: [c.test, c.stamp], script });
 }
