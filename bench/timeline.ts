@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderTimelineHtml } from '../src/report/timeline.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import { generateLongRun } from './gen-history.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   }
   const { chromium: pw } = await import('playwright-core');
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-timeline-'));
-  const file = path.join(dir, 'timeline.html');
+  const file = path.join(dir, RUN_FILES.timeline);
   writeFileSync(file, html);
   const ctx = await pw.launchPersistentContext(path.join(dir, 'profile'), { executablePath: chromium, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], viewport: { width: 1280, height: 900 } });
   try {
