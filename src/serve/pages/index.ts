@@ -17,7 +17,7 @@ function row(r: RunRecord): string {
     cell(timeText(r.started, r.stamp), 'num'),
     cell(what),
     cell(r.nemesis),
-    cell(r.kind === 'campaign' ? null : describeApplied(r.applied)),
+    cell(r.kind === 'campaign' ? null : r.live && describeApplied(r.applied) === 'none' ? 'none yet' : describeApplied(r.applied)),
     cell(r.nodes, 'num'),
     cell(r.nodeOpts || null),
     cell(r.kind === 'campaign' ? null : r.ops, 'num'),
