@@ -16,8 +16,8 @@ export interface EtcdOptions {
   transferAttempts: number;
 }
 
-/** etcd 3.4's own defaults, and three transfer attempts */
-export const ETCD_DEFAULTS: EtcdOptions = { serializable: false, heartbeatMs: 100, electionMs: 1000, snapshotCount: 100_000, preVote: false, transferAttempts: 3 };
+/** etcd 3.4's own defaults, and five transfer attempts */
+export const ETCD_DEFAULTS: EtcdOptions = { serializable: false, heartbeatMs: 100, electionMs: 1000, snapshotCount: 100_000, preVote: false, transferAttempts: 5 };
 
 type Kind = 'bool' | 'int';
 const KEYS: Record<string, { kind: Kind; field: keyof EtcdOptions; min?: number; what: string }> = {
