@@ -10,9 +10,9 @@ import { repoRoot } from '../support/fixtures.js';
 /**
  * etcd 3.4 (Debian's etcd-server) as the system under test, end to end through the
  * real CLI: 5 members in Docker, the nemesis applying every fault family that
- * applies to it. About 3 minutes in all on this 2-core machine (each run is its time
- * limit plus ~15 s of image, cluster, recovery and check; the serializable run is
- * usually caught on its first try).
+ * applies to it. About 2 minutes in all on this 2-core machine (112 s at load average
+ * 8: each run is its time limit plus ~10 s of image, cluster, recovery and check; the
+ * serializable run is usually caught on its first try, each retry adds ~40 s).
  */
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-etcd-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));

@@ -3,6 +3,7 @@ import { resolveRunConfig } from '../../../../src/controller/config.js';
 import { ETCD_CLOCK_REASON, etcdSut } from '../../../../src/sut/etcd/adapter.js';
 import { makeSut } from '../../../../src/sut/registry.js';
 import { UsageError } from '../../../../src/util/errors.js';
+import { ETCD, REQUIRE_ETCD } from '../../../support/etcd.js';
 
 const cluster = [1, 2, 3].map((i) => ({ id: `n${i}`, ip: `172.31.250.${10 + i}` }));
 
@@ -25,6 +26,16 @@ describe('the etcd adapter', () => {
     expect(flag('--election-timeout')).toBe('600');
     expect(cmd).toContain('--pre-vote=true');
     expect(sut.clientUrl(cluster[0])).toBe('http://172.31.250.11:2379');
+  });
+
+  it.runIf(ETCD || REQUIRE_ETCD)('its image holds Debian\'s etcd binary and the libraries it links, nothing else', () => {
+    const spec = etcdSut({}).image();
+    const inImage = spec.files.map(([p]) => p);
+    expect(inImage[0]).toBe('/usr/bin/etcd');
+    expect(inImage.some((p) => /\/libc\.so\.6$/.test(p))).toBe(true);
+    expect(inImage.some((p) => /ld-linux-x86-64\.so\.2$/.test(p))).toBe(true);
+    expect(inImage.length).toBeLessThan(6);
+    expect(spec.entrypoint).toEqual(['/usr/bin/etcd']);
   });
 
   it('runs no libfaketime (it cannot move a Go binary\'s clock) and refuses clock faults with that reason', () => {
