@@ -62,6 +62,9 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('etcd 3.4 under faultline run', () => {
     expect(r.code).toBe(0);
   }, 240_000);
 
+  // Serializable reads are caught without faults too (a follower answers a few ms behind an
+  // acknowledged write: 3 of 3 runs, HANDOFF.md); under partitions a cut-off member answers
+  // seconds behind. This test asks only that the partition run is caught.
   it('serializable reads (--sut-opt serializable=true) under partitions are caught: not linearizable (up to 3 tries)', async () => {
     let r: Result | null = null;
     for (let attempt = 1; attempt <= 3; attempt++) {
