@@ -32,6 +32,10 @@ export interface Failure {
  *   passing while still connecting to a killed or cut-off member) carried no byte
  *   of the request → definite; a deadline or reset on an open connection → indefinite.
  *
+ * etcd's own robustness tests are stricter still: they take every failed write as
+ * indeterminate and settle it afterwards from what the cluster persisted. Through
+ * the gateway we cannot read the log, so a failure we cannot prove stays `info`.
+ *
  * Reads change nothing, so a read that did not answer is always `fail`, whatever the
  * error (Jepsen does the same for idempotent ops): recording it `info` would only
  * give the checker an op with no result to place.
