@@ -126,6 +126,14 @@ describe('parsing a campaign file', () => {
     expect(new Set(c.runs.map((r) => r.key)).size).toBe(c.runs.length);
   });
 
+  it('systems under test are an axis like any other', () => {
+    const c = parse({ runs: [{ sut: ['exchange', 'etcd'], workload: 'set', nemesis: 'partition', seed: 1 }] });
+    expect(c.runs.map((r) => [r.config.sut, r.config.testName])).toEqual([
+      ['exchange', 'set-partition'],
+      ['etcd', 'etcd-set-partition'],
+    ]);
+  });
+
   it('names the expanded run a resolution error comes from', () => {
     expect(error({ runs: [{ workload: ['register', 'queue'] }] })).toMatch(/^c\.json: runs\[0\] \(workload=queue\): workload must be one of/);
   });
