@@ -2,6 +2,8 @@
 # Prepare this host for faultline runs: Docker engine (Debian's docker.io), iptables,
 # nsenter, libfaketime and etcd (Debian's etcd-server 3.4, the second system under test,
 # whose binary goes into its offline image); start dockerd if no engine answers. Idempotent; needs root.
+# Also Debian's chromium: the tests drive the dashboard and the report pages in it
+# (through playwright-core, whose own browser downloads cannot work offline).
 set -euo pipefail
 
 need=()
@@ -10,6 +12,7 @@ command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need+=(libfaketime)
 [ -x /usr/bin/etcd ] || need+=(etcd-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[host-setup] installing ${need[*]}" >&2
   apt-get update -qq
