@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
 import { EdnReader, EdnSyntaxError } from './edn-parse.js';
+import { type HistorySource, historySource, readText } from './source.js';
 import type { Op } from './types.js';
 import { toOp } from './validate.js';
 
@@ -51,6 +51,7 @@ export function parseEdnHistory(text: string, file: string): { ops: Op[]; lines:
   return { ops, lines };
 }
 
-export async function readEdn(file: string): Promise<{ ops: Op[]; lines: number[] }> {
-  return parseEdnHistory(await readFile(file, 'utf8'), file);
+export async function readEdn(file: string | HistorySource): Promise<{ ops: Op[]; lines: number[] }> {
+  const source = typeof file === 'string' ? historySource(file) : file;
+  return parseEdnHistory(await readText(source), source.name);
 }

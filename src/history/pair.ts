@@ -5,6 +5,15 @@ export interface PairedHistory {
   operations: Operation[];
   /** nemesis events, in order */
   nemesis: Op[];
+  /** where each operation's events are in the file, for the checkers' error messages */
+  source: OpSource;
+}
+
+/** The file an operation came from and the lines of its invocation and completion. */
+export interface OpSource {
+  file: string;
+  /** the line of the op's invocation or completion (the invocation's if it never completed) */
+  line(op: Operation, event: 'invoke' | 'complete'): number;
 }
 
 /**
@@ -14,11 +23,12 @@ export interface PairedHistory {
  * `info` is retired: invoking again is an input error (Jepsen gives it a new id).
  * `lines[i]` names the source line of ops[i] in error messages.
  */
-export function pairHistory(ops: readonly Op[], file = '<history>', lines?: readonly number[]): PairedHistory {
+export function pairHistory(ops: readonly Op[], file = 'history', lines?: readonly number[]): PairedHistory {
   const operations: Operation[] = [];
   const nemesis: Op[] = [];
   const open = new Map<ProcessId, number>(); // process -> id of its open operation
   const invokedAt: number[] = []; // operation id -> position in ops of its invocation
+  const completedAt: number[] = []; // operation id -> position of its completion (-1: none)
   const retired = new Map<ProcessId, number>(); // process -> position of its info completion
   const lineOf = (i: number): number => (lines ? lines[i] : i + 1);
 
@@ -43,6 +53,7 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
       open.set(p, operations.length);
       operations.push(operation);
       invokedAt.push(i);
+      completedAt.push(-1);
       continue;
     }
     const openId = open.get(p);
@@ -58,6 +69,7 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
       throw new InputError(file, lineOf(i), `expected the completion's time ${op.time} to be at or after its invocation's ${operation.call} (line ${lineOf(pending)})`);
     }
     open.set(p, -1);
+    completedAt[openId] = i;
     operation.completeIndex = op.index;
     if (op.error !== undefined) operation.error = op.error;
     if (op.type === 'info') {
@@ -68,7 +80,14 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
     operation.output = op.value;
     operation.ret = op.time;
   }
-  return { operations, nemesis };
+  const source: OpSource = {
+    file,
+    line: (op, event) => {
+      const at = event === 'complete' && completedAt[op.id] >= 0 ? completedAt[op.id] : invokedAt[op.id];
+      return at === undefined ? op.id + 1 : lineOf(at);
+    },
+  };
+  return { operations, nemesis, source };
 }
 
 /**

@@ -44,10 +44,11 @@ describe('history.jsonl reader', () => {
     expect(streamed).toEqual([1, 103, 204]);
   });
 
-  it('defaults index to the position, time to the index, value to null', async () => {
+  it('defaults index to the position, time to the index; an absent value stays absent (not null)', async () => {
     const file = write('{"type":"invoke","process":0,"f":"read"}\n{"index":7,"type":"ok","process":0,"f":"read","value":1}\n');
     const { ops } = await readJsonl(file);
-    expect(ops[0]).toMatchObject({ index: 0, time: 0, value: null });
+    expect(ops[0]).toMatchObject({ index: 0, time: 0 });
+    expect(ops[0].value).toBeUndefined();
     expect(ops[1]).toMatchObject({ index: 7, time: 7 });
   });
 
