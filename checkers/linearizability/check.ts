@@ -1,15 +1,25 @@
+import type { OpSource } from '../../src/history/pair.js';
 import type { Operation } from '../../src/history/types.js';
 import { InputError } from '../../src/util/errors.js';
-import { explain } from './explain.js';
+import { Explanation } from './explain.js';
 import { independent, keyed, looksIndependent, powerset } from './models/combinators.js';
+import { canonicalJson } from './models/values.js';
 import { PartitionSearch } from './search.js';
 import { StateTable } from './states.js';
 import { summarize } from './summary.js';
 import { Transitions } from './transitions.js';
-import type { LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult } from './types.js';
+import type { CheckProgress, LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult, UnknownReason } from './types.js';
 
-const SLICE = 20_000; // search steps a partition runs before the next gets its turn
-const STATE_BYTES = 64; // rough cost of one interned state, for the memory budget
+/**
+ * A partition's turn in the round-robin, in ms of search (not steps: one step of a
+ * set model over thousands of elements costs far more than a register's). Budgets,
+ * Ctrl-C and progress are looked at between turns, so at least this often plus
+ * one step.
+ */
+const SLICE_MS = 5;
+/** the async check gives the event loop a turn this often (a SIGINT handler runs then) */
+const YIELD_MS = 50;
+const PROGRESS_MS = 1000;
 
 interface Group {
   key: unknown;
@@ -41,119 +51,294 @@ function resolve(opts: LinearizabilityOptions): Resolved {
 
 /**
  * Is this history linearizable with respect to `model`? Porcupine's algorithm,
- * P-compositional: partitions are searched round-robin in slices, smallest first,
- * so one illegal partition is found without finishing slow legal ones, and the
- * first illegal one ends the check. Time and memory budgets end in 'unknown'.
+ * P-compositional: partitions are searched round-robin in time slices, smallest
+ * first, so one illegal partition is found without finishing slow legal ones, and
+ * the first illegal one ends the check. Time and memory budgets end in 'unknown', and
+ * so does a history in which no client operation completed ok (nothing to check).
+ * Throws InputError for an op this model cannot read (its shape: model.validate).
  */
-export function checkLinearizability(
+export function checkLinearizability(operations: readonly Operation[], model: Model<any>, options: LinearizabilityOptions = {}): LinearizabilityResult {
+  const check = new LinearizabilityCheck(operations, model, options);
+  check.advance(Infinity);
+  return check.result();
+}
+
+/**
+ * The same check, giving the event loop a turn every YIELD_MS: options.signal (e.g.
+ * aborted by a SIGINT handler) stops it with what it decided so far, and
+ * options.onProgress is called about once a second.
+ */
+export async function checkLinearizabilityAsync(
   operations: readonly Operation[],
   model: Model<any>,
   options: LinearizabilityOptions = {},
-): LinearizabilityResult {
-  const opts = resolve(options);
-  const start = performance.now();
-  const deadline = start + opts.timeoutMs;
-  validateFs(operations, model);
+): Promise<LinearizabilityResult> {
+  const check = new LinearizabilityCheck(operations, model, options);
+  while (!check.advance(performance.now() + YIELD_MS)) await new Promise<void>((resolve) => setImmediate(resolve));
+  return check.result();
+}
 
-  let base: Model<unknown> = model;
-  if (!base.split && !base.partition && looksIndependent(operations.filter((o) => o.outcome !== 'fail'))) base = independent(base);
-  if (!base.step && base.stepAll) base = powerset(base) as Model<unknown>;
-  const relevant = operations.filter((o) => o.outcome !== 'fail' && !(base.isNoop?.(o) ?? false));
+/** One check, resumable: advance() until it returns true, then result(). */
+class LinearizabilityCheck {
+  private readonly opts: Resolved;
+  private readonly start = performance.now();
+  private readonly deadline: number;
+  private readonly base: Model<unknown>;
+  private readonly searchModel: Model<unknown>;
+  private readonly groups: Group[];
+  private readonly relevant: number;
+  private readonly results: PartitionResult[];
+  private readonly searches: (PartitionSearch | null)[];
+  private readonly tables: (StateTable<unknown> | null)[];
+  /** bytes each running partition held after its last turn, and their sum */
+  private readonly held: Float64Array;
+  private heldTotal = 0;
+  /** a search's cache refused to grow past the budget */
+  private cacheFull = false;
+  private active: number[];
+  private still: number[] = [];
+  private cursor = 0;
+  private decided = 0;
+  private illegal = -1;
+  private unknownReason: UnknownReason | undefined;
+  private unknownDetail: string | undefined;
+  private stoppedAtBytes: number | undefined;
+  private phase: 'search' | 'explain' | 'done' = 'search';
+  private explanation: Explanation | null = null;
+  private explainInterrupted = false;
+  private lastProgress: number;
 
-  let searchModel: Model<unknown> = base;
-  let groups: Group[];
-  if (opts.partition && base.split) groups = splitGroups(relevant, base);
-  else if (opts.partition && base.partition) {
-    groups = base.partition([...relevant]).map((g) => ({ key: g.key, ops: g.ops, original: g.ops.map((o) => operations[o.id] ?? o) }));
-  } else {
-    if (base.split) searchModel = keyed(base) as Model<unknown>;
-    groups = [{ key: null, ops: [...relevant], original: [...relevant] }];
-  }
+  constructor(
+    private readonly operations: readonly Operation[],
+    model: Model<unknown>,
+    private readonly options: LinearizabilityOptions,
+  ) {
+    const opts = (this.opts = resolve(options));
+    this.deadline = this.start + opts.timeoutMs;
+    this.lastProgress = this.start;
 
-  if (opts.reduce && searchModel.reduce) {
-    for (const g of groups) {
-      g.unreduced = g.ops;
-      g.ops = searchModel.reduce(g.ops);
+    let base: Model<unknown> = model;
+    if (!base.split && !base.partition && looksIndependent(operations.filter((o) => o.outcome !== 'fail'))) base = independent(base);
+    validateOps(operations, base, options.source);
+    if (!base.step && base.stepAll) base = powerset(base) as Model<unknown>;
+    this.base = base;
+    const relevant = operations.filter((o) => o.outcome !== 'fail' && !(base.isNoop?.(o) ?? false));
+    this.relevant = relevant.length;
+
+    let searchModel: Model<unknown> = base;
+    let groups: Group[];
+    if (opts.partition && base.split) groups = splitGroups(relevant, base);
+    else if (opts.partition && base.partition) {
+      groups = base.partition([...relevant]).map((g) => ({ key: g.key, ops: g.ops, original: g.ops.map((o) => operations[o.id] ?? o) }));
+    } else {
+      if (base.split) searchModel = keyed(base) as Model<unknown>;
+      groups = [{ key: null, ops: [...relevant], original: [...relevant] }];
+    }
+    this.searchModel = searchModel;
+    if (opts.reduce && searchModel.reduce) {
+      for (const g of groups) {
+        g.unreduced = g.ops;
+        g.ops = searchModel.reduce(g.ops);
+      }
+    }
+    this.groups = groups;
+    this.results = groups.map((g) => ({ key: g.key, valid: 'unknown', ops: g.ops.length, elapsedMs: 0 }));
+    this.searches = groups.map(() => null);
+    this.tables = groups.map(() => null);
+    this.held = new Float64Array(groups.length);
+    this.active = groups.map((_, i) => i).sort((a, b) => groups[a].ops.length - groups[b].ops.length);
+
+    const completed = operations.reduce((n, o) => n + (o.outcome === 'ok' ? 1 : 0), 0);
+    if (completed === 0) {
+      this.stop(
+        'empty',
+        operations.length === 0
+          ? 'the history has no client operations: nothing to check'
+          : `none of its ${operations.length} client operation${operations.length === 1 ? '' : 's'} completed ok (they failed or their outcome is unknown): nothing to check`,
+      );
     }
   }
 
-  const results: PartitionResult[] = groups.map((g) => ({ key: g.key, valid: 'unknown', ops: g.ops.length, elapsedMs: 0 }));
-  const order = groups.map((_, i) => i).sort((a, b) => groups[a].ops.length - groups[b].ops.length);
-  const searches: (PartitionSearch | null)[] = groups.map(() => null);
-  const tables: StateTable<unknown>[] = [];
-  let active = order;
-  let illegal = -1;
-  let unknownReason: 'timeout' | 'memory' | undefined;
-
-  while (active.length > 0 && illegal < 0 && unknownReason === undefined) {
-    const still: number[] = [];
-    let bytes = 0;
-    for (const g of active) {
-      let search = searches[g];
-      if (search === null) {
-        const table = new StateTable<unknown>(searchModel);
-        tables[g] = table;
-        const initial = table.id(searchModel.init());
-        const ops = groups[g].ops;
-        search = new PartitionSearch(ops, new Transitions(searchModel, table, ops), table, initial, readOnlyOps(ops, searchModel, opts.greedy));
-        searches[g] = search;
+  /** Works until performance.now() passes `until`; true when the check is done. */
+  advance(until: number): boolean {
+    while (this.phase === 'search') {
+      if (this.cursor >= this.active.length) {
+        if (this.still.length === 0) {
+          this.endSearch();
+          break;
+        }
+        this.active = this.still;
+        this.still = [];
+        this.cursor = 0;
       }
-      const t = performance.now();
-      const status = search.run(SLICE);
+      this.turn(this.active[this.cursor++]);
+      if (this.phase !== 'search') break;
       const now = performance.now();
-      results[g].elapsedMs += now - t;
-      if (status === 'illegal') {
-        results[g].valid = false;
-        illegal = g;
-        break;
+      if (this.options.signal?.aborted) this.stop('interrupted', 'interrupted (Ctrl-C) before every partition was decided');
+      else if (now >= this.deadline) this.stop('timeout', `the time budget (${fmtMs(this.opts.timeoutMs)}) ran out`);
+      else if (this.cacheFull || this.heldTotal + this.modelBytes() > this.opts.memoryBytes) {
+        this.stoppedAtBytes = this.heldTotal + this.modelBytes();
+        this.stop('memory', `the memory budget (${fmtBytes(this.opts.memoryBytes)}) ran out`);
       }
-      if (status === 'ok') {
-        results[g].valid = true;
-        searches[g] = null;
-        tables[g] = undefined as unknown as StateTable<unknown>;
-        continue;
-      }
-      still.push(g);
-      bytes += search.cacheBytes + tables[g].size * STATE_BYTES;
-      if (now > deadline) {
-        unknownReason = 'timeout';
-        break;
-      }
-      if (bytes > opts.memoryBytes) {
-        unknownReason = 'memory';
-        break;
-      }
+      if (this.phase !== 'search') break;
+      this.progress(now);
+      if (now >= until) return false;
     }
-    active = still;
+    while (this.phase === 'explain') {
+      const e = this.explanation!;
+      if (this.options.signal?.aborted) {
+        this.explainInterrupted = true;
+        this.phase = 'done';
+        break;
+      }
+      const done = e.advance(Math.min(until, performance.now() + SLICE_MS * 10));
+      const now = performance.now();
+      if (done) {
+        this.phase = 'done';
+        break;
+      }
+      this.progress(now);
+      if (now >= until) return false;
+    }
+    return true;
   }
 
-  const result: LinearizabilityResult = {
-    valid: illegal >= 0 ? false : unknownReason !== undefined ? 'unknown' : true,
-    model: model.name,
-    ops: relevant.length,
-    partitions: groups.length,
-    elapsedMs: 0,
-    partitionResults: results,
-  };
-  if (illegal < 0 && unknownReason !== undefined) result.unknownReason = unknownReason;
-  if (illegal >= 0) {
-    const g = groups[illegal];
-    const reportModel = base;
-    result.partitionOps = g.original.map((o) => summarize(o, reportModel));
-    if (opts.explain) {
-      const spent = performance.now() - start;
-      const explainDeadline = Math.min(deadline, performance.now() + Math.max(2000, 2 * spent));
-      const table = new StateTable<unknown>(searchModel);
-      const initial = table.id(searchModel.init());
-      const transitions = new Transitions(searchModel, table, g.ops);
-      const readOnly = readOnlyOps(g.ops, searchModel, opts.greedy);
-      // searched reduced (fast), told in the history's own values
-      const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline, g.unreduced ?? g.ops);
-      if (anomaly) result.anomaly = anomaly;
+  result(): LinearizabilityResult {
+    const result: LinearizabilityResult = {
+      valid: this.illegal >= 0 ? false : this.unknownReason !== undefined ? 'unknown' : true,
+      model: this.base.name,
+      ops: this.relevant,
+      partitions: this.groups.length,
+      elapsedMs: 0,
+      partitionResults: this.results,
+    };
+    if (this.illegal < 0 && this.unknownReason !== undefined) {
+      result.unknownReason = this.unknownReason;
+      result.unknownDetail = this.unknownDetail;
+      if (this.stoppedAtBytes !== undefined) result.memoryBytes = this.stoppedAtBytes;
     }
+    if (this.illegal >= 0) {
+      const g = this.groups[this.illegal];
+      result.partitionOps = g.original.map((o) => summarize(o, this.base));
+      const anomaly = this.explanation?.anomaly();
+      if (anomaly) result.anomaly = anomaly;
+      if (this.explainInterrupted) result.explainInterrupted = true;
+    }
+    result.elapsedMs = performance.now() - this.start;
+    return result;
   }
-  result.elapsedMs = performance.now() - start;
-  return result;
+
+  /** One partition's turn: create its search on its first, then search for SLICE_MS. */
+  private turn(g: number): void {
+    let search = this.searches[g];
+    let table = this.tables[g];
+    if (search === null || table === null) {
+      table = new StateTable<unknown>(this.searchModel);
+      const ops = this.groups[g].ops;
+      const initial = table.id(this.searchModel.init());
+      search = new PartitionSearch(
+        ops,
+        new Transitions(this.searchModel, table, ops),
+        table,
+        initial,
+        readOnlyOps(ops, this.searchModel, this.opts.greedy),
+        false,
+        10,
+        this.searchModel.mustFollow?.(ops) ?? null,
+      );
+      this.searches[g] = search;
+      this.tables[g] = table;
+    }
+    const t = performance.now();
+    // what the cache may still take: the budget less everything else held
+    search.cacheLimit = this.opts.memoryBytes - (this.heldTotal - this.held[g]) - this.modelBytes() - table.bytes;
+    const status = search.run(Infinity, Math.min(t + SLICE_MS, this.deadline));
+    this.results[g].elapsedMs += performance.now() - t;
+    this.heldTotal -= this.held[g];
+    this.held[g] = 0;
+    if (status === 'illegal') {
+      this.results[g].valid = false;
+      this.decided++;
+      this.illegal = g;
+      this.endSearch();
+      return;
+    }
+    if (status === 'ok') {
+      this.results[g].valid = true;
+      this.decided++;
+      this.searches[g] = null;
+      this.tables[g] = null;
+      return;
+    }
+    this.held[g] = search.cacheBytes + table.bytes;
+    this.heldTotal += this.held[g];
+    if (search.cacheFull) this.cacheFull = true;
+    this.still.push(g);
+  }
+
+  private modelBytes(): number {
+    return this.searchModel.heldBytes?.() ?? 0;
+  }
+
+  private stop(reason: UnknownReason, detail: string): void {
+    this.unknownReason = reason;
+    this.unknownDetail = detail;
+    this.phase = 'done';
+    this.release();
+  }
+
+  private release(): void {
+    this.searches.fill(null);
+    this.tables.fill(null);
+    this.held.fill(0);
+    this.heldTotal = 0;
+  }
+
+  /** The verdict is known: explain an illegal partition (within its own deadline), or finish. */
+  private endSearch(): void {
+    this.release();
+    if (this.illegal < 0 || !this.opts.explain) {
+      this.phase = 'done';
+      return;
+    }
+    const g = this.groups[this.illegal];
+    const spent = performance.now() - this.start;
+    const deadline = Math.min(this.deadline, performance.now() + Math.max(2000, 2 * spent));
+    const model = this.searchModel;
+    const table = new StateTable<unknown>(model);
+    const initial = table.id(model.init());
+    // searched reduced (fast), told in the history's own values
+    this.explanation = new Explanation(
+      g.key,
+      g.ops,
+      g.original,
+      model,
+      this.base,
+      new Transitions(model, table, g.ops),
+      table,
+      initial,
+      readOnlyOps(g.ops, model, this.opts.greedy),
+      deadline,
+      g.unreduced ?? g.ops,
+      model.mustFollow?.(g.ops) ?? null,
+      this.opts.memoryBytes,
+    );
+    this.phase = 'explain';
+  }
+
+  private progress(now: number): void {
+    const report = this.options.onProgress;
+    if (report === undefined || now - this.lastProgress < PROGRESS_MS) return;
+    this.lastProgress = now;
+    const p: CheckProgress = {
+      elapsedMs: now - this.start,
+      phase: this.phase === 'explain' ? 'explain' : 'search',
+      partitions: this.groups.length,
+      decided: this.decided,
+      bytes: this.phase === 'explain' ? (this.explanation?.bytes ?? 0) : this.heldTotal + this.modelBytes(),
+    };
+    report(p);
+  }
 }
 
 /**
@@ -174,7 +359,7 @@ function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] 
   const byKey = new Map<unknown, Group>();
   for (const op of ops) {
     const { key, op: inner } = model.split!(op);
-    const k = typeof key === 'object' && key !== null ? JSON.stringify(key) : key;
+    const k = typeof key === 'object' && key !== null ? canonicalJson(key) : key;
     let g = byKey.get(k);
     if (g === undefined) {
       g = { key, ops: [], original: [] };
@@ -186,17 +371,33 @@ function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] 
   return [...byKey.values()];
 }
 
-function validateFs(ops: readonly Operation[], model: Model<unknown>): void {
-  if (!model.fs) return;
-  const known = new Set(model.fs);
+/**
+ * Every op once, before any search: an f the model does not know, or an op whose
+ * shape it cannot read (model.validate), is an input error naming file and line.
+ */
+function validateOps(ops: readonly Operation[], model: Model<unknown>, source: OpSource | undefined): void {
+  const known = model.fs ? new Set(model.fs) : null;
+  const validate = model.validate;
   for (const op of ops) {
-    if (!known.has(op.f)) {
-      const where = op.invokeIndex >= 0 ? op.invokeIndex : op.id;
-      throw new InputError(
-        '<history>',
-        where + 1,
-        `op ${JSON.stringify(op.f)} (process ${op.process}, history index ${where}) is not an operation of the ${model.name} model; expected one of ${model.fs.join(', ')}`,
-      );
+    if (known !== null && !known.has(op.f)) {
+      throw opError(op, 'invoke', `${JSON.stringify(op.f)} is not an operation of the ${model.name} model; expected one of ${model.fs!.join(', ')}`, source);
     }
+    const problem = validate?.(op);
+    if (problem !== undefined) throw opError(op, problem.event, `${problem.message} (a ${op.f} of process ${op.process}; the ${model.name} model)`, source);
   }
+}
+
+function opError(op: Operation, event: 'invoke' | 'complete', message: string, source: OpSource | undefined): InputError {
+  if (source !== undefined) return new InputError(source.file, source.line(op, event), message);
+  // no file to name: say where in the history, by its event index
+  const index = event === 'complete' && op.completeIndex >= 0 ? op.completeIndex : op.invokeIndex;
+  return new InputError('history', undefined, `${index >= 0 ? `event ${index}` : `operation ${op.id}`}: ${message}`);
+}
+
+function fmtMs(ms: number): string {
+  return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 100_000 ? 1 : 0)} s`;
+}
+
+function fmtBytes(b: number): string {
+  return b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(b >= 10 << 20 ? 0 : 1)} MB` : `${Math.round(b / 1024)} KB`;
 }
