@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -10,6 +8,7 @@ import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
 import { createRunDir, writeJson } from '../store/store.js';
+import { VERSION } from '../util/version.js';
 import { runCheckers } from './checks.js';
 import { NodeClient } from './client.js';
 import type { RunConfig } from './config.js';
@@ -36,17 +35,6 @@ export class RunAbortedError extends Error {
   }
 }
 
-const VERSION = (() => {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    for (const up of ['../..', '../../..']) {
-      const p = path.resolve(here, up, 'package.json');
-      const pkg = JSON.parse(readFileSync(p, 'utf8'));
-      if (pkg.name === 'faultline') return pkg.version as string;
-    }
-  } catch {}
-  return 'unknown';
-})();
 
 /**
  * `faultline run`: cluster up → clients (paced by the generator) and the nemesis

@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { CampaignError } from '../../campaign/errors.js';
-import { runCampaign } from '../../campaign/execute.js';
-import { parseCampaign } from '../../campaign/parse.js';
-import { describeRun } from '../../campaign/report.js';
-import { runKeysOf } from '../../campaign/run-keys.js';
-import { formatCampaignReport, formatPlan } from '../../campaign/table.js';
-import { runTest } from '../../controller/run.js';
-import { formatRunSummary } from '../../controller/summary.js';
 import { runOptions } from './run.js';
 
 interface CampaignArgs {
@@ -29,6 +22,14 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
       .option('store', { type: 'string', default: 'results', describe: 'results store directory (runs and campaign.json)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'validate the file and print the runs without starting any' }) as unknown as Argv<CampaignArgs>,
   handler: async (args) => {
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { runCampaign } = await import('../../campaign/execute.js');
+    const { parseCampaign } = await import('../../campaign/parse.js');
+    const { describeRun } = await import('../../campaign/report.js');
+    const { runKeysOf } = await import('../../campaign/run-keys.js');
+    const { formatCampaignReport, formatPlan } = await import('../../campaign/table.js');
+    const { runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
     const file = args.campaignFile;
     let text: string;
     try {

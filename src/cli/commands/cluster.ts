@@ -1,7 +1,5 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { buildImage } from '../../../docker/image.js';
-import { DockerCluster, docker, LABEL, removeClusters } from '../../cluster/docker.js';
 
 interface ClusterArgs {
   action: string;
@@ -26,6 +24,9 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       .option('subnet', { type: 'string', describe: 'the /24 for the cluster network (default: the first free one from 172.31.250.0/24 down)' })
       .option('node-opt', { type: 'string', array: true, describe: 'key=value passed to every node' }) as unknown as Argv<ClusterArgs>,
   handler: async (args) => {
+    // loaded when the command runs: dockerode and the image build
+    const { DockerCluster, docker, LABEL, removeClusters } = await import('../../cluster/docker.js');
+    const { buildImage } = await import('../../../docker/image.js');
     if (args.action === 'down') {
       const r = await removeClusters();
       process.stdout.write(`removed ${r.containers} containers and ${r.networks} networks\n`);

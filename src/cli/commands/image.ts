@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { buildImage } from '../../../docker/image.js';
 
 /** `faultline image build`: the node image, offline; rebuilt only when its inputs change. */
 export const imageCommand: CommandModule<object, { action: string; force: boolean }> = {
@@ -10,6 +9,7 @@ export const imageCommand: CommandModule<object, { action: string; force: boolea
       .positional('action', { type: 'string', choices: ['build'], demandOption: true })
       .option('force', { type: 'boolean', default: false, describe: 'rebuild even if the inputs did not change' }) as unknown as Argv<{ action: string; force: boolean }>,
   handler: async ({ force }) => {
+    const { buildImage } = await import('../../../docker/image.js'); // loaded when the command runs
     const r = await buildImage({ force });
     process.stdout.write(`${r.tag} ${r.built ? 'built' : 'up to date'} in ${Math.round(r.ms)} ms\n`);
   },

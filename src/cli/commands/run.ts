@@ -1,8 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitCodeFor } from '../../../checkers/types.js';
 import { resolveRunConfig, type RunArgs, WORKLOADS } from '../../controller/config.js';
-import { RunAbortedError, runTest } from '../../controller/run.js';
-import { formatRunSummary } from '../../controller/summary.js';
 import { SCENARIOS } from '../../../nemesis/plan.js';
 
 /** The options of `faultline run` (also the keys of a campaign file's runs). */
@@ -37,6 +35,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) => runOptions(y),
   handler: async (args) => {
     const cfg = resolveRunConfig(args);
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { RunAbortedError, runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
     try {
       const summary = await runTest(cfg);
       process.stdout.write(formatRunSummary(cfg, summary));

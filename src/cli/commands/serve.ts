@@ -1,6 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { resolveServeOptions, type ServeArgs } from '../../serve/options.js';
-import { startServer } from '../../serve/server.js';
+import { UsageError } from '../../util/errors.js';
+
+/** listen errors that say the --host given cannot be bound here (bad usage), unlike a busy port */
+const BAD_HOST = new Set(['EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_NONAME', 'EAI_FAIL', 'EAI_AGAIN', 'EINVAL']);
 
 /** `faultline serve`: browse the results store over HTTP until SIGINT / SIGTERM. */
 export const serveCommand: CommandModule<object, ServeArgs> = {
@@ -10,10 +13,19 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     y
       .option('store', { type: 'string', default: 'results', describe: 'results store directory' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (the store holds node data: keep it local unless you mean it)' })
-      .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0: any free port)' }) as unknown as Argv<ServeArgs>,
+      // a string, so a bad port is reported as written (not NaN)
+      .option('port', { type: 'string', default: '8080', describe: 'port to listen on (0: any free port)' }) as unknown as Argv<ServeArgs>,
   handler: async (args) => {
     const opts = resolveServeOptions(args);
-    const running = await startServer(opts);
+    const { startServer } = await import('../../serve/server.js'); // loaded when the command runs
+    let running: Awaited<ReturnType<typeof startServer>>;
+    try {
+      running = await startServer(opts);
+    } catch (err) {
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code !== undefined && BAD_HOST.has(code)) throw new UsageError(`--host ${opts.host}: cannot listen there (${code})`, { cause: err });
+      throw err;
+    }
     process.stdout.write(`serving ${opts.store} at ${running.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
