@@ -13,6 +13,7 @@ import { pairHistory } from '../src/history/pair.js';
 import { readHistory } from '../src/history/read.js';
 import type { Operation } from '../src/history/types.js';
 import { generateConcurrentRegister, generateHistory } from './gen-history.js';
+import { measureStartup } from './startup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
@@ -150,6 +151,9 @@ async function main(): Promise<void> {
     row(`${label}: parse rate`, bytes / 1e6 / ((t1 - t0) / 1000), '—', 'MB/s', `${(bytes / 1e6).toFixed(0)} MB file`);
     row(`${label}: pair / check`, t2 - t1, '—', 'ms', `check ${(t3 - t2).toFixed(0)} ms`);
     row(`${label}: peak RSS`, process.resourceUsage().maxRSS / 1024, '—', 'MB', 'target < 2048 MB');
+    // start-up of `faultline check` on a 10-op file against bare node, interleaved
+    const s = measureStartup(repo, dir);
+    row('check start-up, 10-op file (median of 10)', s.checkMs, '—', 'ms', `bare node -e 0 ${s.nodeMs.toFixed(0)} ms: ${s.ratio.toFixed(2)}×; goal ≤ 1.5×`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
