@@ -10,6 +10,16 @@ import { toOp } from './validate.js';
  * line where its map starts. Keywords become strings (`:nemesis` → "nemesis").
  */
 export function parseEdnHistory(text: string, file: string): { ops: Op[]; lines: number[] } {
+  try {
+    return parseForms(text, file);
+  } catch (err) {
+    // a syntax error between op maps (in a `#_` discard: blanks are read as forms too)
+    if (!(err instanceof EdnSyntaxError)) throw err;
+    throw new InputError(file, err.line, `expected an EDN op map: ${err.message}`, { cause: err });
+  }
+}
+
+function parseForms(text: string, file: string): { ops: Op[]; lines: number[] } {
   const ops: Op[] = [];
   const lines: number[] = [];
   const r = new EdnReader(text);
