@@ -49,9 +49,10 @@ export class PartitionSearch {
   steps = 0;
   /**
    * steps between two looks at the clock in run(): adapted so a look comes about
-   * every CLOCK_MS whatever a step costs (one step, if one step costs more)
+   * every CLOCK_MS whatever a step costs (one step, if one step costs more); starts
+   * at one, since nothing is known of a step's cost yet, and doubles while steps are cheap
    */
-  private clockEvery = 64;
+  private clockEvery = 1;
   readonly longest: LongestPrefix[] = [];
   private readonly list: EntryList;
   private readonly bits: Uint32Array;
