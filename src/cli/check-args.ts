@@ -48,6 +48,11 @@ export interface CheckArgs {
   html?: string;
 }
 
+/** as yargs does to `--opt=value`: one pair of matching quotes around the value goes */
+function stripQuotes(v: string): string {
+  return (v[0] === "'" || v[0] === '"') && v[v.length - 1] === v[0] ? v.substring(1, v.length - 1) : v;
+}
+
 const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
@@ -85,7 +90,7 @@ export function parseCheckArgv(argv: readonly string[]): CheckArgs | null {
       continue;
     }
     let value: string;
-    if (eq !== -1) value = arg.slice(eq + 1);
+    if (eq !== -1) value = stripQuotes(arg.slice(eq + 1));
     else {
       const next = argv[i + 1];
       // `--initial -5` is a value (a negative number, as for yargs); `--model --json` is not
@@ -99,4 +104,24 @@ export function parseCheckArgv(argv: readonly string[]): CheckArgs | null {
   if (history === undefined) return null;
   out.history = history;
   return out as unknown as CheckArgs;
+}
+
+/**
+ * yargs reads a positional `-` as an empty string (it re-parses positionals as
+ * `--history -`, and `-` looks like an option there). Before yargs sees a check
+ * command line, a `-` standing for the history is swapped for this token, and
+ * resolveCheckOptions swaps it back.
+ */
+export const STDIN_TOKEN = '\u0000stdin';
+
+export function protectStdin(argv: readonly string[]): string[] {
+  const out = [...argv];
+  for (let i = 1; i < out.length; i++) {
+    if (out[i] !== '-') continue;
+    const prev = out[i - 1];
+    const name = prev.startsWith('--') && !prev.includes('=') ? prev.slice(2) : null;
+    const takesValue = name !== null && Object.hasOwn(CHECK_OPTIONS, name) && CHECK_OPTIONS[name].type === 'string';
+    if (!takesValue) out[i] = STDIN_TOKEN;
+  }
+  return out;
 }

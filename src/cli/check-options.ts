@@ -1,7 +1,7 @@
 import { describe } from '../history/describe.js';
 import { HISTORY_FORMATS, type HistoryFormat } from '../history/detect.js';
 import { UsageError } from '../util/errors.js';
-import { type CheckArgs, DEFAULT_MODEL } from './check-args.js';
+import { type CheckArgs, DEFAULT_MODEL, STDIN_TOKEN } from './check-args.js';
 
 export { type CheckArgs, DEFAULT_MODEL };
 
@@ -24,7 +24,8 @@ export interface CheckOptions {
 }
 
 export function resolveCheckOptions(args: CheckArgs): CheckOptions {
-  const file = text('the history', args.history);
+  const given = text('the history', args.history);
+  const file = given === STDIN_TOKEN ? '-' : given;
   if (file === '') throw new UsageError('expected a history file (or - for standard input); got an empty name');
   const opts: CheckOptions = {
     file,

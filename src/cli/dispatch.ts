@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { parseCheckArgv } from './check-args.js';
+import { parseCheckArgv, protectStdin } from './check-args.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -55,7 +55,7 @@ export async function runFaultline(argv: readonly string[]): Promise<void> {
     const names = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
     const commands = await Promise.all(names.map((n) => COMMANDS[n]()));
     const { runCli } = await import('./run-cli.js');
-    await runCli([...argv], [...commands, helpCommand]);
+    await runCli(name === 'check' ? protectStdin(argv) : [...argv], [...commands, helpCommand]);
   } catch (err) {
     reportError(err);
   }

@@ -1,4 +1,4 @@
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { reportError } from './report-error.js';
@@ -13,6 +13,15 @@ export { reportError };
  * (so a message never shows `[object Object]` for what the user wrote).
  */
 export async function runCli(argv: string[], commands: readonly CommandModule<any, any>[]): Promise<void> {
+  try {
+    await buildCli(argv, commands).parseAsync();
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** The yargs parser with faultline's settings and these commands. */
+export function buildCli(argv: string[], commands: readonly CommandModule<any, any>[]): Argv {
   let cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
@@ -30,9 +39,5 @@ export async function runCli(argv: string[], commands: readonly CommandModule<an
       throw err ?? new UsageError(`${msg}\nRun 'faultline --help' for usage.`);
     });
   for (const command of commands) cli = cli.command(command);
-  try {
-    await cli.parseAsync();
-  } catch (err) {
-    reportError(err);
-  }
+  return cli;
 }
