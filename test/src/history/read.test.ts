@@ -44,4 +44,29 @@ describe('readHistory', () => {
     await expect(missing).rejects.toThrow(FaultlineError);
     await expect(missing).rejects.toMatchObject({ code: 'E_INPUT', exitCode: 254 });
   });
+
+  it('a JSONL file with a stray Jepsen log line is JSONL, and that line is the error', async () => {
+    const file = write(
+      'stray.jsonl',
+      [
+        '{"type":"invoke","process":0,"f":"write","value":1}',
+        'INFO  jepsen.util - 0\t:ok\t:write\t1',
+        '{"type":"ok","process":0,"f":"write","value":1}',
+      ].join('\n'),
+    );
+    await expect(readHistory(file)).rejects.toThrow(/stray\.jsonl:2: expected one JSON op map per line/);
+  });
+
+  it('--format jepsen-log on a JSONL file is refused, not read as 0 events', async () => {
+    const file = write('ops.jsonl', '{"type":"invoke","process":0,"f":"write","value":1}\n{"type":"ok","process":0,"f":"write","value":1}\n');
+    await expect(readHistory(file, { format: 'jepsen-log' })).rejects.toThrow(/ops\.jsonl:1: expected Jepsen log op lines .* most lines \(2 of 2\)/);
+  });
+
+  it('a Jepsen log counts the other lines it skips; a majority of them is refused', async () => {
+    const op = 'INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t3\n';
+    const few = await readHistory(write('few.log', `INFO jepsen.core - starting\n\n${op}`));
+    expect(few).toMatchObject({ format: 'jepsen-log', skipped: 1 });
+    expect(few.ops).toHaveLength(2);
+    await expect(readHistory(write('most.log', `noise\nmore noise\neven more\n${op}`))).rejects.toThrow(/most\.log:1: .*most lines \(3 of 5\) are something else/);
+  });
 });
