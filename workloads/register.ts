@@ -62,8 +62,8 @@ export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload 
     },
     checkers: {
       linearizable(ops) {
-        const { operations } = pairHistory(ops, 'history.jsonl');
-        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs });
+        const { operations, source } = pairHistory(ops, 'history.jsonl');
+        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs, source });
       },
     },
   };

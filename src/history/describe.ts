@@ -6,7 +6,7 @@ export function describe(v: unknown, max = 60): string {
   if (v === undefined) return 'nothing';
   let s: string;
   try {
-    s = typeof v === 'bigint' ? `${v}` : (JSON.stringify(v) ?? String(v));
+    s = typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) ? String(v) : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }

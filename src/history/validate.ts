@@ -26,10 +26,11 @@ export function toOp(raw: unknown, position: number, file: string, line: number)
   if (typeof r.f !== 'string') {
     throw new InputError(file, line, `expected "f" to be a string; got ${describe(r.f)}`);
   }
-  if (r.index !== undefined && typeof r.index !== 'number') {
+  // finite: JSON reads 1e999 as Infinity
+  if (r.index !== undefined && (typeof r.index !== 'number' || !Number.isFinite(r.index))) {
     throw new InputError(file, line, `expected "index" to be a number; got ${describe(r.index)}`);
   }
-  if (r.time !== undefined && typeof r.time !== 'number') {
+  if (r.time !== undefined && (typeof r.time !== 'number' || !Number.isFinite(r.time))) {
     throw new InputError(file, line, `expected "time" to be a number; got ${describe(r.time)}`);
   }
   const op = r as Op;

@@ -73,6 +73,7 @@ describe('history.jsonl reader', () => {
     ['{"type":"ok","process":0,"f":3}', /expected "f" to be a string/],
     ['{"type":"ok","process":0,"f":"read","time":"soon"}', /expected "time" to be a number/],
     ['{"type":"ok","process":0,"f":"read","index":null}', /expected "index" to be a number/],
+    ['{"type":"ok","process":0,"f":"read","time":1e999}', /expected "time" to be a number; got Infinity/],
     ['[1,2]', /expected an op map/],
   ])('rejects %s on its line', async (bad, msg) => {
     const e = await inputError(write(`{"type":"invoke","process":0,"f":"read"}\n\n${bad}\n`));
