@@ -1,7 +1,6 @@
 import { exitCodeFor } from '../../checkers/types.js';
 import type { CheckArgs } from './check-args.js';
 import { resolveCheckOptions } from './check-options.js';
-import { ProgressLine } from './check-progress.js';
 import { runCheck } from './check-run.js';
 import { checkJson, checkSummary } from './check-summary.js';
 
@@ -19,7 +18,7 @@ export async function checkMain(args: CheckArgs): Promise<void> {
     process.stderr.write('\nfaultline: interrupted: stopping with what is known so far (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
-  const progress = process.stderr.isTTY ? new ProgressLine(process.stderr, opts.memoryBytes) : null;
+  const progress = process.stderr.isTTY ? new (await import('./check-progress.js')).ProgressLine(process.stderr, opts.memoryBytes) : null;
   let report: Awaited<ReturnType<typeof runCheck>>;
   try {
     report = await runCheck(opts, { signal: interrupt.signal, onProgress: progress ? (p) => progress.update(p) : undefined });

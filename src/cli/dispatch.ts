@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../util/errors.js';
-import { VERSION } from '../util/version.js';
 import { parseCheckArgv, protectStdin } from './check-args.js';
 import { reportError } from './report-error.js';
 
@@ -35,7 +34,7 @@ export async function runFaultline(argv: readonly string[]): Promise<void> {
   try {
     const [name, ...rest] = argv;
     if (name === '--version' && rest.length === 0) {
-      process.stdout.write(`${VERSION}\n`);
+      process.stdout.write(`${(await import('../util/version.js')).VERSION}\n`);
       return;
     }
     if (name === 'help') {

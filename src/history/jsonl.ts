@@ -8,6 +8,8 @@ import { type HistorySource, historySource } from './source.js';
 import { toOp } from './validate.js';
 
 const CHUNK = 4 << 20;
+/** the first read: a small history (the usual `check` of a short test) needs no 4 MB buffer */
+const FIRST_CHUNK = 64 << 10;
 
 /**
  * Streams a history.jsonl file in large chunks and yields validated ops in batches
@@ -29,13 +31,14 @@ async function* scan(source: HistorySource, into?: { ops: Op[]; lines: number[] 
   const file = source.name;
   const handle = await source.open();
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    let buf = Buffer.allocUnsafe(FIRST_CHUNK);
     let filled = 0;
     let line = 0;
     let position = 0;
     let eof = false;
     while (!eof) {
-      const bytesRead = await handle.read(buf, filled, buf.length - filled);
+      const wanted = buf.length - filled;
+      const bytesRead = await handle.read(buf, filled, wanted);
       if (bytesRead === 0) eof = true;
       filled += bytesRead;
       const view = buf.subarray(0, filled);
@@ -64,6 +67,12 @@ async function* scan(source: HistorySource, into?: { ops: Op[]; lines: number[] 
         filled -= start;
       } else if (filled === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2); // a line longer than the buffer
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      if (bytesRead === wanted && buf.length < CHUNK) {
+        // more to come: read in large chunks from now on
+        const bigger = Buffer.allocUnsafe(CHUNK);
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
