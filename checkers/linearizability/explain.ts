@@ -55,25 +55,6 @@ export class Explanation {
   }
 }
 
-/** Explains at once, within `deadline` (tests and callers without a loop of their own). */
-export function explain(
-  key: unknown,
-  ops: readonly Operation[],
-  original: readonly Operation[],
-  model: Model<unknown>,
-  reportModel: Model<unknown>,
-  stepper: Stepper,
-  table: StateTable<unknown>,
-  initialState: number,
-  readOnly: Uint8Array | null,
-  deadline: number,
-  shown: readonly Operation[] = ops,
-): Anomaly | undefined {
-  const e = new Explanation(key, ops, original, model, reportModel, stepper, table, initialState, readOnly, deadline, shown);
-  while (!e.advance(Infinity));
-  return e.anomaly();
-}
-
 function describeAnomaly(
   search: PartitionSearch,
   key: unknown,
