@@ -11,12 +11,13 @@ import { Transitions } from './transitions.js';
 import type { CheckProgress, LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult, UnknownReason } from './types.js';
 
 /**
- * A partition's turn in the round-robin, in ms of search (not steps: one step of a
- * set model over thousands of elements costs far more than a register's). Budgets,
- * Ctrl-C and progress are looked at between turns, so at least this often plus
- * one step.
+ * A partition's turn in the round-robin: SLICE_STEPS steps (a few ms for a register
+ * or kv model), or SLICE_MS if its steps are costly (one step of a set model over
+ * thousands of elements costs far more than a register's). Budgets, Ctrl-C and
+ * progress are looked at between turns, so at least every SLICE_MS plus one step.
  */
-const SLICE_MS = 5;
+const SLICE_STEPS = 20_000;
+const SLICE_MS = 20;
 /** the async check gives the event loop a turn this often (a SIGINT handler runs then) */
 const YIELD_MS = 50;
 const PROGRESS_MS = 1000;
@@ -119,10 +120,20 @@ class LinearizabilityCheck {
 
     let base: Model<unknown> = model;
     if (!base.split && !base.partition && looksIndependent(operations.filter((o) => o.outcome !== 'fail'))) base = independent(base);
-    validateOps(operations, base, options.source);
+    // one pass: every op's shape (before any search), the ops that matter, and whether
+    // any completed ok (a large history is one pass of cache misses: keep it to one)
+    const validate = validator(base, options.source);
+    const isNoop = base.isNoop;
+    const relevant: Operation[] = [];
+    let completed = 0;
+    for (const o of operations) {
+      validate(o);
+      if (o.outcome === 'fail') continue;
+      if (o.outcome === 'ok') completed++;
+      if (isNoop === undefined || !isNoop(o)) relevant.push(o);
+    }
     if (!base.step && base.stepAll) base = powerset(base) as Model<unknown>;
     this.base = base;
-    const relevant = operations.filter((o) => o.outcome !== 'fail' && !(base.isNoop?.(o) ?? false));
     this.relevant = relevant.length;
 
     let searchModel: Model<unknown> = base;
@@ -148,7 +159,6 @@ class LinearizabilityCheck {
     this.held = new Float64Array(groups.length);
     this.active = groups.map((_, i) => i).sort((a, b) => groups[a].ops.length - groups[b].ops.length);
 
-    const completed = operations.reduce((n, o) => n + (o.outcome === 'ok' ? 1 : 0), 0);
     if (completed === 0) {
       this.stop(
         'empty',
@@ -191,7 +201,7 @@ class LinearizabilityCheck {
         this.phase = 'done';
         break;
       }
-      const done = e.advance(Math.min(until, performance.now() + SLICE_MS * 10));
+      const done = e.advance(Math.min(until, performance.now() + SLICE_MS * 5));
       const now = performance.now();
       if (done) {
         this.phase = 'done';
@@ -228,7 +238,7 @@ class LinearizabilityCheck {
     return result;
   }
 
-  /** One partition's turn: create its search on its first, then search for SLICE_MS. */
+  /** One partition's turn: create its search on its first, then search one slice. */
   private turn(g: number): void {
     let search = this.searches[g];
     let table = this.tables[g];
@@ -252,7 +262,7 @@ class LinearizabilityCheck {
     const t = performance.now();
     // what the cache may still take: the budget less everything else held
     search.cacheLimit = this.opts.memoryBytes - (this.heldTotal - this.held[g]) - this.modelBytes() - table.bytes;
-    const status = search.run(Infinity, Math.min(t + SLICE_MS, this.deadline));
+    const status = search.run(SLICE_STEPS, Math.min(t + SLICE_MS, this.deadline));
     this.results[g].elapsedMs += performance.now() - t;
     this.heldTotal -= this.held[g];
     this.held[g] = 0;
@@ -372,19 +382,19 @@ function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] 
 }
 
 /**
- * Every op once, before any search: an f the model does not know, or an op whose
+ * Checks one op, before any search: an f the model does not know, or an op whose
  * shape it cannot read (model.validate), is an input error naming file and line.
  */
-function validateOps(ops: readonly Operation[], model: Model<unknown>, source: OpSource | undefined): void {
+function validator(model: Model<unknown>, source: OpSource | undefined): (op: Operation) => void {
   const known = model.fs ? new Set(model.fs) : null;
   const validate = model.validate;
-  for (const op of ops) {
+  return (op) => {
     if (known !== null && !known.has(op.f)) {
       throw opError(op, 'invoke', `${JSON.stringify(op.f)} is not an operation of the ${model.name} model; expected one of ${model.fs!.join(', ')}`, source);
     }
     const problem = validate?.(op);
     if (problem !== undefined) throw opError(op, problem.event, `${problem.message} (a ${op.f} of process ${op.process}; the ${model.name} model)`, source);
-  }
+  };
 }
 
 function opError(op: Operation, event: 'invoke' | 'complete', message: string, source: OpSource | undefined): InputError {

@@ -28,7 +28,6 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
   const nemesis: Op[] = [];
   const open = new Map<ProcessId, number>(); // process -> id of its open operation
   const invokedAt: number[] = []; // operation id -> position in ops of its invocation
-  const completedAt: number[] = []; // operation id -> position of its completion (-1: none)
   const retired = new Map<ProcessId, number>(); // process -> position of its info completion
   const lineOf = (i: number): number => (lines ? lines[i] : i + 1);
 
@@ -53,7 +52,6 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
       open.set(p, operations.length);
       operations.push(operation);
       invokedAt.push(i);
-      completedAt.push(-1);
       continue;
     }
     const openId = open.get(p);
@@ -69,7 +67,6 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
       throw new InputError(file, lineOf(i), `expected the completion's time ${op.time} to be at or after its invocation's ${operation.call} (line ${lineOf(pending)})`);
     }
     open.set(p, -1);
-    completedAt[openId] = i;
     operation.completeIndex = op.index;
     if (op.error !== undefined) operation.error = op.error;
     if (op.type === 'info') {
@@ -83,8 +80,13 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
   const source: OpSource = {
     file,
     line: (op, event) => {
-      const at = event === 'complete' && completedAt[op.id] >= 0 ? completedAt[op.id] : invokedAt[op.id];
-      return at === undefined ? op.id + 1 : lineOf(at);
+      const at = invokedAt[op.id];
+      if (at === undefined) return op.id + 1;
+      if (event === 'complete') {
+        // its completion is the next event of its process (looked for only on an error)
+        for (let j = at + 1; j < ops.length; j++) if (ops[j].process === ops[at].process) return lineOf(j);
+      }
+      return lineOf(at);
     },
   };
   return { operations, nemesis, source };
