@@ -120,18 +120,7 @@ class LinearizabilityCheck {
 
     let base: Model<unknown> = model;
     if (!base.split && !base.partition && looksIndependent(operations.filter((o) => o.outcome !== 'fail'))) base = independent(base);
-    // one pass: every op's shape (before any search), the ops that matter, and whether
-    // any completed ok (a large history is one pass of cache misses: keep it to one)
-    const validate = validator(base, options.source);
-    const isNoop = base.isNoop;
-    const relevant: Operation[] = [];
-    let completed = 0;
-    for (const o of operations) {
-      validate(o);
-      if (o.outcome === 'fail') continue;
-      if (o.outcome === 'ok') completed++;
-      if (isNoop === undefined || !isNoop(o)) relevant.push(o);
-    }
+    const { relevant, completed } = screen(operations, base, options.source);
     if (!base.step && base.stepAll) base = powerset(base) as Model<unknown>;
     this.base = base;
     this.relevant = relevant.length;
@@ -382,6 +371,26 @@ function splitGroups(ops: readonly Operation[], model: Model<unknown>): Group[] 
 }
 
 /**
+ * One pass over the history (a large one is a pass of cache misses: keep it to one):
+ * every op's shape, before any search; the ops that matter (not failed, not no-ops);
+ * how many completed ok. (A function of its own: inside the check's constructor V8
+ * kept deoptimizing the loop, which then ran unoptimized, 20% of a c64 check.)
+ */
+function screen(operations: readonly Operation[], base: Model<unknown>, source: OpSource | undefined): { relevant: Operation[]; completed: number } {
+  const validate = validator(base, source);
+  const isNoop = base.isNoop;
+  const relevant: Operation[] = [];
+  let completed = 0;
+  for (const o of operations) {
+    validate(o);
+    if (o.outcome === 'fail') continue;
+    if (o.outcome === 'ok') completed++;
+    if (isNoop === undefined || !isNoop(o)) relevant.push(o);
+  }
+  return { relevant, completed };
+}
+
+/**
  * Checks one op, before any search: an f the model does not know, or an op whose
  * shape it cannot read (model.validate), is an input error naming file and line.
  */
@@ -392,7 +401,7 @@ function validator(model: Model<unknown>, source: OpSource | undefined): (op: Op
     if (known !== null && !known.has(op.f)) {
       throw opError(op, 'invoke', `${JSON.stringify(op.f)} is not an operation of the ${model.name} model; expected one of ${model.fs!.join(', ')}`, source);
     }
-    const problem = validate?.(op);
+    const problem = validate?.(op, op.input, op.output);
     if (problem !== undefined) throw opError(op, problem.event, `${problem.message} (a ${op.f} of process ${op.process}; the ${model.name} model)`, source);
   };
 }

@@ -38,9 +38,11 @@ export interface Model<S = unknown> {
    * carries what it read, ...): undefined if the op has it, else what is wrong. The
    * checker asks once per op before searching (never in the search's loop) and
    * refuses the history at the first problem (exit 254, naming file and line): a
-   * recording bug must not look like a bug in the database.
+   * recording bug must not look like a bug in the database. `input` and `output` are
+   * the op's values as this model sees them (a combinator passes them unwrapped, so
+   * that no copy of the op is made for each op of a large history).
    */
-  validate?(op: Operation): OpProblem | undefined;
+  validate?(op: Operation, input: unknown, output: unknown): OpProblem | undefined;
   /** how nil reads are taken (register models only), for the summary */
   readonly nilRead?: 'value' | 'unknown';
   /**

@@ -9,21 +9,6 @@ import { isKeyValuePair, show } from './values.js';
  * `[key, result]`); each key is its own instance of `model`.
  */
 export function independent<S>(model: Model<S>): Model<S> {
-  // the inner op in one reused object, for the checks that run once per op of a large
-  // history and keep nothing (validate, isNoop): split allocates a copy
-  const scratch: Operation = { id: -1, process: -1, f: '', input: undefined, output: undefined, outcome: 'ok', call: 0, ret: 0, invokeIndex: -1, completeIndex: -1 };
-  const inner = (op: Operation): Operation => {
-    const input = op.input as [unknown, unknown];
-    scratch.id = op.id;
-    scratch.process = op.process;
-    scratch.f = op.f;
-    scratch.outcome = op.outcome;
-    scratch.call = op.call;
-    scratch.ret = op.ret;
-    scratch.input = input[1];
-    scratch.output = isKeyValuePair(op.output) ? op.output[1] : op.output;
-    return scratch;
-  };
   const split = (op: Operation): { key: unknown; op: Operation } => {
     const input = op.input as [unknown, unknown];
     const output = op.output;
@@ -36,9 +21,9 @@ export function independent<S>(model: Model<S>): Model<S> {
       if (!isKeyValuePair(op.input)) {
         return { event: 'invoke', message: `expected [key, value] as in the rest of this independent history; got ${describe(op.input)}` };
       }
-      return model.validate?.(inner(op));
+      return model.validate?.(op, op.input[1], isKeyValuePair(op.output) ? op.output[1] : op.output);
     },
-    isNoop: model.isNoop ? (op) => model.isNoop!(inner(op)) : undefined,
+    isNoop: model.isNoop ? (op) => model.isNoop!(split(op).op) : undefined,
     describeOp(op) {
       const { key, op: inner } = split(op);
       return `${show(key)}: ${model.describeOp(inner)}`;

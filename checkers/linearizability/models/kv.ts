@@ -46,11 +46,10 @@ export function kvModel(initial: unknown = ''): Model<KvState> {
     fs: ['get', 'put', 'append'],
     init: () => start,
     split,
-    validate(op) {
-      if (!hasKey(op)) {
-        return { event: 'invoke', message: `expected a kv op to name its key (a "key" field, or the value as [key, value]); got ${describe(op.input)}` };
-      }
-      return validateKvOp(split(op).op);
+    validate(op, input, output) {
+      if (op.key !== undefined) return hasKey(op) ? validateKvOp(op, input, output) : noKey(op);
+      if (!isKeyValuePair(input)) return noKey(op);
+      return validateKvOp(op, input[1], isKeyValuePair(output) ? output[1] : output);
     },
     step(state: KvState, op: Operation): KvState | undefined {
       switch (op.f) {
@@ -84,20 +83,23 @@ export function kvModel(initial: unknown = ''): Model<KvState> {
 }
 
 function hasKey(op: Operation): boolean {
-  if (op.key !== undefined) return typeof op.key === 'string' || typeof op.key === 'number';
-  return isKeyValuePair(op.input);
+  return typeof op.key === 'string' || typeof op.key === 'number';
+}
+
+function noKey(op: Operation): OpProblem {
+  return { event: 'invoke', message: `expected a kv op to name its key (a "key" field, or the value as [key, value]); got ${describe(op.input)}` };
 }
 
 /** put and append carry a string; an ok get the string read (nil: the empty string). */
-function validateKvOp(op: Operation): OpProblem | undefined {
+function validateKvOp(op: Operation, input: unknown, output: unknown): OpProblem | undefined {
   if (op.f === 'get') {
-    if (op.outcome === 'ok' && op.output !== null && typeof op.output !== 'string') {
-      return { event: 'complete', message: `expected the ok get to carry the string read (nil for none); got ${describe(op.output)}` };
+    if (op.outcome === 'ok' && output !== null && typeof output !== 'string') {
+      return { event: 'complete', message: `expected the ok get to carry the string read (nil for none); got ${describe(output)}` };
     }
     return undefined;
   }
-  if ((op.f === 'put' || op.f === 'append') && typeof op.input !== 'string') {
-    return { event: 'invoke', message: `expected the ${op.f} to carry a string (kv values are strings); got ${describe(op.input)}` };
+  if ((op.f === 'put' || op.f === 'append') && typeof input !== 'string') {
+    return { event: 'invoke', message: `expected the ${op.f} to carry a string (kv values are strings); got ${describe(input)}` };
   }
   return undefined;
 }

@@ -25,9 +25,9 @@ export function fifoQueueModel(): Model<readonly unknown[]> {
   return {
     name: 'fifo-queue',
     fs: ['enqueue', 'dequeue'],
-    validate(op) {
-      if (op.f === 'enqueue' && op.input === undefined) return { event: 'invoke', message: 'expected the enqueue to carry the value enqueued; got no value' };
-      if (op.f === 'dequeue' && op.outcome === 'ok' && op.output === undefined) {
+    validate(op, input, output) {
+      if (op.f === 'enqueue' && input === undefined) return { event: 'invoke', message: 'expected the enqueue to carry the value enqueued; got no value' };
+      if (op.f === 'dequeue' && op.outcome === 'ok' && output === undefined) {
         return { event: 'complete', message: 'expected the ok dequeue to carry the value dequeued (nil when empty); got no value' };
       }
       return undefined;

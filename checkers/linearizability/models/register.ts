@@ -102,17 +102,17 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
 }
 
 /** A read's ok completion carries the value read; a write carries its value; a cas a [from, to] pair. */
-function validateRegisterOp(op: Operation): OpProblem | undefined {
+function validateRegisterOp(op: Operation, input: unknown, output: unknown): OpProblem | undefined {
   switch (op.f) {
     case 'read':
-      if (op.outcome === 'ok' && op.output === undefined) return { event: 'complete', message: 'expected the ok read to carry the value it read (nil for none); got no value' };
+      if (op.outcome === 'ok' && output === undefined) return { event: 'complete', message: 'expected the ok read to carry the value it read (nil for none); got no value' };
       return undefined;
     case 'write':
-      if (op.input === undefined) return { event: 'invoke', message: 'expected the write to carry the value written; got no value' };
+      if (input === undefined) return { event: 'invoke', message: 'expected the write to carry the value written; got no value' };
       return undefined;
     case 'cas':
-      if (!Array.isArray(op.input) || op.input.length !== 2) {
-        return { event: 'invoke', message: `expected the cas value to be a pair [from, to]; got ${describe(op.input)}` };
+      if (!Array.isArray(input) || input.length !== 2) {
+        return { event: 'invoke', message: `expected the cas value to be a pair [from, to]; got ${describe(input)}` };
       }
       return undefined;
     default:

@@ -75,10 +75,10 @@ export function setModel(): Model<SetState> {
     name: 'set',
     fs: ['add', 'read'],
     init: () => empty,
-    validate(op) {
-      if (op.f === 'add' && op.input === undefined) return { event: 'invoke', message: 'expected the add to carry the element added; got no value' };
-      if (op.f === 'read' && op.outcome === 'ok' && !Array.isArray(op.output)) {
-        return { event: 'complete', message: `expected the ok read to carry the set read, a list; got ${op.output === undefined ? 'no value' : describe(op.output)}` };
+    validate(op, input, output) {
+      if (op.f === 'add' && input === undefined) return { event: 'invoke', message: 'expected the add to carry the element added; got no value' };
+      if (op.f === 'read' && op.outcome === 'ok' && !Array.isArray(output)) {
+        return { event: 'complete', message: `expected the ok read to carry the set read, a list; got ${output === undefined ? 'no value' : describe(output)}` };
       }
       return undefined;
     },
