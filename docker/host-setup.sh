@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this host for faultline runs: Docker engine (Debian's docker.io), iptables,
-# nsenter and libfaketime; start dockerd if no engine answers. Idempotent; needs root.
+# nsenter, libfaketime and etcd (Debian's etcd-server 3.4, the second system under test,
+# whose binary goes into its offline image); start dockerd if no engine answers. Idempotent; needs root.
 set -euo pipefail
 
 need=()
@@ -8,6 +9,7 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need+=(libfaketime)
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[host-setup] installing ${need[*]}" >&2
   apt-get update -qq

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { CampaignError } from '../../campaign/errors.js';
-import { runOptions } from './run.js';
 
 interface CampaignArgs {
   campaignFile: string;
@@ -26,7 +25,7 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     const { runCampaign } = await import('../../campaign/execute.js');
     const { parseCampaign } = await import('../../campaign/parse.js');
     const { describeRun } = await import('../../campaign/report.js');
-    const { runKeysOf } = await import('../../campaign/run-keys.js');
+    const { RUN_KEYS } = await import('../../campaign/run-keys.js');
     const { formatCampaignReport, formatPlan } = await import('../../campaign/table.js');
     const { runTest } = await import('../../controller/run.js');
     const { formatRunSummary } = await import('../../controller/summary.js');
@@ -37,7 +36,7 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     } catch (err) {
       throw new CampaignError(file, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
-    const campaign = parseCampaign(text, { file, store: args.store, keys: runKeysOf(runOptions) });
+    const campaign = parseCampaign(text, { file, store: args.store, keys: RUN_KEYS });
     if (args.dryRun) {
       process.stdout.write(formatPlan(campaign.runs.map(describeRun)));
       return;
