@@ -1,3 +1,4 @@
+import { MODEL_NAMES } from '../../checkers/linearizability/models/names.js';
 import { HISTORY_FORMATS } from '../history/detect.js';
 
 /**
@@ -15,8 +16,6 @@ export interface CheckOptionSpec {
 
 export const DEFAULT_MODEL = 'cas-register';
 
-/** the model names, for the help text (kept here so the help does not load the models) */
-export const MODEL_NAMES = ['register', 'cas-register', 'kv', 'mutex', 'fifo-queue', 'set'] as const;
 
 export const CHECK_OPTIONS: Record<string, CheckOptionSpec> = {
   model: { type: 'string', default: DEFAULT_MODEL, describe: `model: ${MODEL_NAMES.join(', ')}` },

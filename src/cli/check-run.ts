@@ -1,5 +1,6 @@
-import { checkLinearizabilityAsync } from '../../checkers/linearizability/check.js';
-import { getModel } from '../../checkers/linearizability/models/index.js';
+import { checkLinearizabilityAsync } from '../../checkers/linearizability/check-async.js';
+import { loadModel } from '../../checkers/linearizability/models/load.js';
+import { checkModelChoice } from '../../checkers/linearizability/models/names.js';
 import type { CheckProgress, LinearizabilityResult } from '../../checkers/linearizability/types.js';
 import type { HistoryFormat } from '../history/detect.js';
 import { pairHistory } from '../history/pair.js';
@@ -37,12 +38,12 @@ export interface RunCheckHooks {
 /** read → pair → check. Throws InputError/UsageError for bad input. */
 export async function runCheck(opts: CheckOptions, hooks: RunCheckHooks = {}): Promise<CheckReport> {
   // an unknown model or an --initial it cannot take is a usage error: say so before reading a large file
-  getModel(opts.model, { initial: opts.initial });
+  checkModelChoice(opts.model, { initial: opts.initial });
   const t0 = performance.now();
   const { ops, lines, format, name, skipped } = await readHistory(opts.file, { format: opts.format, stdin: hooks.stdin });
   const { operations, nemesis, source } = pairHistory(ops, name, lines);
   const readMs = performance.now() - t0;
-  const model = getModel(opts.model, { initial: opts.initial, nilRead: opts.nilRead ?? defaultNilRead(format) });
+  const model = await loadModel(opts.model, { initial: opts.initial, nilRead: opts.nilRead ?? defaultNilRead(format) });
   const result = await checkLinearizabilityAsync(operations, model, {
     timeoutMs: opts.timeoutMs,
     memoryBytes: opts.memoryBytes,

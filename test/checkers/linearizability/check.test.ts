@@ -227,3 +227,17 @@ describe('--initial', () => {
     expect(() => getModel('set')).not.toThrow();
   });
 });
+
+describe('checkLinearizabilityAsync', () => {
+  it('explains a violation as the synchronous check does (its explanation loads only then)', async () => {
+    const ops = [op(0, 0, 'write', 1, 1, 0, 10), op(1, 1, 'write', 2, 2, 20, 30), op(2, 0, 'read', null, 1, 40, 50)];
+    const sync = checkLinearizability(ops, reg());
+    const async = await checkLinearizabilityAsync(ops, reg());
+    expect(async.valid).toBe(false);
+    expect(async.anomaly).toEqual(sync.anomaly);
+    expect(async.partitionOps).toEqual(sync.partitionOps);
+    const quiet = await checkLinearizabilityAsync(ops, reg(), { explain: false });
+    expect(quiet.anomaly).toBeUndefined();
+    expect(quiet.partitionOps).toHaveLength(3);
+  });
+});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelNames } from '../../../checkers/linearizability/models/index.js';
-import { type CheckArgs, MODEL_NAMES, parseCheckArgv, protectStdin } from '../../../src/cli/check-args.js';
+import { CHECK_OPTIONS, type CheckArgs, parseCheckArgv, protectStdin } from '../../../src/cli/check-args.js';
 import { resolveCheckOptions } from '../../../src/cli/check-options.js';
 import { checkCommand } from '../../../src/cli/commands/check.js';
 import { buildCli } from '../../../src/cli/run-cli.js';
@@ -57,7 +57,7 @@ describe('check without yargs (the fast path)', () => {
     expect(parseCheckArgv(['-', '--timeout=2.5', '--no-partition', '--initial', '-5'])).toMatchObject({ history: '-', timeout: '2.5', partition: false, initial: '-5', model: 'cas-register', json: false });
   });
 
-  it('knows the same models as the checker (the help text names them)', () => {
-    expect([...MODEL_NAMES].sort()).toEqual(modelNames().sort());
+  it('the help names every model', () => {
+    for (const name of modelNames()) expect(CHECK_OPTIONS.model.describe).toContain(name);
   });
 });
