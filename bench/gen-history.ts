@@ -221,6 +221,90 @@ export function generateConcurrentRegister(o: ConcurrentRegisterOptions): Operat
   });
 }
 
+export interface SetHistoryOptions {
+  /** ops in all (one final read after them) */
+  ops: number;
+  clients: number;
+  /** fraction of reads; the rest are adds of unique elements, as the set workload does */
+  readRate: number;
+  /** fraction of adds whose outcome is unknown (info); half of them took effect */
+  infoRate: number;
+  /** fraction of adds that failed (did not happen) */
+  failRate: number;
+  seed: number;
+}
+
+/**
+ * A set history shaped like `faultline run --workload set` records under faults:
+ * clients back to back, unique adds, reads of the whole set (its elements at the
+ * read's linearization point), adds that failed, adds that timed out (info) of
+ * which some took effect and show up in later reads, a final read. Linearizable.
+ * A client whose op ends info continues as a new process. Returned as operations.
+ */
+export function generateSetHistory(o: SetHistoryOptions): Operation[] {
+  const rand = xorshift(o.seed);
+  interface Gen {
+    client: number;
+    read: boolean;
+    element: number;
+    call: number;
+    lin: number;
+    ret: number;
+    outcome: 'ok' | 'fail' | 'info';
+    /** an info add that took effect */
+    applied: boolean;
+    out: number[] | null;
+  }
+  const clock = new Float64Array(o.clients);
+  const generation = new Int32Array(o.clients);
+  const gens: Gen[] = [];
+  let next = 1;
+  for (let i = 0; i <= o.ops; i++) {
+    const last = i === o.ops; // the final read, after everything
+    const client = i % o.clients;
+    const call = last ? Math.max(...clock) + 1 : clock[client];
+    const lin = call + 1 + Math.floor(rand() * 3000);
+    const ret = lin + 1 + Math.floor(rand() * 3000);
+    clock[client] = ret + 1 + Math.floor(rand() * 200); // after its completion, never at the same time
+    const read = last || rand() < o.readRate;
+    const r = rand();
+    const outcome = read ? 'ok' : r < o.infoRate ? 'info' : r < o.infoRate + o.failRate ? 'fail' : 'ok';
+    gens.push({ client: client + generation[client] * o.clients, read, element: read ? 0 : next++, call, lin, ret, outcome, applied: outcome === 'info' && rand() < 0.5, out: null });
+    if (outcome === 'info') generation[client]++;
+  }
+  const present: number[] = [];
+  for (const g of [...gens].sort((x, y) => x.lin - y.lin)) {
+    if (g.read) g.out = [...present];
+    else if (g.outcome === 'ok' || g.applied) present.push(g.element);
+  }
+  gens.sort((x, y) => x.call - y.call);
+  return gens.map((g, id): Operation => ({
+    id,
+    process: g.client,
+    f: g.read ? 'read' : 'add',
+    input: g.read ? null : g.element,
+    output: g.outcome !== 'ok' ? undefined : g.read ? g.out : g.element,
+    outcome: g.outcome,
+    call: g.call,
+    ret: g.outcome === 'info' ? Infinity : g.ret,
+    invokeIndex: -1,
+    completeIndex: -1,
+  }));
+}
+
+/** Operations as history events (invoke at call, completion at ret; info ones complete at the end), for a file. */
+export function operationEvents(ops: readonly Operation[]): Record<string, unknown>[] {
+  const events: { t: number; completion: boolean; e: Record<string, unknown> }[] = [];
+  const end = Math.max(...ops.map((o) => (o.ret === Infinity ? o.call : o.ret))) + 1;
+  for (const o of ops) {
+    events.push({ t: o.call, completion: false, e: { type: 'invoke', process: o.process, f: o.f, value: o.input } });
+    const e: Record<string, unknown> = { type: o.outcome, process: o.process, f: o.f, value: o.outcome === 'ok' ? o.output : o.input };
+    events.push({ t: o.ret === Infinity ? end : o.ret, completion: true, e });
+  }
+  events.sort((a, b) => a.t - b.t || Number(a.completion) - Number(b.completion));
+  return events.map((x, index) => ({ index, time: x.t, ...x.e }));
+}
+
 /** xorshift32 in [0, 1): fast, seeded, the same stream on every machine */
 function xorshift(seed: number): () => number {
   let x = seed >>> 0 || 1;

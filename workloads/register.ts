@@ -58,8 +58,8 @@ export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload 
     generator: () => registerGenerator(o),
     checkers: {
       linearizable(ops) {
-        const { operations } = pairHistory(ops, RUN_FILES.history);
-        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs });
+        const { operations, source } = pairHistory(ops, RUN_FILES.history);
+        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs, source });
       },
     },
   };

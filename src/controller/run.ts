@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -13,6 +11,7 @@ import { runPaths } from '../store/layout.js';
 import { createRunDir } from '../store/store.js';
 import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } from '../store/writers.js';
 import { makeSut } from '../sut/registry.js';
+import { VERSION } from '../util/version.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
 import { LiveStatusWriter } from './live/writer.js';
@@ -45,18 +44,6 @@ export class RunAbortedError extends Error {
     super((reason as Error)?.message ?? String(reason), { cause: reason });
   }
 }
-
-const VERSION = (() => {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    for (const up of ['../..', '../../..']) {
-      const p = path.resolve(here, up, 'package.json');
-      const pkg = JSON.parse(readFileSync(p, 'utf8'));
-      if (pkg.name === 'faultline') return pkg.version as string;
-    }
-  } catch {}
-  return 'unknown';
-})();
 
 /**
  * `faultline run`: cluster up → clients (paced by the generator) and the nemesis

@@ -267,5 +267,7 @@ Raise it: <code>faultline check ${file} --memory ${b.memoryMB ? b.memoryMB * 4 :
     return `<p class="raise">The checker stopped at its <b>time</b> budget${b.timeoutS ? ` of ${b.timeoutS} s` : ''} after ${(result.elapsedMs / 1000).toFixed(1)} s, before it could decide.
 Raise it: <code>faultline check ${file} --timeout ${b.timeoutS ? b.timeoutS * 4 : 600}</code> (seconds; without --timeout there is no limit), and <code>--memory</code> if it then runs out of memory.</p>`;
   }
+  // nothing to check, or interrupted: more budget would not help; say what happened
+  if (result.unknownReason === 'empty' || result.unknownReason === 'interrupted') return `<p class="raise">${esc(result.unknownDetail ?? `The check ended without a verdict (${result.unknownReason}).`)}</p>`;
   return `<p class="raise">The checker could not decide${result.unknownReason ? ` (${esc(result.unknownReason)})` : ''}. Give it more: <code>faultline check ${file} --timeout 600 --memory 4096</code>.</p>`;
 }

@@ -3,15 +3,9 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { CampaignError } from '../../campaign/errors.js';
-import { runCampaign } from '../../campaign/execute.js';
 import { renderJunit } from '../../campaign/junit.js';
-import { parseCampaign } from '../../campaign/parse.js';
-import { type CampaignReport, describeRun } from '../../campaign/report.js';
-import { RUN_KEYS } from '../../campaign/run-keys.js';
-import { formatCampaignReport, formatPlan } from '../../campaign/table.js';
-import { runTest } from '../../controller/run.js';
+import type { CampaignReport } from '../../campaign/report.js';
 import { TerminalProgress } from '../../controller/live/progress.js';
-import { formatRunSummary } from '../../controller/summary.js';
 import { UsageError } from '../../util/errors.js';
 
 interface CampaignArgs {
@@ -37,6 +31,14 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
       .option('repeat', { type: 'number', default: 1, describe: 'run the whole plan this many times over (runs without a seed get a new one each time)' })
       .option('junit', { type: 'string', describe: 'write a JUnit XML report here (one testcase per run), rewritten after each run' }) as unknown as Argv<CampaignArgs>,
   handler: async (args) => {
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { runCampaign } = await import('../../campaign/execute.js');
+    const { parseCampaign } = await import('../../campaign/parse.js');
+    const { describeRun } = await import('../../campaign/report.js');
+    const { RUN_KEYS } = await import('../../campaign/run-keys.js');
+    const { formatCampaignReport, formatPlan } = await import('../../campaign/table.js');
+    const { runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
     const file = args.campaignFile;
     let text: string;
     try {

@@ -1,10 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitCodeFor } from '../../../checkers/types.js';
 import { type RunArgs, resolveRunConfig } from '../../controller/config.js';
-import { RunAbortedError, runTest } from '../../controller/run.js';
 import { RUN_OPTIONS, type RunOption } from '../../controller/run-options.js';
 import { TerminalProgress } from '../../controller/live/progress.js';
-import { formatRunSummary } from '../../controller/summary.js';
 
 /** The options of `faultline run`, from the one table of run options. */
 export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {
@@ -28,6 +26,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) => runOptions(y),
   handler: async (args) => {
     const cfg = resolveRunConfig(args);
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { RunAbortedError, runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
     // elapsed of total, ops/s, faults in force, leader: on stderr when it is a terminal
     const progress = new TerminalProgress(process.stderr);
     try {

@@ -137,6 +137,11 @@ describe('faultline serve', () => {
     expect(() => resolveServeOptions({ store: path.join(store, 'nope') })).toThrow(UsageError);
     expect(() => resolveServeOptions({ store, port: 70000 })).toThrow(UsageError);
     expect(resolveServeOptions({ store, allowHost: ['faultline.lan,ci.lan', 'x'] }).allowHosts).toEqual(['faultline.lan', 'ci.lan', 'x']);
+    // --host: an IP address (IPv6 in brackets too) or a host name; anything else is bad usage
+    expect(resolveServeOptions({ store, host: '[::1]', port: 0 }).host).toBe('::1');
+    expect(resolveServeOptions({ store, host: 'localhost', port: '8080' })).toMatchObject({ host: 'localhost', port: 8080 });
+    for (const host of ['999.1.1.1', 'not a host', 'a..b', '[localhost]', '-x']) expect(() => resolveServeOptions({ store, host })).toThrow(/--host must be an IP address or a host name/);
+    expect(() => resolveServeOptions({ store, port: 'eighty' })).toThrow(/got "eighty"/);
     const port = Number(new URL(srv.url).port);
     await expect(startServer({ store, host: '127.0.0.1', port, allowHosts: [] })).rejects.toThrow(ServeListenError);
   });
