@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepare this host for faultline runs: Docker engine (Debian's docker.io), iptables,
-# nsenter and libfaketime; start dockerd if no engine answers. Idempotent; needs root.
+# nsenter, libfaketime, and FUSE 3 with its headers and gcc (the power-cut layer,
+# nemesis/native/lazyfs.c, built by npm run build); start dockerd if no engine
+# answers. Idempotent; needs root.
 set -euo pipefail
 
 need=()
@@ -8,6 +10,10 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need+=(libfaketime)
+command -v fusermount3 >/dev/null 2>&1 || need+=(fuse3)
+[ -e /usr/include/fuse3/fuse.h ] || need+=(libfuse3-dev)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[host-setup] installing ${need[*]}" >&2
   apt-get update -qq
