@@ -4,7 +4,11 @@
  * failover time after kill -9, recovery time of a restarted node with a
  * 100,000-entry log, and memory per node — each beside its target.
  *
- *   node dist/bench/node.js [--seconds 5] [--entries 100000] [--failovers 3]
+ *   node dist/bench/node.js [--seconds 5] [--entries 100000] [--failovers 3] [--lazyfs yes|no|only]
+ *
+ * With --lazyfs yes (default, where FUSE is usable) a second cluster runs with
+ * faultline-lazyfs (the power-cut layer) over each node's data directory, and the
+ * same loads alternate between the two clusters: what the layer costs.
  *
  * The client is a lean pipelining HTTP/1.1 client (bench/http-pipeline.ts): on 2
  * cores shared by 4 processes, node:http's Agent would spend more CPU per request
@@ -14,15 +18,26 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { accessSync, constants } from 'node:fs';
 import { LocalCluster, type LocalNode, sleep } from '../src/cluster/local.js';
 import { PipelinedConnection } from './http-pipeline.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, entries: { type: 'string', default: '100000' }, failovers: { type: 'string', default: '3' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    entries: { type: 'string', default: '100000' },
+    failovers: { type: 'string', default: '3' },
+    lazyfs: { type: 'string', default: 'yes' },
+  },
 });
 const SECONDS = Number(values.seconds);
 const ENTRIES = Number(values.entries);
 const FAILOVERS = Number(values.failovers);
+const LAZYFS = values.lazyfs as 'yes' | 'no' | 'only';
+if (!['yes', 'no', 'only'].includes(LAZYFS)) {
+  console.error(`--lazyfs must be yes, no or only; got ${JSON.stringify(values.lazyfs)}`);
+  process.exit(254);
+}
 
 const row = (what: string, measured: string, target: string): void => console.log(`| ${what} | ${measured} | ${target} |`);
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -225,6 +240,55 @@ async function recovery(entries: number): Promise<void> {
   }
 }
 
+function fuseUsable(): boolean {
+  try {
+    accessSync('/dev/fuse', constants.R_OK | constants.W_OK);
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The same pipelined loads on a plain cluster and on one whose data directories are on faultline-lazyfs, alternating. */
+async function lazyfsCost(plain: LocalCluster): Promise<void> {
+  if (!fuseUsable()) {
+    row('faultline-lazyfs cost', 'skipped: /dev/fuse is not usable here (root and FUSE needed)', '—');
+    return;
+  }
+  const lazy = await LocalCluster.start(3, [], { lazyfs: {} });
+  clusters.add(lazy);
+  try {
+    const leaders = [await plain.leader(), await lazy.leader()];
+    await pipelinedLoad(leaders[1], 4, 8, 1); // warm up
+    for (const depth of [8, 32]) {
+      const out: string[] = [];
+      let helperCpu = 0;
+      let lazyOk = 0;
+      for (const leader of leaders) {
+        const helpers = leader === leaders[1] ? lazy.nodes.map((n) => n.fs?.pid ?? 0) : [];
+        const cpu0 = helpers.map(cpuSeconds);
+        const m0 = await scrape(leader);
+        const load = await pipelinedLoad(leader, 4, depth, SECONDS);
+        const m1 = await scrape(leader);
+        if (helpers.length > 0) {
+          helperCpu = helpers.reduce((sum, p, i) => sum + cpuSeconds(p) - cpu0[i], 0);
+          lazyOk = load.ok;
+        }
+        const d = (k: string): number => (m1[k] ?? 0) - (m0[k] ?? 0);
+        const l = load.latencies;
+        out.push(
+          `${Math.round(load.ok / load.seconds).toLocaleString('en-US')} w/s, p50 ${ms(quantile(l, 0.5))}, p99 ${ms(quantile(l, 0.99))}, fsync ${ms((1000 * d('faultline_fsync_seconds_sum')) / Math.max(1, d('faultline_fsync_seconds_count')))}${load.failed ? ` (${load.failed} failed)` : ''}`,
+        );
+      }
+      row(`${4 * depth} in flight: plain directory / faultline-lazyfs`, `${out[0]} / ${out[1]}`, '—');
+      row(`${4 * depth} in flight: CPU of the 3 faultline-lazyfs helpers per write`, `${Math.round((helperCpu * 1e6) / Math.max(1, lazyOk))} µs`, '—');
+    }
+  } finally {
+    clusters.delete(lazy);
+    await lazy.stop();
+  }
+}
+
 function memory(c: LocalCluster): void {
   const rss = c.nodes.filter((n) => n.proc?.pid).map((n) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc?.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
   row('RSS per node after the load', rss.map((r) => `${r.toFixed(0)} MB`).join(', '), '—');
@@ -245,7 +309,12 @@ async function main(): Promise<void> {
     // figures move with what else runs on the machine: say how loaded it was
     console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)\n`);
     console.log('| benchmark | measured | target |\n|---|---:|---|');
+    if (LAZYFS === 'only') {
+      await lazyfsCost(c);
+      return;
+    }
     await throughput(c);
+    if (LAZYFS === 'yes') await lazyfsCost(c);
     const times: number[] = [];
     for (let i = 0; i < FAILOVERS; i++) times.push(await failover(c));
     times.sort((a, b) => a - b);

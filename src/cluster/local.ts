@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command, Query } from '../exchange/commands.js';
 import type { Health } from '../node/protocol.js';
+import { type CutOptions, type CutReport, type Lazyfs, type LazyfsOptions, mount } from '../../nemesis/lazyfs.js';
 
 /** The built node entry point, whether this module runs from dist/ or from src/ (vitest). */
 function nodeMain(): string {
@@ -39,6 +40,13 @@ export interface LocalNode {
   proc: ChildProcess | null;
   args: string[];
   output: string[];
+  /** the power-cut layer over its data directory, when the cluster was started with one */
+  fs?: Lazyfs;
+}
+
+export interface LocalClusterOptions {
+  /** mount faultline-lazyfs over each node's data directory before it starts, for power cuts */
+  lazyfs?: LazyfsOptions;
 }
 
 export class LocalCluster {
@@ -49,7 +57,7 @@ export class LocalCluster {
     this.dir = dir;
   }
 
-  static async start(size: number, extra: string[] = []): Promise<LocalCluster> {
+  static async start(size: number, extra: string[] = [], opts: LocalClusterOptions = {}): Promise<LocalCluster> {
     const c = new LocalCluster(mkdtempSync(path.join(tmpdir(), 'faultline-cluster-')));
     const ports = await freePorts(size * 2);
     const ids = Array.from({ length: size }, (_, i) => `n${i + 1}`);
@@ -58,6 +66,17 @@ export class LocalCluster {
       const dataDir = path.join(c.dir, id);
       c.nodes.push({ id, url: `http://127.0.0.1:${ports[2 * i + 1]}`, dataDir, proc: null, args: ['--id', id, '--cluster', cluster, '--data-dir', dataDir, ...extra], output: [] });
     });
+    if (opts.lazyfs) {
+      try {
+        for (const n of c.nodes) {
+          mkdirSync(n.dataDir, { recursive: true });
+          n.fs = await mount(n.dataDir, n.dataDir, opts.lazyfs); // over itself: the durable files stay where they are
+        }
+      } catch (err) {
+        await c.stop();
+        throw err;
+      }
+    }
     for (const n of c.nodes) c.spawn(n);
     return c;
   }
@@ -78,6 +97,13 @@ export class LocalCluster {
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
     });
+  }
+
+  /** A power cut of one node: kill -9, then its unsynced writes are dropped. Restart it with spawn(). */
+  async powerCut(n: LocalNode, o: CutOptions = {}): Promise<CutReport> {
+    if (!n.fs) throw new Error(`${n.id} has no power-cut layer: start the cluster with { lazyfs: {} }`);
+    await this.kill(n); // dead: no write of its can be in flight
+    return n.fs.cut(o);
   }
 
   async health(n: LocalNode): Promise<Health | null> {
@@ -104,6 +130,7 @@ export class LocalCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.kill(n)));
+    await Promise.all(this.nodes.map((n) => n.fs?.unmount()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
