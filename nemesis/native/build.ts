@@ -6,12 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../src/util/errors.js';
 
 /**
- * Builds the native helpers (nemesis/native/*.c) with gcc into a cache under
- * node_modules/.cache/faultline/, named by the hash of the source and flags, so
- * a changed source is rebuilt and an unchanged one never is. `npm run build`
- * calls this; so does the first use.
+ * Builds the power-cut layer (nemesis/native/lazyfs.c) with gcc into dist/native/,
+ * named by the hash of the source and flags, so a changed source is rebuilt and an
+ * unchanged one never is. `npm run build` calls this; so does the first use.
  */
-const FLAGS = ['-O2', '-Wall', '-Wextra', '-D_FILE_OFFSET_BITS=64'];
+const FLAGS = ['-O2', '-Wall', '-Wextra', '-Werror'];
 
 /** the checkout's root, whether this module runs from dist/ or from the sources */
 export function repoRoot(): string {
@@ -39,7 +38,7 @@ export function lazyfsBinary(): string {
   const source = path.join(root, 'nemesis/native/lazyfs.c');
   const text = readFileSync(source);
   const hash = createHash('sha256').update(text).update(FLAGS.join(' ')).digest('hex').slice(0, 16);
-  const dir = path.join(root, 'node_modules/.cache/faultline');
+  const dir = path.join(root, 'dist/native');
   const out = path.join(dir, `faultline-lazyfs-${hash}`);
   if (existsSync(out)) return out;
   const libs = pkgConfig('fuse3');
