@@ -1,0 +1,127 @@
+import type { CutOptions, CutReport } from '../../nemesis/lazyfs.js';
+import { command, type LocalCluster, type LocalNode, query, sleep } from '../../src/cluster/local.js';
+
+/**
+ * Loads and faults for real node processes on faultline-lazyfs (LocalCluster with
+ * { lazyfs }): clients that follow the leader, and Jepsen's "power-cut a minority,
+ * then the leader, then restart them" against them.
+ */
+
+/** the node a not-leader answer points to, else the next one */
+function redirect(c: LocalCluster, from: LocalNode, body: { error?: { leader?: { id?: string } } } | undefined): LocalNode {
+  const id = body?.error?.leader?.id;
+  const to = id ? c.nodes.find((n) => n.id === id) : undefined;
+  return to ?? c.nodes[(c.nodes.indexOf(from) + 1) % c.nodes.length];
+}
+
+export interface Load {
+  stop(): Promise<void>;
+}
+
+/** `workers` clients adding unique elements; `acked` gets every element whose add was acknowledged */
+export function setLoad(c: LocalCluster, acked: Set<number>, workers = 12): Load {
+  let stopped = false;
+  let next = 1;
+  const worker = async (w: number): Promise<void> => {
+    let node = c.nodes[w % c.nodes.length];
+    for (let seq = 1; !stopped; seq++) {
+      const v = next++;
+      try {
+        const r = await command(node, `adder-${w}`, seq, { type: 'set.add', element: v }, 1000);
+        if (r.status === 200) acked.add(v);
+        else if (r.status === 421) node = redirect(c, node, r.body);
+        else await sleep(20);
+      } catch {
+        node = c.nodes[(c.nodes.indexOf(node) + 1) % c.nodes.length]; // down or timed out: the add's outcome is unknown
+        await sleep(20);
+      }
+    }
+  };
+  const all = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  return {
+    stop: async () => {
+      stopped = true;
+      await all;
+    },
+  };
+}
+
+export const BANK_ACCOUNTS = ['a0', 'a1', 'a2', 'a3', 'a4'];
+export const BANK_TOTAL = 500;
+
+/** Creates five accounts of 100, then transfers and reads of all balances; `totals` gets every read's sum. */
+export async function bankLoad(c: LocalCluster, totals: number[], workers = 8): Promise<Load> {
+  let node = await c.leader();
+  for (const [i, account] of BANK_ACCOUNTS.entries()) {
+    for (let attempt = 0; ; attempt++) {
+      const r = await command(node, 'bank-setup', i + 1, { type: 'account.create', account, cash: 100 }, 2000).catch(() => null);
+      if (r?.status === 200 || r?.body?.error?.code === 'account-exists') break;
+      if (attempt > 100) throw new Error(`cannot create ${account}`);
+      node = await c.leader();
+    }
+  }
+  let stopped = false;
+  const worker = async (w: number): Promise<void> => {
+    let at = c.nodes[w % c.nodes.length];
+    for (let seq = 1; !stopped; seq++) {
+      try {
+        if (seq % 3 === 0) {
+          const r = await query(at, { type: 'bank.read' }, 1000);
+          if (r.status === 200) totals.push(Object.values(r.body.result.balances as Record<string, number>).reduce((a, b) => a + b, 0));
+          else if (r.status === 421) at = redirect(c, at, r.body);
+        } else {
+          const from = BANK_ACCOUNTS[(w + seq) % 5];
+          const to = BANK_ACCOUNTS[(w + seq + 1 + (seq % 4)) % 5];
+          const r = await command(at, `mover-${w}`, seq, { type: 'bank.transfer', from, to, amount: 1 + (seq % 5) }, 1000);
+          if (r.status === 421) at = redirect(c, at, r.body);
+        }
+      } catch {
+        at = c.nodes[(c.nodes.indexOf(at) + 1) % c.nodes.length];
+        await sleep(20);
+      }
+    }
+  };
+  const all = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  return {
+    stop: async () => {
+      stopped = true;
+      await all;
+    },
+  };
+}
+
+/**
+ * Power-cuts a minority of followers (they stay down), lets the rest run for
+ * `gapMs`, power-cuts whoever leads then, and restarts them all.
+ */
+export async function cutMinorityThenLeader(c: LocalCluster, o: CutOptions & { gapMs?: number } = {}): Promise<{ node: string; report: CutReport }[]> {
+  const out: { node: string; report: CutReport }[] = [];
+  const leader = await c.leader();
+  const minority = c.nodes.filter((n) => n !== leader).slice(0, Math.floor(c.nodes.length / 2) - (c.nodes.length % 2 === 0 ? 1 : 0));
+  for (const r of await Promise.all(minority.map(async (n) => ({ node: n.id, report: await c.powerCut(n, o) })))) out.push(r);
+  await sleep(o.gapMs ?? 600);
+  const now = await c.leader(5000).catch(() => leader);
+  out.push({ node: now.id, report: await c.powerCut(now, o) });
+  for (const n of c.nodes) if (!n.proc) c.spawn(n);
+  return out;
+}
+
+/** every node up, one leader, and every node applied what it committed; the set read through it */
+export async function settleAndReadSet(c: LocalCluster, timeoutMs = 30_000): Promise<Set<number>> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const leader = await c.leader(5000);
+      const target = (await c.health(leader))?.commitIndex ?? Number.POSITIVE_INFINITY;
+      const hs = await Promise.all(c.nodes.map((n) => c.health(n)));
+      if (hs.every((h) => h !== null && h.appliedIndex >= target)) {
+        const r = await query(leader, { type: 'set.read' }, 3000);
+        if (r.status === 200) return new Set<number>(r.body.result.elements);
+      }
+    } catch {
+      // no leader yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`the cluster did not settle within ${timeoutMs} ms: ${c.nodes.map((n) => `${n.id}: ${n.output.join('').slice(-300)}`).join('\n')}`);
+}
