@@ -57,11 +57,14 @@ export function lazyfsBinary(): string {
   return out;
 }
 
-// `node dist/nemesis/native/build.js` (from npm run build): build now, but a machine without libfuse3 still builds the rest
+// `node dist/nemesis/native/build.js` (from npm run build): build now, but a machine without libfuse3 still builds the rest.
+// With --path it prints only the binary's path, or nothing when it cannot be built (npm run bench:node).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const quiet = process.argv.includes('--path');
   try {
-    console.log(`faultline-lazyfs: ${lazyfsBinary()}`);
+    const bin = lazyfsBinary();
+    console.log(quiet ? bin : `faultline-lazyfs: ${bin}`);
   } catch (err) {
-    console.warn(`warning: ${(err as Error).message}; the power-cut fault will not be available`);
+    if (!quiet) console.warn(`warning: ${(err as Error).message}; the power-cut fault will not be available`);
   }
 }

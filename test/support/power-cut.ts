@@ -1,11 +1,33 @@
-import type { CutOptions, CutReport } from '../../nemesis/lazyfs.js';
-import { command, type LocalCluster, type LocalNode, query, sleep } from '../../src/cluster/local.js';
+import { type CutOptions, type CutReport, type Lazyfs, type LazyfsOptions, mount } from '../../nemesis/lazyfs.js';
+import { command, LocalCluster, type LocalNode, query, sleep } from '../../systems/exchange/local-cluster.js';
 
 /**
- * Loads and faults for real node processes on faultline-lazyfs (LocalCluster with
- * { lazyfs }): clients that follow the leader, and Jepsen's "power-cut a minority,
- * then the leader, then restart them" against them.
+ * Real node processes on faultline-lazyfs (one layer mounted over each node's data
+ * directory, before the nodes start): loads that follow the leader, and Jepsen's
+ * "power-cut a minority, then the leader, then restart them".
  */
+export interface CutCluster {
+  c: LocalCluster;
+  layers: Map<string, Lazyfs>;
+}
+
+export async function startOnLazyfs(size: number, extra: string[] = [], o: LazyfsOptions = {}): Promise<CutCluster> {
+  const layers = new Map<string, Lazyfs>();
+  const c = await LocalCluster.start(size, extra, {
+    mountDataDir: async (dir, id) => {
+      const fs = await mount(dir, dir, o); // over itself: the durable files stay where they are
+      layers.set(id, fs);
+      return { dispose: () => fs.unmount() };
+    },
+  });
+  return { c, layers };
+}
+
+/** A power cut of one node: kill -9 (nothing of it can be in flight then), then its unsynced writes are dropped. */
+export async function powerCut({ c, layers }: CutCluster, n: LocalNode, o: CutOptions = {}): Promise<CutReport> {
+  await c.kill(n);
+  return (layers.get(n.id) as Lazyfs).cut(o);
+}
 
 /** the node a not-leader answer points to, else the next one */
 function redirect(c: LocalCluster, from: LocalNode, body: { error?: { leader?: { id?: string } } } | undefined): LocalNode {
@@ -94,14 +116,15 @@ export async function bankLoad(c: LocalCluster, totals: number[], workers = 8): 
  * Power-cuts a minority of followers (they stay down), lets the rest run for
  * `gapMs`, power-cuts whoever leads then, and restarts them all.
  */
-export async function cutMinorityThenLeader(c: LocalCluster, o: CutOptions & { gapMs?: number } = {}): Promise<{ node: string; report: CutReport }[]> {
+export async function cutMinorityThenLeader(cc: CutCluster, o: CutOptions & { gapMs?: number } = {}): Promise<{ node: string; report: CutReport }[]> {
+  const { c } = cc;
   const out: { node: string; report: CutReport }[] = [];
   const leader = await c.leader();
   const minority = c.nodes.filter((n) => n !== leader).slice(0, Math.floor(c.nodes.length / 2) - (c.nodes.length % 2 === 0 ? 1 : 0));
-  for (const r of await Promise.all(minority.map(async (n) => ({ node: n.id, report: await c.powerCut(n, o) })))) out.push(r);
+  for (const r of await Promise.all(minority.map(async (n) => ({ node: n.id, report: await powerCut(cc, n, o) })))) out.push(r);
   await sleep(o.gapMs ?? 600);
   const now = await c.leader(5000).catch(() => leader);
-  out.push({ node: now.id, report: await c.powerCut(now, o) });
+  out.push({ node: now.id, report: await powerCut(cc, now, o) });
   for (const n of c.nodes) if (!n.proc) c.spawn(n);
   return out;
 }

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Valid } from '../../../checkers/types.js';
-import { runOptions } from '../../../src/cli/commands/run.js';
 import { runCampaign } from '../../../src/campaign/execute.js';
 import { parseCampaign } from '../../../src/campaign/parse.js';
 import type { CampaignReport } from '../../../src/campaign/report.js';
-import { runKeysOf } from '../../../src/campaign/run-keys.js';
+import { RUN_KEYS } from '../../../src/campaign/run-keys.js';
 import { formatCampaignReport, formatPlan } from '../../../src/campaign/table.js';
 import { describeRun } from '../../../src/campaign/report.js';
 import type { RunConfig } from '../../../src/controller/config.js';
@@ -16,7 +15,7 @@ import { RunAbortedError, type RunSummary } from '../../../src/controller/run.js
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-campaign-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-const campaign = (runs: object[]) => parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: runKeysOf(runOptions) });
+const campaign = (runs: object[]) => parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: RUN_KEYS });
 
 /** A stand-in for runTest: each config's verdict by workload, in call order. */
 function fakeRunTest(verdicts: Record<string, Valid | 'abort' | 'interrupt'>, calls: RunConfig[], onCall?: () => void) {
