@@ -17,12 +17,12 @@ export type ScanResult =
   | { ok: true; end: number; torn: { offset: number; bytes: number; reason: string } | null }
   | { ok: false; offset: number; reason: string };
 
-export function scanWal(buf: Buffer, mark: number, onRecord: (r: WalRecord) => void): ScanResult {
+export function scanWal(buf: Buffer, mark: number, onRecord: (r: WalRecord, offset: number) => void): ScanResult {
   let offset = WAL_HEADER;
   while (offset < buf.length) {
     const r = decodeAt(buf, offset);
     if (r.kind === 'record') {
-      onRecord(r.record);
+      onRecord(r.record, offset);
       offset = r.end;
       continue;
     }
