@@ -14,10 +14,18 @@ import { lazyfsBinary } from './native/build.js';
  * in its container.
  *
  *   const fs = await mount(backing, mountpoint);   // before the writer starts
- *   ... kill -9 the writer ...                      // first: nothing may be in flight
- *   const report = await cut(fs, { tear: 0.5 });    // what was lost
+ *   const report = await cut(fs, { tear: 0.5 });    // the power fails: what was lost; all I/O fails from now on
+ *   ... kill -9 the writer ...
+ *   await powerOn(fs);
  *   ... restart the writer on the same mountpoint ...
  *   await unmount(fs);
+ *
+ * The cut comes before the kill, as in a real outage: killing first would let every
+ * fsync already in flight complete (the kernel does not let a process die with a
+ * FUSE request outstanding) and hide a program that acknowledges before its fsync
+ * completes. The cut is atomic: every write, fsync and namespace change happened
+ * wholly before it, or fails with EIO; an fsync still in progress is undone and
+ * fails.
  *
  * The helper process lives as long as the mount and dies with this process (its
  * stdin closes, and the kernel signals it when its parent dies): a dead controller
@@ -36,6 +44,8 @@ export interface LazyfsOptions {
   metadata?: MetadataModel;
   /** unsynced bytes held before the file being written is written back, as the kernel does under memory pressure (default 512 MiB) */
   maxDirtyBytes?: number;
+  /** a slow disk: every fsync takes at least this long, and a cut meanwhile undoes it (default 0) */
+  syncDelayMs?: number;
 }
 
 export interface CutOptions {
@@ -56,6 +66,8 @@ export interface CutReport {
   files: CutFile[];
   unsyncedBytes: number;
   unsyncedFiles: number;
+  /** fsyncs in progress at the cut, undone (they fail with EIO) */
+  syncsInterrupted: number;
   /** the last unsynced write, of which `kept` bytes survived */
   torn: { path: string; offset: number; length: number; kept: number; error?: string } | null;
   /** namespace changes undone, newest first */
@@ -67,6 +79,8 @@ export interface LazyfsStats {
   unsyncedBytes: number;
   pendingNamespace: number;
   writebacks: number;
+  /** false from a cut until powerOn() */
+  powered: boolean;
 }
 
 export const FSTYPE = 'fuse.faultline-lazyfs';
@@ -117,6 +131,7 @@ export class Lazyfs {
     mkdirSync(mountpoint, { recursive: true });
     const args = [path.resolve(backing), path.resolve(mountpoint), '--metadata', opts.metadata ?? 'lazy'];
     if (opts.maxDirtyBytes !== undefined) args.push('--max-dirty', String(opts.maxDirtyBytes));
+    if (opts.syncDelayMs !== undefined) args.push('--sync-delay-ms', String(opts.syncDelayMs));
     // its own process group: a terminal's Ctrl-C reaches the controller, which unmounts in its teardown
     const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const fs = new Lazyfs(path.resolve(backing), path.resolve(mountpoint), child);
@@ -155,15 +170,21 @@ export class Lazyfs {
   }
 
   /**
-   * A power cut: every write not fsynced is dropped, every namespace change whose
-   * directory was not fsynced undone. Kill every writer first (kill -9): the cut is
-   * atomic with respect to the layer's own operations, not with a live writer's.
+   * A power cut: every write not fsynced is dropped, every fsync in progress undone,
+   * every namespace change whose directory was not fsynced undone; then every
+   * operation fails with EIO until powerOn(). Kill the writers next, then power on,
+   * then restart them.
    */
   async cut(o: CutOptions = {}): Promise<CutReport> {
     if (o.tear !== undefined && !(o.tear > 0 && o.tear < 1)) throw new RangeError(`tear must be in (0, 1); got ${o.tear}`);
     const r = await this.command(o.tear === undefined ? 'cut' : `cut tear=${o.tear}`);
     const { cut: _, ...report } = r;
     return report as unknown as CutReport;
+  }
+
+  /** power back on after a cut (the writers are dead: restart them after this) */
+  async powerOn(): Promise<void> {
+    await this.command('on');
   }
 
   async stats(): Promise<LazyfsStats> {
@@ -196,6 +217,7 @@ export class Lazyfs {
 
 export const mount = (backing: string, mountpoint: string, opts?: LazyfsOptions): Promise<Lazyfs> => Lazyfs.mount(backing, mountpoint, opts);
 export const cut = (fs: Lazyfs, o?: CutOptions): Promise<CutReport> => fs.cut(o);
+export const powerOn = (fs: Lazyfs): Promise<void> => fs.powerOn();
 export const unmount = (fs: Lazyfs): Promise<void> => fs.unmount();
 
 /** /proc/mounts octal escapes (\040 for a space) */

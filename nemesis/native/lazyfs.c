@@ -1,7 +1,7 @@
 /*
  * faultline-lazyfs: a FUSE file system that loses what was not fsynced.
  *
- *   faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--debug]
+ *   faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]
  *
  * Reads and metadata pass through to BACKING (which may be MOUNTPOINT itself:
  * the backing directory is opened before the mount covers it). Data written
@@ -18,18 +18,24 @@
  * chmod, chown, utimens, xattrs: pass through, durable at once (not modelled).
  *
  * Control: one command per line on stdin, one JSON line per command on stdout:
- *   cut [tear=F]  a power cut: drop every unsynced write and undo every
- *                 non-durable namespace change; with tear=F (0<F<1) the last
- *                 unsynced write keeps its first floor(F*len) bytes (at least 1,
- *                 fewer than len), written at its offset. Reports what was lost.
+ *   cut [tear=F]  a power cut: drop every unsynced write, undo every fsync still
+ *                 in progress (it then fails with EIO) and every non-durable
+ *                 namespace change, and switch off: from now on every operation
+ *                 fails with EIO. With tear=F (0<F<1) the last unsynced write keeps
+ *                 its first floor(F*len) bytes (at least 1, fewer than len), written
+ *                 at its offset. Reports what was lost.
+ *   on            power back on (before the writer restarts)
  *   stats         unsynced files and bytes, pending namespace changes
  *   sync          make everything durable (a checkpoint)
  *   exit          unmount and exit (so does end of stdin, SIGTERM, SIGINT, or
  *                 the death of the parent process)
- * The caller kills every writer before a cut: a process blocked in a FUSE
- * request cannot finish dying until the request is answered, so once the
- * writers are dead no write is in flight, and the cut holds the one lock every
- * write takes.
+ * A power cut comes before the writer is killed, as in a real outage: cut, then
+ * kill -9 the writer, then `on`, then restart it. The cut holds the lock every
+ * write, sync and namespace change takes, and is followed by EIO for everything:
+ * an operation happened wholly before the power failed, or not at all. (Killing
+ * first would let every fsync already in flight complete — the kernel does not let
+ * a process die with a FUSE request outstanding — and hide a program that
+ * acknowledges before its fsync completes.)
  *
  * At a clean exit everything unsynced is written back (an unmount is not a
  * power cut) and the trash is removed.
@@ -64,10 +70,27 @@ static char root_real[PATH_MAX];
 static const char *mount_path;
 static int lazy_meta = 1;
 static size_t max_dirty = (size_t)512 << 20;
+static unsigned sync_delay_us; /* a slow disk: every fsync takes at least this long (a cut in between undoes it) */
 static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
 static struct fuse *g_fuse;
 static unsigned long trash_seq;
 static unsigned long writebacks;
+static int powered = 1;          /* 0 from a cut until `on` */
+static unsigned long cut_gen;    /* cuts so far: a sync that saw it change was cut short */
+
+/* every operation fails while the power is off (after a cut, until `on`) */
+#define OFF_CHECK()       \
+  do {                    \
+    if (!powered) return -EIO; \
+  } while (0)
+#define LOCK_ON()                     \
+  do {                                \
+    pthread_mutex_lock(&lk);          \
+    if (!powered) {                   \
+      pthread_mutex_unlock(&lk);      \
+      return -EIO;                    \
+    }                                 \
+  } while (0)
 
 /* ---------- small helpers ---------- */
 
@@ -399,6 +422,106 @@ static int dflush(struct dfile *d) {
   return 0;
 }
 
+/*
+ * An fsync in progress: its data is in the backing file, but until the backing
+ * fsync returns, a cut puts back what the file held before (the old bytes of every
+ * range it overwrote, and its old size): only a completed fsync makes data durable.
+ */
+struct undo {
+  off_t off;
+  size_t len;
+  char *old;
+};
+
+struct syncing {
+  int fd;
+  off_t old_size;
+  struct undo *u;
+  size_t nu;
+  int cut; /* a cut undid it: the fsync fails */
+  struct syncing *next;
+};
+
+static struct syncing *syncs; /* newest first */
+
+static int save_old(struct syncing *s, int fd, off_t off, off_t end) {
+  if (end <= off) return 0;
+  struct undo *u = realloc(s->u, (s->nu + 1) * sizeof *u);
+  if (!u) return -ENOMEM;
+  s->u = u;
+  size_t len = (size_t)(end - off);
+  char *old = malloc(len);
+  if (!old) return -ENOMEM;
+  size_t got = 0;
+  while (got < len) {
+    ssize_t r = pread(fd, old + got, len - got, off + (off_t)got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  u[s->nu++] = (struct undo){off, got, old};
+  return 0;
+}
+
+static void syncing_free(struct syncing *s) {
+  for (size_t i = 0; i < s->nu; i++) free(s->u[i].old);
+  free(s->u);
+  close(s->fd);
+  free(s);
+}
+
+/* dflush, keeping what it overwrites until the fsync completes */
+static int dflush_begin(struct dfile *d, struct syncing **out) {
+  struct syncing *s = calloc(1, sizeof *s);
+  if (!s) return -ENOMEM;
+  s->fd = dup(d->fd);
+  s->old_size = d->durable;
+  int r = s->fd < 0 ? -errno : 0;
+  /* truncated bytes, then overwritten ones below the truncation point */
+  if (r == 0 && d->floor < d->durable) r = save_old(s, d->fd, d->floor, d->durable);
+  for (size_t i = 0; r == 0 && i < d->n; i++) {
+    off_t end = d->ext[i].off + (off_t)d->ext[i].len;
+    off_t lim = d->floor < d->durable ? d->floor : d->durable;
+    r = save_old(s, d->fd, d->ext[i].off, end < lim ? end : lim);
+  }
+  if (r == 0) r = dflush(d);
+  if (r < 0) {
+    if (s->fd >= 0) syncing_free(s);
+    else free(s);
+    return r;
+  }
+  s->next = syncs;
+  syncs = s;
+  *out = s;
+  return 0;
+}
+
+/* the fsync returned: its data is durable, unless a cut came first */
+static int dflush_end(struct syncing *s) {
+  for (struct syncing **p = &syncs; *p; p = &(*p)->next)
+    if (*p == s) {
+      *p = s->next;
+      break;
+    }
+  int cut = s->cut;
+  syncing_free(s);
+  return cut ? -EIO : 0;
+}
+
+/* a cut: every fsync in progress is put back, newest first */
+static size_t undo_syncs(void) {
+  size_t n = 0;
+  for (struct syncing *s = syncs; s; s = s->next) {
+    if (s->cut) continue;
+    for (size_t i = s->nu; i-- > 0;) pwrite_all(s->fd, s->u[i].old, s->u[i].len, s->u[i].off);
+    int ignored = ftruncate(s->fd, s->old_size); /* a failure shows as the fsync's EIO anyway */
+    (void)ignored;
+    s->cut = 1;
+    n++;
+  }
+  return n;
+}
+
 /* ---------- namespace journal (metadata lazy) ---------- */
 
 enum nskind { NS_CREATE, NS_UNLINK, NS_RMDIR, NS_RENAME };
@@ -411,7 +534,10 @@ struct nsop {
   mode_t mode;        /* rmdir: the directory's mode; rename: a replaced empty directory's (0: none) */
   unsigned flags;     /* rename flags */
   ino_t dir1, dir2;   /* the directories whose fsync makes it durable (0: none pending) */
+  unsigned long id;   /* journal order */
 };
+
+static unsigned long next_op_id = 1;
 
 static struct nsop *ops;
 static size_t nops, capops;
@@ -444,19 +570,20 @@ static int journal(enum nskind kind, const char *path, const char *path2, char *
   o->trash = trash;
   o->mode = mode;
   o->flags = flags;
+  o->id = next_op_id++;
   o->dir1 = dir_ino(path);
   o->dir2 = path2 ? dir_ino(path2) : 0;
   if (o->dir2 == o->dir1) o->dir2 = 0;
   return 0;
 }
 
-/* an fsync of directory `ino`: what it holds is durable; changes with nothing left pending are forgotten */
-static void ns_durable(ino_t ino) {
+/* an fsync of directory `ino` completed: the changes made in it before the fsync began (id < before) are durable */
+static void ns_durable(ino_t ino, unsigned long before) {
   size_t k = 0;
   for (size_t i = 0; i < nops; i++) {
     struct nsop *o = &ops[i];
-    if (o->dir1 == ino) o->dir1 = 0;
-    if (o->dir2 == ino) o->dir2 = 0;
+    if (o->id < before && o->dir1 == ino) o->dir1 = 0;
+    if (o->id < before && o->dir2 == ino) o->dir2 = 0;
     if (o->dir1 == 0 && o->dir2 == 0) {
       if (o->trash) unlinkat(root_fd, o->trash, 0);
       nsop_free(o);
@@ -561,6 +688,7 @@ static void *lz_init(struct fuse_conn_info *conn, struct fuse_config *cfg) {
 }
 
 static int lz_getattr(const char *path, struct stat *st, struct fuse_file_info *fi) {
+  OFF_CHECK();
   int r;
   if (fi) r = fstat(H(fi)->fd, st);
   else {
@@ -582,11 +710,13 @@ static int lz_getattr(const char *path, struct stat *st, struct fuse_file_info *
 }
 
 static int lz_access(const char *path, int mask) {
+  OFF_CHECK();
   if (hidden(path)) return -ENOENT;
   return faccessat(root_fd, rel(path), mask, 0) < 0 ? -errno : 0;
 }
 
 static int lz_readlink(const char *path, char *buf, size_t size) {
+  OFF_CHECK();
   if (hidden(path)) return -ENOENT;
   ssize_t n = readlinkat(root_fd, rel(path), buf, size - 1);
   if (n < 0) return -errno;
@@ -595,6 +725,7 @@ static int lz_readlink(const char *path, char *buf, size_t size) {
 }
 
 static int lz_opendir(const char *path, struct fuse_file_info *fi) {
+  OFF_CHECK();
   if (hidden(path)) return -ENOENT;
   int fd = openat(root_fd, rel(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return -errno;
@@ -652,12 +783,17 @@ static int lz_releasedir(const char *path, struct fuse_file_info *fi) {
 static int lz_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi) {
   (void)path;
   struct handle *h = H(fi);
-  if (lazy_meta) {
-    pthread_mutex_lock(&lk);
-    ns_durable(h->ino);
-    pthread_mutex_unlock(&lk);
-  }
-  return (datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0 ? -errno : 0;
+  pthread_mutex_lock(&lk);
+  int on = powered;
+  unsigned long gen = cut_gen, before = next_op_id;
+  pthread_mutex_unlock(&lk);
+  if (!on) return -EIO;
+  int r = (datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0 ? -errno : 0;
+  pthread_mutex_lock(&lk);
+  if (cut_gen != gen) r = -EIO; /* the power failed before it completed */
+  else if (r == 0 && lazy_meta) ns_durable(h->ino, before);
+  pthread_mutex_unlock(&lk);
+  return r;
 }
 
 /* creation of a name: do it, and journal it while the lock is held */
@@ -668,7 +804,7 @@ static int created_name(const char *path) {
 
 static int lz_mknod(const char *path, mode_t mode, dev_t rdev) {
   if (hidden(path)) return -EACCES;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = mknodat(root_fd, rel(path), mode, rdev) < 0 ? -errno : created_name(path);
   pthread_mutex_unlock(&lk);
   return r;
@@ -676,7 +812,7 @@ static int lz_mknod(const char *path, mode_t mode, dev_t rdev) {
 
 static int lz_mkdir(const char *path, mode_t mode) {
   if (hidden(path)) return -EACCES;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = mkdirat(root_fd, rel(path), mode) < 0 ? -errno : created_name(path);
   pthread_mutex_unlock(&lk);
   return r;
@@ -684,7 +820,7 @@ static int lz_mkdir(const char *path, mode_t mode) {
 
 static int lz_symlink(const char *target, const char *path) {
   if (hidden(path)) return -EACCES;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = symlinkat(target, root_fd, rel(path)) < 0 ? -errno : created_name(path);
   pthread_mutex_unlock(&lk);
   return r;
@@ -692,7 +828,7 @@ static int lz_symlink(const char *target, const char *path) {
 
 static int lz_link(const char *from, const char *to) {
   if (hidden(from) || hidden(to)) return -EACCES;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = linkat(root_fd, rel(from), root_fd, rel(to), 0) < 0 ? -errno : created_name(to);
   pthread_mutex_unlock(&lk);
   return r;
@@ -700,7 +836,7 @@ static int lz_link(const char *from, const char *to) {
 
 static int lz_unlink(const char *path) {
   if (hidden(path)) return -ENOENT;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r;
   if (!lazy_meta) r = unlinkat(root_fd, rel(path), 0) < 0 ? -errno : 0;
   else {
@@ -718,7 +854,7 @@ static int lz_unlink(const char *path) {
 
 static int lz_rmdir(const char *path) {
   if (hidden(path)) return -ENOENT;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   struct stat st;
   int r;
   if (fstatat(root_fd, rel(path), &st, AT_SYMLINK_NOFOLLOW) < 0) r = -errno;
@@ -731,7 +867,7 @@ static int lz_rmdir(const char *path) {
 static int lz_rename(const char *from, const char *to, unsigned int flags) {
   if (hidden(from) || hidden(to)) return -EACCES;
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) return -EINVAL;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = 0;
   char *t = NULL;
   mode_t dirmode = 0;
@@ -761,25 +897,28 @@ static int lz_rename(const char *from, const char *to, unsigned int flags) {
 }
 
 static int lz_chmod(const char *path, mode_t mode, struct fuse_file_info *fi) {
+  OFF_CHECK();
   if (fi) return fchmod(H(fi)->fd, mode) < 0 ? -errno : 0;
   if (hidden(path)) return -ENOENT;
   return fchmodat(root_fd, rel(path), mode, 0) < 0 ? -errno : 0;
 }
 
 static int lz_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi) {
+  OFF_CHECK();
   if (fi) return fchown(H(fi)->fd, uid, gid) < 0 ? -errno : 0;
   if (hidden(path)) return -ENOENT;
   return fchownat(root_fd, rel(path), uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
 static int lz_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi) {
+  OFF_CHECK();
   if (fi) return futimens(H(fi)->fd, tv) < 0 ? -errno : 0;
   if (hidden(path)) return -ENOENT;
   return utimensat(root_fd, rel(path), tv, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
 static int do_truncate(int fd, dev_t dev, ino_t ino, off_t size) {
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int r = 0;
   struct dfile *d = dget(fd, dev, ino);
   if (!d) r = -errno;
@@ -817,7 +956,7 @@ static int finish_open(int fd, int flags, int created, const char *path, struct 
 
 static int lz_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
   if (hidden(path)) return -EACCES;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int created;
   int fd = open_backing(path, fi->flags, 1, mode, &created);
   int r = fd < 0 ? -errno : finish_open(fd, fi->flags, created, path, fi);
@@ -827,7 +966,7 @@ static int lz_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
 
 static int lz_open(const char *path, struct fuse_file_info *fi) {
   if (hidden(path)) return -ENOENT;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   int created;
   int fd = open_backing(path, fi->flags, 0, 0, &created);
   int r = fd < 0 ? -errno : finish_open(fd, fi->flags, 0, path, fi);
@@ -836,6 +975,7 @@ static int lz_open(const char *path, struct fuse_file_info *fi) {
 }
 
 static int lz_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi) {
+  OFF_CHECK();
   (void)path;
   struct handle *h = H(fi);
   pthread_mutex_lock(&lk);
@@ -859,10 +999,29 @@ static int lz_read(const char *path, char *buf, size_t size, off_t off, struct f
   return (int)got;
 }
 
+/* makes the unsynced data of the inode durable: written to the backing file and fsynced there; a cut before the fsync returns undoes it (EIO) */
+static int sync_inode(struct handle *h, int datasync) {
+  LOCK_ON();
+  unsigned long gen = cut_gen;
+  struct dfile *d = dfind(h->dev, h->ino);
+  struct syncing *s = NULL;
+  int r = d ? dflush_begin(d, &s) : 0;
+  pthread_mutex_unlock(&lk);
+  if (r < 0) return r;
+  /* outside the lock: other files (and this one's next writes) go on meanwhile */
+  if ((datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0) r = -errno;
+  if (sync_delay_us) usleep(sync_delay_us);
+  pthread_mutex_lock(&lk);
+  if (s && dflush_end(s) < 0) r = -EIO;
+  if (cut_gen != gen) r = -EIO; /* the power failed before it completed */
+  pthread_mutex_unlock(&lk);
+  return r;
+}
+
 static int lz_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi) {
   (void)path;
   struct handle *h = H(fi);
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   struct dfile *d = dget(h->fd, h->dev, h->ino);
   int r = d ? ext_insert(d, off, buf, size) : -errno;
   if (r == 0) {
@@ -872,28 +1031,20 @@ static int lz_write(const char *path, const char *buf, size_t size, off_t off, s
     lastw.ino = h->ino;
     lastw.off = off;
     lastw.len = size;
-    if (h->sync) r = dflush(d);
-    else if (dirty_bytes > max_dirty) {
+    if (!h->sync && dirty_bytes > max_dirty) {
       /* written back, as the kernel does under memory pressure: from now on a cut keeps it */
       r = dflush(d);
       writebacks++;
     }
   }
   pthread_mutex_unlock(&lk);
-  if (r == 0 && h->sync && fdatasync(h->fd) < 0) r = -errno;
+  if (r == 0 && h->sync) r = sync_inode(h, 1); /* O_SYNC, O_DSYNC: durable when write(2) returns */
   return r < 0 ? r : (int)size;
 }
 
 static int lz_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
   (void)path;
-  struct handle *h = H(fi);
-  pthread_mutex_lock(&lk);
-  struct dfile *d = dfind(h->dev, h->ino);
-  int r = d ? dflush(d) : 0;
-  pthread_mutex_unlock(&lk);
-  if (r < 0) return r;
-  /* outside the lock: other files (and this one's next writes) go on meanwhile */
-  return (datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0 ? -errno : 0;
+  return sync_inode(H(fi), datasync);
 }
 
 static int lz_flush(const char *path, struct fuse_file_info *fi) {
@@ -915,7 +1066,7 @@ static int lz_fallocate(const char *path, int mode, off_t off, off_t len, struct
   struct handle *h = H(fi);
   if (mode == FALLOC_FL_KEEP_SIZE) return fallocate(h->fd, mode, off, len) < 0 ? -errno : 0;
   if (mode != 0) return -EOPNOTSUPP;
-  pthread_mutex_lock(&lk);
+  LOCK_ON();
   struct dfile *d = dget(h->fd, h->dev, h->ino);
   int r = d ? 0 : -errno;
   if (d && off + len > d->size) d->size = off + len; /* zeros past the old end */
@@ -924,6 +1075,7 @@ static int lz_fallocate(const char *path, int mode, off_t off, off_t len, struct
 }
 
 static int lz_statfs(const char *path, struct statvfs *st) {
+  OFF_CHECK();
   (void)path;
   return fstatvfs(root_fd, st) < 0 ? -errno : 0;
 }
@@ -1059,6 +1211,9 @@ static void cut(struct sb *b, double tear) {
   all_dfiles(report_and_drop, b);
   sb_printf(b, "],\"unsyncedBytes\":%zu,\"unsyncedFiles\":%zu", bytes, files);
   lastw.valid = 0;
+  powered = 0;
+  cut_gen++;
+  sb_printf(b, ",\"syncsInterrupted\":%zu", undo_syncs());
   if (tfd >= 0) {
     int r = pwrite_all(tfd, prefix, keep, toff);
     close(tfd);
@@ -1133,9 +1288,14 @@ static void *control(void *arg) {
         }
       }
       cut(&b, tear);
+    } else if (strcmp(line, "on") == 0) {
+      pthread_mutex_lock(&lk);
+      powered = 1;
+      pthread_mutex_unlock(&lk);
+      sb_printf(&b, "{\"on\":true}");
     } else if (strcmp(line, "stats") == 0) {
       pthread_mutex_lock(&lk);
-      sb_printf(&b, "{\"unsyncedFiles\":%zu,\"unsyncedBytes\":%zu,\"pendingNamespace\":%zu,\"writebacks\":%lu}", dirty_files, dirty_bytes, nops, writebacks);
+      sb_printf(&b, "{\"unsyncedFiles\":%zu,\"unsyncedBytes\":%zu,\"pendingNamespace\":%zu,\"writebacks\":%lu,\"powered\":%s}", dirty_files, dirty_bytes, nops, writebacks, powered ? "true" : "false");
       pthread_mutex_unlock(&lk);
     } else if (strcmp(line, "sync") == 0) {
       size_t counts[3] = {0, 0, 0};
@@ -1158,7 +1318,7 @@ static void *control(void *arg) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--debug]\n");
+  fprintf(stderr, "usage: faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]\n");
   exit(2);
 }
 
@@ -1179,6 +1339,11 @@ int main(int argc, char *argv[]) {
       unsigned long long v = strtoull(argv[++i], &end, 10);
       if (*end || v == 0) usage();
       max_dirty = (size_t)v;
+    } else if (strcmp(argv[i], "--sync-delay-ms") == 0 && i + 1 < argc) {
+      char *end;
+      double v = strtod(argv[++i], &end);
+      if (*end || !(v >= 0 && v <= 10000)) usage();
+      sync_delay_us = (unsigned)(v * 1000);
     } else if (strcmp(argv[i], "--debug") == 0) debug = 1;
     else if (!backing) backing = argv[i];
     else if (!mount_path) mount_path = argv[i];

@@ -23,10 +23,13 @@ export async function startOnLazyfs(size: number, extra: string[] = [], o: Lazyf
   return { c, layers };
 }
 
-/** A power cut of one node: kill -9 (nothing of it can be in flight then), then its unsynced writes are dropped. */
+/** A power cut of one node: its unsynced writes are dropped and its I/O fails from then on, it is killed (-9), the power comes back. Restart it with spawn(). */
 export async function powerCut({ c, layers }: CutCluster, n: LocalNode, o: CutOptions = {}): Promise<CutReport> {
+  const fs = layers.get(n.id) as Lazyfs;
+  const report = await fs.cut(o);
   await c.kill(n);
-  return (layers.get(n.id) as Lazyfs).cut(o);
+  await fs.powerOn();
+  return report;
 }
 
 /** the node a not-leader answer points to, else the next one */
@@ -40,16 +43,20 @@ export interface Load {
   stop(): Promise<void>;
 }
 
+/** client ids are never reused: a session's sequence numbers only go up */
+let loads = 0;
+
 /** `workers` clients adding unique elements; `acked` gets every element whose add was acknowledged */
 export function setLoad(c: LocalCluster, acked: Set<number>, workers = 12): Load {
   let stopped = false;
-  let next = 1;
+  const id = ++loads;
+  let next = 1_000_000 * id; // elements unique across loads too
   const worker = async (w: number): Promise<void> => {
     let node = c.nodes[w % c.nodes.length];
     for (let seq = 1; !stopped; seq++) {
       const v = next++;
       try {
-        const r = await command(node, `adder-${w}`, seq, { type: 'set.add', element: v }, 1000);
+        const r = await command(node, `adder-${id}-${w}`, seq, { type: 'set.add', element: v }, 1000);
         if (r.status === 200) acked.add(v);
         else if (r.status === 421) node = redirect(c, node, r.body);
         else await sleep(20);
@@ -71,18 +78,24 @@ export function setLoad(c: LocalCluster, acked: Set<number>, workers = 12): Load
 export const BANK_ACCOUNTS = ['a0', 'a1', 'a2', 'a3', 'a4'];
 export const BANK_TOTAL = 500;
 
-/** Creates five accounts of 100, then transfers and reads of all balances; `totals` gets every read's sum. */
-export async function bankLoad(c: LocalCluster, totals: number[], workers = 8): Promise<Load> {
+/** Creates five accounts of 100 (once per cluster). */
+export async function createBankAccounts(c: LocalCluster): Promise<void> {
   let node = await c.leader();
   for (const [i, account] of BANK_ACCOUNTS.entries()) {
     for (let attempt = 0; ; attempt++) {
-      const r = await command(node, 'bank-setup', i + 1, { type: 'account.create', account, cash: 100 }, 2000).catch(() => null);
-      if (r?.status === 200 || r?.body?.error?.code === 'account-exists') break;
-      if (attempt > 100) throw new Error(`cannot create ${account}`);
+      const r = await command(node, 'bank-setup', i + 1, { type: 'account.create', account, cash: 100 }, 2000).catch((e: Error) => ({ status: 0, body: e.message }));
+      if (r.status === 200 || r.body?.error?.code === 'account-exists') break;
+      if (attempt > 100) throw new Error(`cannot create ${account}: ${JSON.stringify(r)}`);
+      await sleep(50);
       node = await c.leader();
     }
   }
+}
+
+/** Transfers between the accounts and reads of all balances; `totals` gets every read's sum. */
+export function bankLoad(c: LocalCluster, totals: number[], workers = 8): Load {
   let stopped = false;
+  const id = ++loads;
   const worker = async (w: number): Promise<void> => {
     let at = c.nodes[w % c.nodes.length];
     for (let seq = 1; !stopped; seq++) {
@@ -94,7 +107,7 @@ export async function bankLoad(c: LocalCluster, totals: number[], workers = 8): 
         } else {
           const from = BANK_ACCOUNTS[(w + seq) % 5];
           const to = BANK_ACCOUNTS[(w + seq + 1 + (seq % 4)) % 5];
-          const r = await command(at, `mover-${w}`, seq, { type: 'bank.transfer', from, to, amount: 1 + (seq % 5) }, 1000);
+          const r = await command(at, `mover-${id}-${w}`, seq, { type: 'bank.transfer', from, to, amount: 1 + (seq % 5) }, 1000);
           if (r.status === 421) at = redirect(c, at, r.body);
         }
       } catch {
@@ -129,22 +142,18 @@ export async function cutMinorityThenLeader(cc: CutCluster, o: CutOptions & { ga
   return out;
 }
 
-/** every node up, one leader, and every node applied what it committed; the set read through it */
+/** every node up and a leader serving linearizable reads: the set read through it */
 export async function settleAndReadSet(c: LocalCluster, timeoutMs = 30_000): Promise<Set<number>> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     try {
       const leader = await c.leader(5000);
-      const target = (await c.health(leader))?.commitIndex ?? Number.POSITIVE_INFINITY;
-      const hs = await Promise.all(c.nodes.map((n) => c.health(n)));
-      if (hs.every((h) => h !== null && h.appliedIndex >= target)) {
-        const r = await query(leader, { type: 'set.read' }, 3000);
-        if (r.status === 200) return new Set<number>(r.body.result.elements);
-      }
+      const r = await query(leader, { type: 'set.read' }, 3000);
+      if (r.status === 200) return new Set<number>(r.body.result.elements);
     } catch {
       // no leader yet
     }
     await sleep(100);
   }
-  throw new Error(`the cluster did not settle within ${timeoutMs} ms: ${c.nodes.map((n) => `${n.id}: ${n.output.join('').slice(-300)}`).join('\n')}`);
+  throw new Error(`no leader served a read within ${timeoutMs} ms:\n${c.nodes.map((n) => `${n.id}: ${n.output.join('').slice(-400)}`).join('\n')}`);
 }
