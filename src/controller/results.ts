@@ -6,6 +6,7 @@ import { completedOps, quantile } from '../report/stats.js';
 import { renderViolationHtml } from '../report/violation-html.js';
 import { writeRunPictures } from '../report/write.js';
 import { writeJson } from '../store/store.js';
+import type { DiskFacts } from './disk-facts.js';
 import type { Recovery } from './nemesis-loop.js';
 
 export interface Throughput {
@@ -30,6 +31,8 @@ export interface RunFacts {
   /** after the final heal: ms until every node applied the same index under one leader */
   finalRecoveryMs: number | null;
   interrupted: boolean;
+  /** power cuts (what each lost) and corruptions (what the node did) */
+  disk: DiskFacts;
 }
 
 export function throughputOf(ops: readonly Op[], loadStartNs: number, loadEndNs: number): Throughput {
