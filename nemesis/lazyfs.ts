@@ -66,8 +66,9 @@ export interface CutReport {
   files: CutFile[];
   unsyncedBytes: number;
   unsyncedFiles: number;
-  /** fsyncs in progress at the cut, undone (they fail with EIO) */
+  /** fsyncs in progress at the cut, undone (they fail with EIO): how many, and the bytes each was making durable */
   syncsInterrupted: number;
+  interrupted: { path: string; bytes: number }[];
   /** the last unsynced write, of which `kept` bytes survived */
   torn: { path: string; offset: number; length: number; kept: number; error?: string } | null;
   /** namespace changes undone, newest first */

@@ -20,12 +20,14 @@ export interface CutRecord {
   unsyncedBytes: number;
   files: { path: string; unsyncedBytes: number; size: number; durableSize: number }[];
   syncsInterrupted: number;
+  /** what the fsyncs cut short were making durable */
+  interrupted: CutReport['interrupted'];
   torn: CutReport['torn'];
   namespace: CutReport['namespace'];
 }
 
 function cutRecord(r: CutReport): CutRecord {
-  return { unsyncedBytes: r.unsyncedBytes, files: r.files, syncsInterrupted: r.syncsInterrupted, torn: r.torn, namespace: r.namespace };
+  return { unsyncedBytes: r.unsyncedBytes, files: r.files, syncsInterrupted: r.syncsInterrupted, interrupted: r.interrupted, torn: r.torn, namespace: r.namespace };
 }
 
 /**
@@ -103,6 +105,7 @@ export class DiskFaults {
         tear: a.tear,
         lost: cuts,
         unsyncedBytes: Object.values(cuts).reduce((s, c) => s + c.unsyncedBytes, 0),
+        interruptedBytes: Object.values(cuts).reduce((s, c) => s + c.interrupted.reduce((t, i) => t + i.bytes, 0), 0),
         down,
         quorumLost: this.rt.nodes.length - down.length < majoritySize(this.rt.nodes.length),
       },

@@ -435,6 +435,7 @@ struct undo {
 
 struct syncing {
   int fd;
+  size_t bytes; /* the unsynced bytes this fsync writes */
   off_t old_size;
   struct undo *u;
   size_t nu;
@@ -475,6 +476,7 @@ static int dflush_begin(struct dfile *d, struct syncing **out) {
   struct syncing *s = calloc(1, sizeof *s);
   if (!s) return -ENOMEM;
   s->fd = dup(d->fd);
+  s->bytes = d->bytes;
   s->old_size = d->durable;
   int r = s->fd < 0 ? -errno : 0;
   /* truncated bytes, then overwritten ones below the truncation point */
@@ -508,17 +510,24 @@ static int dflush_end(struct syncing *s) {
   return cut ? -EIO : 0;
 }
 
-/* a cut: every fsync in progress is put back, newest first */
-static size_t undo_syncs(void) {
+/* a cut: every fsync in progress is put back, newest first, and reported ([{path, bytes}]) */
+static size_t undo_syncs(struct sb *b) {
   size_t n = 0;
+  sb_printf(b, ",\"interrupted\":[");
   for (struct syncing *s = syncs; s; s = s->next) {
     if (s->cut) continue;
     for (size_t i = s->nu; i-- > 0;) pwrite_all(s->fd, s->u[i].old, s->u[i].len, s->u[i].off);
     int ignored = ftruncate(s->fd, s->old_size); /* a failure shows as the fsync's EIO anyway */
     (void)ignored;
     s->cut = 1;
+    char path[PATH_MAX];
+    path_of_fd(s->fd, path, sizeof path);
+    sb_printf(b, "%s{\"path\":", n ? "," : "");
+    sb_str(b, path);
+    sb_printf(b, ",\"bytes\":%zu}", s->bytes);
     n++;
   }
+  sb_printf(b, "]");
   return n;
 }
 
@@ -1213,7 +1222,8 @@ static void cut(struct sb *b, double tear) {
   lastw.valid = 0;
   powered = 0;
   cut_gen++;
-  sb_printf(b, ",\"syncsInterrupted\":%zu", undo_syncs());
+  size_t interrupted = undo_syncs(b);
+  sb_printf(b, ",\"syncsInterrupted\":%zu", interrupted);
   if (tfd >= 0) {
     int r = pwrite_all(tfd, prefix, keep, toff);
     close(tfd);

@@ -12,8 +12,9 @@ export interface PowerCutFact {
   unsyncedBytes: number;
   /** files that lost unsynced data */
   files: number;
-  /** fsyncs in progress at the cut, undone */
+  /** fsyncs in progress at the cut, undone, and the bytes they were making durable */
   syncsInterrupted: number;
+  interruptedBytes: number;
   /** nodes whose last unsynced write was torn (a prefix kept) */
   torn: number;
 }
@@ -33,7 +34,7 @@ export interface DiskFacts {
 
 interface CutValue {
   nodes?: string[];
-  lost?: Record<string, { unsyncedBytes: number; files: unknown[]; syncsInterrupted: number; torn: unknown }>;
+  lost?: Record<string, { unsyncedBytes: number; files: unknown[]; syncsInterrupted: number; interrupted?: { bytes: number }[]; torn: unknown }>;
 }
 
 interface CorruptValue {
@@ -57,6 +58,7 @@ export function diskFacts(ops: readonly Op[], loadStartNs: number): DiskFacts {
         unsyncedBytes: lost.reduce((s, l) => s + l.unsyncedBytes, 0),
         files: lost.reduce((s, l) => s + l.files.length, 0),
         syncsInterrupted: lost.reduce((s, l) => s + l.syncsInterrupted, 0),
+        interruptedBytes: lost.reduce((s, l) => s + (l.interrupted ?? []).reduce((t, i) => t + i.bytes, 0), 0),
         torn: lost.filter((l) => l.torn !== null).length,
       });
     } else if (op.f === 'start-corrupt') {
@@ -71,11 +73,12 @@ export function diskFacts(ops: readonly Op[], loadStartNs: number): DiskFacts {
 export function formatDiskFacts(d: DiskFacts): string[] {
   const lines: string[] = [];
   if (d.powerCuts.length > 0) {
-    const total = d.powerCuts.reduce((s, c) => s + c.unsyncedBytes, 0);
-    lines.push(`power cuts ${d.powerCuts.length}, ${total} unsynced bytes lost in all:`);
+    const total = d.powerCuts.reduce((s, c) => s + c.unsyncedBytes + c.interruptedBytes, 0);
+    lines.push(`power cuts ${d.powerCuts.length}, ${total} bytes not yet durable lost in all:`);
     for (const c of d.powerCuts) {
+      const s = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
       lines.push(
-        `             @${c.atS}s ${c.nodes.join(' ')}: ${c.unsyncedBytes} B in ${c.files} file${c.files === 1 ? '' : 's'} lost, ${c.syncsInterrupted} fsync${c.syncsInterrupted === 1 ? '' : 's'} cut short${c.torn ? `, ${c.torn} torn write${c.torn === 1 ? '' : 's'}` : ''}`,
+        `             @${c.atS}s ${c.nodes.join(' ')}: ${c.unsyncedBytes} B unsynced in ${s(c.files, 'file')}, ${c.interruptedBytes} B of ${s(c.syncsInterrupted, 'fsync')} cut short${c.torn ? `, ${s(c.torn, 'torn write')}` : ''}`,
       );
     }
   }

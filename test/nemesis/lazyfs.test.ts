@@ -337,7 +337,10 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
       } else {
         expect(result).toBe('EIO');
         expect(now.toString()).toBe('base'); // nothing of it survived
-        if (report.syncsInterrupted > 0) outcomes.undone++;
+        if (report.syncsInterrupted > 0) {
+          expect(report.interrupted).toEqual([{ path: `/big${i}`, bytes: data.length }]);
+          outcomes.undone++;
+        }
         else outcomes.before++;
       }
     }
