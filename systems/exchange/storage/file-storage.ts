@@ -85,6 +85,8 @@ export class FileStorage implements RaftStorage {
   /** the durable mark on disk (fsynced), and the sequence number of the last mark slot written */
   private markOnDisk = WAL_HEADER;
   private markSeq = 1;
+  /** the mark is to be written alone on the next turn of the event loop */
+  private catchUpPending = false;
   /** snapshots are saved one at a time, in call order */
   private snapshotChain: Promise<void> = Promise.resolve();
   /** waiting for the queue to be written and synced (snapshot rewrite, close) */
@@ -172,7 +174,7 @@ export class FileStorage implements RaftStorage {
 
   /** resolves once every persist issued so far is durable (or failed) */
   private idle(): Promise<void> {
-    if (!this.syncing && !this.rewriting && this.queue.length === 0) return Promise.resolve();
+    if (!this.syncing && !this.rewriting && !this.catchUpPending && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -317,6 +319,18 @@ export class FileStorage implements RaftStorage {
   /** after an fsync: the next group, or the mark alone once idle (so an idle node's mark covers all it acknowledged) */
   private next(): void {
     if (this.rewriting) return; // the rewrite resumes flushing
+    if (this.queue.length > 0) return this.flush();
+    if (this.fd === null || this.markOnDisk >= this.durableEnd) return this.wakeIdle();
+    // not at once: the persists the resolved ones lead to (a client's next write) come first and carry the mark
+    this.catchUpPending = true;
+    setImmediate(() => {
+      this.catchUpPending = false;
+      this.catchUp();
+    });
+  }
+
+  private catchUp(): void {
+    if (this.syncing || this.rewriting) return; // whoever holds the file calls next() when done
     if (this.queue.length > 0) return this.flush();
     const fd = this.fd;
     if (fd === null || this.markOnDisk >= this.durableEnd) return this.wakeIdle();
