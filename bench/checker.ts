@@ -13,6 +13,7 @@ import { pairHistory } from '../src/history/pair.js';
 import { readHistory } from '../src/history/read.js';
 import type { Operation } from '../src/history/types.js';
 import { generateConcurrentRegister, generateHistory } from './gen-history.js';
+import { RUN_FILES } from '../src/store/layout.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   // 1,000,000 ops, 1,000 keys, 10 clients, 1% info: parse included
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-'));
   try {
-    const file = path.join(dir, 'history.jsonl');
+    const file = path.join(dir, RUN_FILES.history);
     const total = quick ? 200_000 : 1_000_000;
     const { bytes } = generateHistory(file, { ops: total, keys: 1000, clients: 10, infoRate: 0.01, seed: 42 });
     const t0 = performance.now();

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Operation } from '../src/history/types.js';
+import { mulberry32 } from '../src/controller/random.js';
+import type { Op, Operation } from '../src/history/types.js';
 
 export interface GenOptions {
   ops: number;
@@ -229,4 +230,43 @@ function xorshift(seed: number): () => number {
     x ^= x << 5;
     return (x >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A long run for the report pages: `n` client ops by `processes` workers over about ten
+ * minutes, a fault of one of five families every minute, some `info` ops whose worker
+ * continues as a new process, and a few never completed.
+ */
+export function generateLongRun(n = 100_000, processes = 64, seed = 3): Op[] {
+  const rand = mulberry32(seed);
+  const events: { time: number; type: Op['type']; process: number | string; f: string; value: unknown; error?: string; node?: string }[] = [];
+  const perProcess = Math.ceil(n / processes);
+  const span = 600e9;
+  const families = ['partition', 'kill', 'pause', 'clock', 'loss'];
+  for (let i = 0; i < 10; i++) {
+    const f = families[i % families.length];
+    const start = (i + 0.3) * 60e9;
+    events.push({ time: start, type: 'info', process: 'nemesis', f: `start-${f}`, value: { nodes: [`n${1 + (i % 5)}`] } });
+    events.push({ time: start + 20e9 + rand() * 10e9, type: 'info', process: 'nemesis', f: `stop-${f}`, value: null });
+  }
+  let made = 0;
+  for (let w = 0; w < processes && made < n; w++) {
+    let p = w;
+    let t = rand() * 50 * 1e6;
+    for (let k = 0; k < perProcess && made < n; k++, made++) {
+      const f = rand() < 0.5 ? 'read' : rand() < 0.6 ? 'write' : 'cas';
+      const key = `k${Math.floor(t / 1e9)}`;
+      const latency = (1 + rand() * 6) * 1e6 * (rand() < 0.01 ? 50 : 1);
+      const r = rand();
+      const type: Op['type'] = r < 0.01 ? 'info' : f === 'cas' && r < 0.3 ? 'fail' : 'ok';
+      const v = Math.floor(rand() * 1000);
+      events.push({ time: t, type: 'invoke', process: p, f, value: [key, f === 'read' ? null : f === 'cas' ? [v, v + 1] : v] });
+      if (k === perProcess - 1 && w % 16 === 0) continue; // never completed
+      events.push({ time: t + latency, type, process: p, f, value: [key, f === 'read' ? v : f === 'cas' ? [v, v + 1] : v], ...(type === 'fail' ? { error: 'precondition-failed' } : {}), node: `n${1 + (p % 5)}` });
+      if (type === 'info') p += processes;
+      t += latency + (span / perProcess) * (0.5 + rand());
+    }
+  }
+  events.sort((a, b) => a.time - b.time);
+  return events.map((e, index) => ({ ...e, index }) as Op);
 }

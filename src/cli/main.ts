@@ -7,6 +7,7 @@ import { runCli } from './run-cli.js';
 import { campaignCommand } from './commands/campaign.js';
 import { checkCommand } from './commands/check.js';
 import { clusterCommand } from './commands/cluster.js';
+import { compareCommand } from './commands/compare.js';
 import { imageCommand } from './commands/image.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -18,6 +19,7 @@ const COMMANDS: CommandModule<any, any>[] = [
   imageCommand,
   serveCommand,
   campaignCommand,
+  compareCommand,
 ];
 
 await runCli(hideBin(process.argv), COMMANDS);

@@ -9,6 +9,7 @@ import type { DiskRuntime, ExecResult, NemesisRuntime } from '../../nemesis/runt
 import { leaderOf } from '../sut/leader.js';
 import type { NodeHealth, SystemUnderTest } from '../sut/types.js';
 import { EnvironmentError } from '../util/errors.js';
+import { nodePaths } from '../store/layout.js';
 
 export const LABEL = 'faultline.cluster';
 /** `<host>:<pid>` of the controller that owns a cluster, or `manual` (left running on purpose) */
@@ -105,13 +106,13 @@ export class DockerCluster implements NemesisRuntime {
     const base = subnet.replace(/\.0\/24$/, '');
     const nodes: ClusterNode[] = Array.from({ length: opts.nodes }, (_, i) => {
       const id = `n${i + 1}`;
-      const nodeDir = path.join(opts.dir, id);
+      const files = nodePaths(opts.dir, id);
       return {
         id,
         ip: `${base}.${11 + i}`,
         container: `faultline-${opts.name}-${id}`,
-        clockFile: path.join(nodeDir, 'clock', 'offset'),
-        dataDir: path.join(nodeDir, 'data'),
+        clockFile: files.clockFile,
+        dataDir: files.data,
       };
     });
     const cluster = new DockerCluster({ ...opts, subnet }, nodes);
@@ -233,9 +234,10 @@ export class DockerCluster implements NemesisRuntime {
       this.nodes.map(async (n) => {
         try {
           const buf = (await docker.getContainer(n.container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-          mkdirSync(path.join(dir, n.id), { recursive: true });
-          writeFileSync(path.join(dir, n.id, 'node.log'), demux(buf));
-          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(dir, n.id, path.basename(file))], { reject: false });
+          const files = nodePaths(dir, n.id);
+          mkdirSync(files.dir, { recursive: true });
+          writeFileSync(files.log, demux(buf));
+          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(files.dir, path.basename(file))], { reject: false });
         } catch {
           // a missing container has no logs to keep
         }

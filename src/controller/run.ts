@@ -9,22 +9,32 @@ import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
-import { createRunDir, writeJson } from '../store/store.js';
+import { runPaths } from '../store/layout.js';
+import { createRunDir } from '../store/store.js';
+import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } from '../store/writers.js';
 import { makeSut } from '../sut/registry.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
+import { LiveStatusWriter } from './live/writer.js';
+import type { LiveStatus } from './live/status.js';
 import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
 import { diskFacts } from './disk-facts.js';
-import { countOutcomes, type RunFacts, throughputOf, writeDataListings, writeResults } from './results.js';
+import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
 export interface RunSummary extends RunFacts {
   dir: string;
   valid: Valid;
   results: Record<string, CheckerResult>;
+}
+
+/** What a caller follows of a run while it goes on. */
+export interface RunHooks {
+  /** every second: the live status also written to status.json (the terminal progress) */
+  onStatus?: (s: LiveStatus) => void;
 }
 
 /** A run that ended before it could be checked: the cluster could not come up, or a bug. */
@@ -56,18 +66,20 @@ const VERSION = (() => {
  * the history is streamed, so an interrupted run leaves a readable prefix; an
  * interrupted run is not checked (its verdict is unknown).
  */
-export async function runTest(cfg: RunConfig): Promise<RunSummary> {
+export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
-  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
+  const files = runPaths(dir);
+  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: files.controllerLog, sync: true }));
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
-  writeJson(path.join(dir, 'test.json'), testJson);
+  writeTestJson(dir, testJson);
   const sut = makeSut(cfg.sut, cfg.sutOpts);
   const workload = makeWorkload(cfg.workload, cfg.concurrency);
   // unique per run, so runs side by side on one engine never touch each other's containers
   const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const recorder = new Recorder(path.join(dir, 'history.jsonl'));
+  const recorder = new Recorder(files.history);
   const client = sut.client(cfg.requestTimeoutMs);
   const workloadClient = client.workload(workload);
+  const live = new LiveStatusWriter({ dir, cfg, recorder, workload, onStatus: hooks.onStatus, warn: (m) => log.warn(m) });
   let interrupted = false;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -96,19 +108,21 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
       image: image.tag,
       nodes: cfg.nodes,
       subnet: cfg.subnet,
-      dir: path.join(dir, 'nodes'),
+      dir: files.nodes,
       // the power-cut layer goes under each data directory before its node first starts
       powerCut: cfg.families.includes('power-cut') ? { syncDelayMs: cfg.syncDelayMs } : undefined,
     });
     // what was actually used: the image, and the subnet when it was chosen automatically
-    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
+    writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
+    live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
     const c = cluster;
     loadStartNs = recorder.now();
+    live.startLoad(loadStartNs);
     const clock = (): number => (recorder.now() - loadStartNs) / 1e6;
     const pool = workerPool({
       concurrency: cfg.concurrency,
@@ -140,25 +154,29 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     ]);
     nemesisReport = report;
     loadEndNs = recorder.now();
+    live.setPhase('recovering');
 
     if (!interrupted) {
       // everything healed: wait until every node agrees, then the final reads
       finalRecoveryMs = await timeToRecover(c, cfg.recoveryTimeoutS * 1000, true);
       log.info({ finalRecoveryMs }, 'recovered');
       const final = workload.final?.();
+      live.setPhase('final');
       if (final) await runPhase(pool, timeLimit(cfg.recoveryTimeoutS * 1000, delay(50, final)));
     }
   } catch (err) {
     log.error({ err: (err as Error).message }, 'run aborted');
-    writeJson(path.join(dir, 'results.json'), { valid: 'unknown', error: (err as Error).message });
+    writeAbortedResults(dir, (err as Error).message);
+    live.finish('aborted');
     throw new RunAbortedError(dir, err);
   } finally {
+    live.watch(null);
     await watch?.stop();
     recorder.close();
     client.close();
     if (cluster) {
-      await cluster.collectLogs(path.join(dir, 'nodes')).catch(() => {});
-      writeDataListings(path.join(dir, 'nodes'));
+      await cluster.collectLogs(files.nodes).catch(() => {});
+      writeDataListings(files.nodes);
       await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
     } else {
       await removeClusters(clusterName).catch(() => {});
@@ -167,6 +185,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     process.off('SIGTERM', onSignal);
   }
 
+  live.setPhase('checking');
   const ops = recorder.ops;
   const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
   const facts: RunFacts = {
@@ -182,6 +201,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     disk: diskFacts(ops, loadStartNs),
   };
   await writeResults(dir, cfg.testName, ops, valid, results, facts);
+  live.finish('done', valid);
   log.info({ valid }, 'checked');
   log.flush?.();
   return { dir, valid, results, ...facts };

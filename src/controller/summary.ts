@@ -1,4 +1,5 @@
 import { type CheckerResult, verdictName } from '../../checkers/types.js';
+import { RUN_FILES } from '../store/layout.js';
 import { describeNemesis, type RunConfig } from './config.js';
 import { formatDiskFacts } from './disk-facts.js';
 import type { Recovery } from './nemesis-loop.js';
@@ -12,7 +13,7 @@ const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
 export function checkerDetail(name: string, r: CheckerResult): string {
   switch (name) {
     case 'linearizable':
-      return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? 'see linearizability.html'}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
+      return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? `see ${RUN_FILES.linearizability}`}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
     case 'set':
       return ` (lost ${len(r.lost)}, unexpected ${len(r.unexpected)}, stale ${len(r.stale)}, never read ${len(r.neverRead)}, recovered ${r.recovered}, ok ${r.ok}; ${r.acknowledged} of ${r.attempted} adds acknowledged)`;
     case 'bank':

@@ -6,6 +6,7 @@ export interface ServeArgs {
   store?: string;
   host?: string;
   port?: number;
+  allowHost?: string[];
 }
 
 /** `faultline serve`'s options, resolved once. */
@@ -15,6 +16,8 @@ export interface ServeOptions {
   host: string;
   /** 0 picks a free port */
   port: number;
+  /** host names accepted in the Host header besides localhost, IP addresses and `host` (DNS rebinding protection) */
+  allowHosts: string[];
 }
 
 export function resolveServeOptions(a: ServeArgs): ServeOptions {
@@ -24,5 +27,6 @@ export function resolveServeOptions(a: ServeArgs): ServeOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535]; got ${a.port}`);
   const host = a.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
-  return { store, host, port };
+  const allowHosts = (a.allowHost ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  return { store, host, port, allowHosts };
 }
