@@ -10,7 +10,11 @@ import { BANK_TOTAL, bankLoad, createBankAccounts, type CutCluster, cutMinorityT
  * does — under a set or a bank load. Three nodes: the cut nodes are a majority
  * and can elect one of themselves (with five, the two survivors hold what was
  * acknowledged and usually win the election: the bugs then mostly hide).
- * The safe node keeps every acknowledged write; the two planted fsync bugs lose some.
+ * The safe node keeps every acknowledged write; the two planted fsync bugs lose some
+ * (a round loses something one time in five or so: the cut nodes must win an election
+ * against the survivor, so up to 25 rounds). No snapshots: with fsync=never, nodes come
+ * to hold durable snapshots of different histories at one index, and the cluster can
+ * wedge for good (no leader can append or install) instead of showing its loss.
  */
 let cc: CutCluster | null = null;
 afterEach(async () => {
@@ -23,7 +27,7 @@ const SLOW_DISK = { syncDelayMs: 5 };
 
 /** rounds of cuts under a set load; the acknowledged adds missing from the read after the last round run */
 async function setRounds(fsync: string, maxRounds: number, stopOnLoss: boolean): Promise<{ lost: number[]; acked: number; rounds: number; cutBytes: number; syncsInterrupted: number }> {
-  cc = await startOnLazyfs(NODES, ['--fsync', fsync], SLOW_DISK);
+  cc = await startOnLazyfs(NODES, ['--fsync', fsync, '--snapshot-every', '0'], SLOW_DISK);
   const acked = new Set<number>();
   let rounds = 0;
   let cutBytes = 0;
@@ -54,14 +58,14 @@ describe.runIf(FUSE)('power cuts of a minority, then the leader, of 3 nodes on f
     expect(r.lost).toEqual([]);
   }, 240_000);
 
-  it('set: --fsync never loses acknowledged adds (within 12 rounds: the cut nodes must win an election against the survivor)', async () => {
-    const r = await setRounds('never', 12, true);
+  it('set: --fsync never loses acknowledged adds', async () => {
+    const r = await setRounds('never', 25, true);
     expect(r.cutBytes).toBeGreaterThan(0);
-    expect(r.lost.length).toBeGreaterThan(0);
-  }, 300_000);
+    expect(r.lost.length, `${r.rounds} rounds, ${r.acked} acknowledged`).toBeGreaterThan(0);
+  }, 600_000);
 
   it('set: --fsync after-ack loses acknowledged adds', async () => {
-    const r = await setRounds('after-ack', 12, true);
+    const r = await setRounds('after-ack', 25, true);
     console.log(`after-ack: ${r.lost.length} of ${r.acked} acknowledged adds lost after ${r.rounds} round(s); ${r.syncsInterrupted} fsyncs cut short`);
     expect(r.lost.length).toBeGreaterThan(0);
   }, 600_000);
@@ -71,10 +75,10 @@ describe.runIf(FUSE)('power cuts of a minority, then the leader, of 3 nodes on f
     ['never', true],
   ] as const) {
     it(`bank: ${caught ? `--fsync ${fsync} shows a read whose balances do not add up` : 'the safe node keeps every read at the total'}`, async () => {
-      cc = await startOnLazyfs(NODES, ['--fsync', fsync], SLOW_DISK);
+      cc = await startOnLazyfs(NODES, ['--fsync', fsync, '--snapshot-every', '0'], SLOW_DISK);
       const totals: number[] = [];
       await createBankAccounts(cc.c);
-      for (let round = 0; round < (caught ? 8 : 4); round++) {
+      for (let round = 0; round < (caught ? 25 : 4); round++) {
         const load = bankLoad(cc.c, totals);
         await sleep(1500);
         await cutMinorityThenLeader(cc);
@@ -86,6 +90,6 @@ describe.runIf(FUSE)('power cuts of a minority, then the leader, of 3 nodes on f
       const wrong = totals.filter((t) => t !== BANK_TOTAL);
       if (caught) expect(wrong.length).toBeGreaterThan(0);
       else expect(wrong).toEqual([]);
-    }, 300_000);
+    }, 600_000);
   }
 });
