@@ -1,5 +1,6 @@
 import type { Op } from '../history/types.js';
 import { completedOps, quantile } from '../report/stats.js';
+import type { DiskFacts } from './disk-facts.js';
 import type { Recovery } from './nemesis-loop.js';
 
 export interface Throughput {
@@ -24,6 +25,8 @@ export interface RunFacts {
   /** after the final heal: ms until every node applied the same index under one leader */
   finalRecoveryMs: number | null;
   interrupted: boolean;
+  /** power cuts (what each lost) and corruptions (what the node did) */
+  disk: DiskFacts;
 }
 
 export function throughputOf(ops: readonly Op[], loadStartNs: number, loadEndNs: number): Throughput {

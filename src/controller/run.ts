@@ -20,6 +20,7 @@ import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
+import { diskFacts } from './disk-facts.js';
 import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
@@ -88,7 +89,16 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   try {
     const image = await buildImage(sut.image());
     log.info({ image }, 'node image ready');
-    cluster = await DockerCluster.up({ name: clusterName, sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: files.nodes });
+    cluster = await DockerCluster.up({
+      name: clusterName,
+      sut,
+      image: image.tag,
+      nodes: cfg.nodes,
+      subnet: cfg.subnet,
+      dir: files.nodes,
+      // the power-cut layer goes under each data directory before its node first starts
+      powerCut: cfg.families.includes('power-cut') ? { syncDelayMs: cfg.syncDelayMs } : undefined,
+    });
     // what was actually used: the image, and the subnet when it was chosen automatically
     writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
@@ -112,7 +122,17 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
     });
     const endMs = cfg.timeLimitS * 1000;
     const nemesis = new Nemesis(c);
-    const plan = makePlan(cfg.scenario, { families: cfg.families, topologies: cfg.topologies, clockVariants: cfg.clockVariants, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, drift: cfg.drift, maxFaults: cfg.maxFaults });
+    const plan = makePlan(cfg.scenario, {
+      families: cfg.families,
+      topologies: cfg.topologies,
+      clockVariants: cfg.clockVariants,
+      lossProbability: cfg.lossProbability,
+      skewSeconds: cfg.skewSeconds,
+      drift: cfg.drift,
+      maxFaults: cfg.maxFaults,
+      tear: cfg.tear,
+      corruptions: cfg.corruptions,
+    });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
       cfg.families.length === 0
@@ -165,6 +185,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
     recoveries: nemesisReport.recoveries.sort((a, b) => a.atMs - b.atMs),
     finalRecoveryMs,
     interrupted,
+    disk: diskFacts(ops, loadStartNs),
   };
   await writeResults(dir, cfg.testName, ops, valid, results, facts);
   live.finish('done', valid);

@@ -1,6 +1,7 @@
 import { type CheckerResult, verdictName } from '../../checkers/types.js';
 import { RUN_FILES } from '../store/layout.js';
 import { describeNemesis, type RunConfig } from './config.js';
+import { formatDiskFacts } from './disk-facts.js';
 import type { Recovery } from './nemesis-loop.js';
 import type { RunSummary } from './run.js';
 
@@ -44,6 +45,7 @@ export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
     `failover   ${recoveries(s.recoveries, 'leader')}`,
     `healed     ${recoveries(s.recoveries, 'heal')}`,
     `recovery   ${s.finalRecoveryMs === null ? (s.interrupted ? 'not waited for' : 'cluster did not converge') : `${s.finalRecoveryMs} ms after the final heal`}`,
+    ...(s.disk ? formatDiskFacts(s.disk) : []),
   ];
   if (s.interrupted) lines.push('interrupted: not checked (the history is readable by faultline check)');
   for (const [name, r] of Object.entries(s.results)) lines.push(`checker    ${name}: ${verdict(r.valid)}${checkerDetail(name, r)}`);

@@ -10,6 +10,7 @@ export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
   'read-mode': ['index', 'lease', 'local'],
   ack: ['commit', 'before-commit'],
   persist: ['fsync', 'none'],
+  fsync: ['before-ack', 'after-ack', 'never'],
   'tick-ms': 'int',
   'election-ticks': 'int',
   'heartbeat-ticks': 'int',

@@ -82,7 +82,7 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     commitIndex: replica.raft.commitIndex,
     appliedIndex: replica.appliedIndex,
     now: Date.now(),
-    options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist },
+    options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist, fsync: opts.modes.fsync },
   });
 
   // keep-alive: clients keep pools of connections open between bursts

@@ -34,12 +34,13 @@ export interface NodeOptions {
 
 export const NODE_USAGE = `usage: node dist/systems/exchange/node/main.js --id <id> --cluster <id@host:peerPort:clientPort,...> --data-dir <dir>
   [--bind <addr>] [--read-mode index|lease|local] [--ack commit|before-commit] [--persist fsync|none]
+  [--fsync before-ack|after-ack|never] (when the WAL's fsync happens; the last two are planted bugs)
   [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
   [--max-pending 20000] [--max-body-bytes 1048576] [--peer-timeout-ms 1000] [--peer-queue 4096]
   [--snapshot-every 20000] (applied entries between snapshots; 0 = never)
 every option may also come from the environment: --read-mode lease = FAULTLINE_NODE_READ_MODE=lease (argv wins)`;
 
-const STRING_OPTIONS = ['id', 'cluster', 'data-dir', 'bind', 'read-mode', 'ack', 'persist'] as const;
+const STRING_OPTIONS = ['id', 'cluster', 'data-dir', 'bind', 'read-mode', 'ack', 'persist', 'fsync'] as const;
 const INT_OPTIONS = [
   'tick-ms',
   'election-ticks',
@@ -115,6 +116,9 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
   if (heartbeatTicks >= electionTicks) {
     throw new UsageError(`--heartbeat-ticks (${heartbeatTicks}) must be below --election-ticks (${electionTicks}), or followers start elections against a live leader`);
   }
+  const persist = oneOf('persist', values.persist, ['fsync', 'none'], 'fsync');
+  const fsync = oneOf('fsync', values.fsync, ['before-ack', 'after-ack', 'never'], 'before-ack');
+  if (persist === 'none' && fsync !== 'before-ack') throw new UsageError(`--fsync ${fsync} needs a WAL: it contradicts --persist none (which keeps the log in memory)`);
   return {
     id: self.id,
     members,
@@ -124,7 +128,8 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
     modes: {
       readMode: oneOf('read-mode', values['read-mode'], ['index', 'lease', 'local'], 'index'),
       ack: oneOf('ack', values.ack, ['commit', 'before-commit'], 'commit'),
-      persist: oneOf('persist', values.persist, ['fsync', 'none'], 'fsync'),
+      persist,
+      fsync,
     },
     tickMs,
     electionTicks,

@@ -6,6 +6,8 @@ export interface ReplicaModes {
   ack: 'commit' | 'before-commit';
   /** fsync: durable log; none: memory only (unsafe) */
   persist: 'fsync' | 'none';
+  /** when a write to the log is claimed: before-ack, once fsynced; after-ack, before its fsync completes (unsafe); never fsynced (unsafe) */
+  fsync: 'before-ack' | 'after-ack' | 'never';
 }
 
-export const SAFE_MODES: ReplicaModes = { readMode: 'index', ack: 'commit', persist: 'fsync' };
+export const SAFE_MODES: ReplicaModes = { readMode: 'index', ack: 'commit', persist: 'fsync', fsync: 'before-ack' };

@@ -46,8 +46,8 @@ describe('the etcd adapter', () => {
     expect(() => resolveRunConfig({ sut: 'etcd', nemesis: 'clock' })).toThrow(UsageError);
   });
 
-  it('--nemesis all means partition, loss, kill and pause for etcd', () => {
-    expect(resolveRunConfig({ sut: 'etcd', nemesis: 'all' }).families).toEqual(['partition', 'loss', 'kill', 'pause']);
+  it('--nemesis all means partition, loss, kill, pause, power-cut and corrupt for etcd (no clock)', () => {
+    expect(resolveRunConfig({ sut: 'etcd', nemesis: 'all' }).families).toEqual(['partition', 'loss', 'kill', 'pause', 'power-cut', 'corrupt']);
   });
 
   it('runs register, set and bank; orders (the exchange\'s own order book) is refused', () => {

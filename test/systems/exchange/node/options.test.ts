@@ -22,7 +22,7 @@ describe('parseNodeOptions', () => {
     expect(o.self).toEqual({ id: 'n2', host: '127.0.0.1', peerPort: 7002, clientPort: 8002 });
     expect(o.members.map((m) => m.id)).toEqual(['n1', 'n2', 'n3']);
     expect(o.bind).toBe('127.0.0.1');
-    expect(o.modes).toEqual({ readMode: 'index', ack: 'commit', persist: 'fsync' });
+    expect(o.modes).toEqual({ readMode: 'index', ack: 'commit', persist: 'fsync', fsync: 'before-ack' });
     expect(o.tickMs).toBe(10);
     expect(o.electionTicks).toBe(15);
     expect(o.leaseMs).toBe(120); // 0.8 of the shortest election timeout
@@ -32,7 +32,9 @@ describe('parseNodeOptions', () => {
 
   it('takes the unsafe modes and numeric options', () => {
     const o = parseNodeOptions([...base, '--read-mode', 'lease', '--ack', 'before-commit', '--persist', 'none', '--tick-ms', '5', '--snapshot-every', '0', '--bind', '0.0.0.0']);
-    expect(o.modes).toEqual({ readMode: 'lease', ack: 'before-commit', persist: 'none' });
+    expect(o.modes).toEqual({ readMode: 'lease', ack: 'before-commit', persist: 'none', fsync: 'before-ack' });
+    expect(parseNodeOptions([...base, '--fsync', 'after-ack']).modes.fsync).toBe('after-ack');
+    expect(parseNodeOptions(base, { FAULTLINE_NODE_FSYNC: 'never' }).modes.fsync).toBe('never');
     expect(o.tickMs).toBe(5);
     expect(o.leaseMs).toBe(60);
     expect(o.snapshotEvery).toBe(0);
@@ -61,6 +63,8 @@ describe('parseNodeOptions', () => {
     expect(usage(['--id', 'n9', '--cluster', CLUSTER, '--data-dir', '/d']).message).toMatch(/--id n9 is not in --cluster/);
     expect(usage(['--id', 'n1', '--cluster', 'n1@h:1:2,n1@h:3:4', '--data-dir', '/d']).message).toMatch(/twice/);
     expect(usage(base, { FAULTLINE_NODE_PERSIST: 'sometimes' }).message).toMatch(/--persist must be one of/);
+    expect(usage([...base, '--fsync', 'sometimes']).message).toMatch(/--fsync must be one of before-ack, after-ack, never/);
+    expect(usage([...base, '--fsync', 'never', '--persist', 'none']).message).toMatch(/--fsync never needs a WAL: it contradicts --persist none/);
   });
 });
 
