@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeBinary } from '../../nemesis/native.js';
+import { NETEM_DEFAULTS, parseNetstat, queueRule, queueSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
+import { Helper, HELPERS } from '../../nemesis/netns.js';
+import { clearNetq, type NetqCounters, netqCounters, netqRules, startNetq, stopNetq } from '../../nemesis/netq.js';
+import { bandwidth, netstat, roundTrips, startProbeServer } from '../../nemesis/probe.js';
+import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
+
+const PORT = NETEM_DEFAULTS.probePort;
+
+describe.runIf(hasNetns())('netq on real network namespaces', () => {
+  let net: TestNetns;
+  let servers: Helper[] = [];
+  const node = (i: number) => net.nodes[i - 1];
+  const rtt = async (from: number, to: number, count = 10): Promise<number[]> => (await roundTrips(node(from).pid, node(to).ip, PORT, count)).samplesMs;
+  const tcp = async (i: number): Promise<Record<string, number>> => parseNetstat(await netstat(node(i).pid));
+
+  beforeAll(async () => {
+    net = makeNetns(3);
+    servers = await Promise.all(net.nodes.map((n) => startProbeServer(n.pid, PORT)));
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    net?.destroy();
+  });
+
+  it('delays one way by 50 ms ± 10 ms: round trips on that link only, back to normal after stop', async () => {
+    const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 50, jitterMs: 10 }));
+    const before = await rtt(1, 2);
+    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 1, spec, seed: 1 });
+    expect((await netqRules(node(2).pid)).join('\n')).toContain('-A FAULTLINE_NETQ -s 10.213.0.11/32');
+    const during = await rtt(1, 2, 20);
+    const other = await rtt(1, 3);
+    const r = await stopNetq(h);
+    const after = await rtt(1, 2);
+    expect(Math.max(...before)).toBeLessThan(20);
+    // held 40–60 ms on the way in; the way back is untouched (generous upper bound: busy machine)
+    expect(Math.min(...during)).toBeGreaterThanOrEqual(39.5);
+    expect(Math.max(...during)).toBeLessThan(120);
+    expect(Math.max(...other)).toBeLessThan(20);
+    expect(Math.max(...after)).toBeLessThan(20);
+    expect(r.rulesLeft).toEqual([]);
+    expect(r.counters?.received).toBeGreaterThanOrEqual(20);
+    expect(r.counters?.released).toBe(r.counters?.received);
+    expect(h.daemon.running).toBe(false);
+    expect(leftoversIn(node(2).ns)).toEqual({ rules: [], qdiscs: [] });
+  }, 60_000);
+
+  it('duplicates every packet: TCP sees the copies, the bytes arrive once and intact, no copy is queued again', async () => {
+    const spec = queueSpec('duplicate', resolveNetemOptions({ duplicateProbability: 1, duplicateGapMs: 1 }));
+    const t0 = await tcp(2);
+    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 2, spec, seed: 2 });
+    const bw = await bandwidth(node(1).pid, node(2).ip, PORT, 5000, 300_000);
+    const c = (await netqCounters(h)) as NetqCounters;
+    const r = await stopNetq(h);
+    const t1 = await tcp(2);
+    expect(bw.bytes).toBe(300_000 - 1); // the server counts all but the mode byte
+    // p = 1: every packet copied (a few copies of the last packets may still wait out their gap)
+    expect(c.received).toBeGreaterThan(50);
+    expect(c.duplicated).toBeLessThanOrEqual(c.received);
+    expect(c.duplicated).toBeGreaterThanOrEqual(c.received * 0.9);
+    // the marked copies were not queued again (else each copy would be copied, without end)
+    expect(c.received).toBeLessThan(2000);
+    expect(t1['TcpExt.TCPDSACKOldSent'] - t0['TcpExt.TCPDSACKOldSent']).toBeGreaterThan(0);
+    expect(r.rulesLeft).toEqual([]);
+  }, 60_000);
+
+  it('reorders: a quarter of the packets held 20 ms longer arrive out of order, bytes intact', async () => {
+    const spec = queueSpec('reorder', resolveNetemOptions({ reorderProbability: 0.25, reorderGapMs: 20 }));
+    const t0 = await tcp(2);
+    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 3, spec, seed: 3 });
+    const bw = await bandwidth(node(1).pid, node(2).ip, PORT, 5000, 1_000_000);
+    const r = await stopNetq(h);
+    const t1 = await tcp(2);
+    expect(bw.bytes).toBe(1_000_000 - 1);
+    expect(r.counters?.reordered).toBeGreaterThan(0);
+    expect(t1['TcpExt.TCPOFOQueue'] - t0['TcpExt.TCPOFOQueue']).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('traffic flows when the daemon is killed outright (--queue-bypass), and clearNetq removes the rules', async () => {
+    const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 30, jitterMs: 0 }));
+    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 1, spec, seed: 4 });
+    expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(29);
+    process.kill(h.daemon.pid as number, 'SIGKILL');
+    await h.daemon.stop();
+    expect((await netqRules(node(2).pid)).length).toBeGreaterThan(0); // the rule is still there ...
+    expect(Math.max(...(await rtt(1, 2, 5)))).toBeLessThan(20); // ... and bypassed
+    expect(await clearNetq(node(2).pid)).toEqual([]);
+  }, 60_000);
+
+  it('never drops when full: past --max-held packets pass at once', async () => {
+    const ns = node(3);
+    const daemon = await Helper.start(ns.pid, nativeBinary('netq'), ['--queue', '4', '--delay-us', '100000', '--max-held', '8'], 'netq');
+    const { execa } = await import('execa');
+    const ipt = (args: string[]) => execa('nsenter', ['-t', String(ns.pid), '-n', 'iptables', '-w', ...args]);
+    await ipt(['-N', 'FAULTLINE_NETQ']);
+    await ipt(['-A', 'INPUT', '-j', 'FAULTLINE_NETQ']);
+    await ipt(['-A', 'FAULTLINE_NETQ', ...queueRule(node(1).ip, 4)]);
+    try {
+      const bw = await bandwidth(node(1).pid, ns.ip, PORT, 10_000, 2_000_000);
+      const c = (await daemon.stop()) as NetqCounters;
+      expect(bw.bytes).toBe(2_000_000 - 1);
+      expect(c.passedFull).toBeGreaterThan(0);
+      expect(c.maxHeld).toBeLessThanOrEqual(8);
+      expect(c.released).toBe(c.received);
+    } finally {
+      await daemon.stop();
+      expect(await clearNetq(ns.pid)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('a failed start leaves nothing behind', async () => {
+    // a sender that is not an address: the rule fails after the daemon started
+    await expect(startNetq({ pid: node(2).pid, sources: ['not-an-ip'], queue: 1, spec: queueSpec('delay', resolveNetemOptions()), seed: 5 })).rejects.toThrow(/iptables/);
+    expect(leftoversIn(node(2).ns).rules).toEqual([]);
+    expect([...HELPERS].filter((h) => h.name.startsWith('netq['))).toEqual([]);
+  }, 30_000);
+});
