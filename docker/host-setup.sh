@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepare this host for faultline runs: Docker engine (Debian's docker.io), iptables,
-# nsenter and libfaketime; start dockerd if no engine answers. Idempotent; needs root.
+# nsenter, libfaketime, tc (iproute2), and gcc with libnetfilter-queue-dev for the packet
+# queue of the delay/duplicate/reorder faults (nemesis/native/, compiled by npm run build);
+# start dockerd if no engine answers. Idempotent; needs root.
 set -euo pipefail
 
 need=()
@@ -8,6 +10,9 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need+=(libfaketime)
+command -v tc >/dev/null 2>&1 || need+=(iproute2)
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+[ -e /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || need+=(libnetfilter-queue-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[host-setup] installing ${need[*]}" >&2
   apt-get update -qq

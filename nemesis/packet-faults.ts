@@ -40,7 +40,7 @@ export interface FaultRecord {
 
 const RTT_SAMPLES = 8;
 /** bytes pushed through each faulty link to show duplication and reordering in TCP's own counters */
-const BULK_BYTES = 1 << 20;
+const BULK_BYTES = 256 * 1024;
 /** TCP counters that move when segments arrive twice or out of order */
 const TCP_COUNTERS = ['TcpExt.TCPOFOQueue', 'TcpExt.TCPDSACKOldSent', 'TcpExt.DelayedACKLost'];
 
@@ -70,6 +70,8 @@ export class PacketFaults {
   private readonly queues = new Map<QueueFamily, QueueFault>();
   private rate: Map<string, { pid: number; dev: string }> | null = null;
   private slow: SlowNode[] | null = null;
+  /** one operation at a time: a heal that arrives (SIGINT) during a start waits for it, then undoes it too */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly nodeIds: readonly string[],
@@ -78,7 +80,29 @@ export class PacketFaults {
   ) {}
 
   /** the family's start or stop; null for a stop with nothing in force */
-  async apply(a: PacketFaultAction): Promise<FaultRecord | null> {
+  apply(a: PacketFaultAction): Promise<FaultRecord | null> {
+    return this.exclusive(() => this.applyNow(a));
+  }
+
+  /** stops everything in force (after any operation under way) */
+  healAll(): Promise<FaultRecord[]> {
+    return this.exclusive(async () => {
+      const out: FaultRecord[] = [];
+      for (const f of [...this.active]) {
+        const r = await this.applyNow({ f: `stop-${f}` });
+        if (r) out.push(r);
+      }
+      return out;
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  private async applyNow(a: PacketFaultAction): Promise<FaultRecord | null> {
     switch (a.f) {
       case 'start-delay':
       case 'start-duplicate':
@@ -102,16 +126,6 @@ export class PacketFaults {
   /** which of these families are in force */
   get active(): PacketFamily[] {
     return [...this.queues.keys(), ...(this.rate ? ['bandwidth' as const] : []), ...(this.slow ? ['slow' as const] : [])];
-  }
-
-  /** stops everything in force, then sweeps every node's namespace for anything of ours left */
-  async healAll(): Promise<FaultRecord[]> {
-    const out: FaultRecord[] = [];
-    for (const f of [...this.active]) {
-      const r = await this.apply({ f: `stop-${f}` });
-      if (r) out.push(r);
-    }
-    return out;
   }
 
   private nodes(ids: readonly string[]): Promise<NetNode[]> {
@@ -194,7 +208,7 @@ export class PacketFaults {
     const servers = await this.probeServers([...new Map(peers.map((p) => [p.id, p])).values()]);
     this.rate = new Map();
     try {
-      const maxBytes = Math.ceil((rate.rateKbit * 1000) / 8); // one second's worth at the limit
+      const maxBytes = Math.ceil((rate.rateKbit * 1000) / 8) * 2; // two seconds' worth at the limit: the bucket's first burst weighs little
       const before = await Promise.all(nodes.map((n, i) => bandwidth(n.pid, peers[i].ip, this.o.probePort, 10_000, maxBytes)));
       const installed: Record<string, string[]> = {};
       for (const n of nodes) {

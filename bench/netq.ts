@@ -1,0 +1,193 @@
+/**
+ * `npm run bench:netq`: the network faults without netem, measured.
+ *
+ *   node dist/bench/netq.js [--samples 500] [--seconds 3] [--rounds 3] [--cluster-seconds 8] [--no-cluster]
+ *
+ * On network namespaces made for the run (bench/netns.ts):
+ * 1. accuracy of an injected 50 ms ± 10 ms delay (uniform), one way and both ways, as
+ *    round trips measured from the sender's namespace (netq-probe, one-byte TCP ping-pong);
+ * 2. cost of the packet path: request/response rate and bulk throughput between two
+ *    namespaces with the queue installed but passing everything, against without it,
+ *    alternating, `--rounds` each;
+ * 3. bandwidth achieved against configured (tc tbf).
+ * Then on a real 3-node Docker cluster of our node (unless --no-cluster): committed
+ * writes/s with the queue installed on every node, passing everything, against without.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildImage } from '../docker/image.js';
+import { distribution, type QueueSpec, rateSpec } from '../nemesis/netem-plan.js';
+import type { Helper } from '../nemesis/netns.js';
+import { type NetqHandle, startNetq, stopNetq } from '../nemesis/netq.js';
+import { bandwidth, requestRate, roundTrips, startProbeServer } from '../nemesis/probe.js';
+import { startRateLimit, stopRateLimit } from '../nemesis/tc.js';
+import { DockerCluster } from '../src/cluster/docker.js';
+import { NodeClient } from '../src/controller/client.js';
+import { makeNetns, type TestNetns } from './netns.js';
+
+const { values } = parseArgs({
+  options: {
+    samples: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    'cluster-seconds': { type: 'string', default: '8' },
+    'no-cluster': { type: 'boolean', default: false },
+  },
+});
+const SAMPLES = Number(values.samples);
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const CLUSTER_SECONDS = Number(values['cluster-seconds']);
+const PORT = 7357;
+
+const PASS: QueueSpec = { delayMs: 0, jitterMs: 0, distribution: 'uniform', reorder: null, duplicate: null };
+const DELAY: QueueSpec = { ...PASS, delayMs: 50, jitterMs: 10 };
+const row = (what: string, measured: string, note = ''): void => console.log(`| ${what} | ${measured} | ${note} |`);
+const fmt = (d: ReturnType<typeof distribution>): string => (d ? `${d.min} / ${d.median} / ${d.p99} / ${d.max} ms (n ${d.n})` : 'no samples');
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function rtts(net: TestNetns, from: number, to: number, n: number): Promise<number[]> {
+  const out: number[] = [];
+  while (out.length < n) out.push(...(await roundTrips(net.nodes[from].pid, net.nodes[to].ip, PORT, Math.min(100, n - out.length), 60_000)).samplesMs);
+  return out;
+}
+
+async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>): Promise<T> {
+  const handles: NetqHandle[] = [];
+  try {
+    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, sources: from.map((i) => net.nodes[i].ip), queue: 1, spec, seed: 1 }));
+    return await fn();
+  } finally {
+    for (const h of handles) await stopNetq(h);
+  }
+}
+
+async function namespaces(): Promise<void> {
+  const net = makeNetns(2, `b${process.pid % 10_000}`);
+  let servers: Helper[] = [];
+  try {
+    servers = await Promise.all(net.nodes.map((n) => startProbeServer(n.pid, PORT)));
+    console.log('\n### Delay accuracy (netq, 50 ms ± 10 ms uniform)\n');
+    console.log('| measure | min / median / p99 / max | note |\n|---|---|---|');
+    const base = await rtts(net, 0, 1, SAMPLES);
+    row('round trip, no fault', fmt(distribution(base)));
+    const oneWay = await withQueues(net, [[1, [0]]], DELAY, () => rtts(net, 0, 1, SAMPLES));
+    row('round trip, delay one way (n1→n2)', fmt(distribution(oneWay)), `expected 40–60 ms + base; outside [40, 60 + base max]: ${oneWay.filter((x) => x < 40 || x > 60 + Math.max(...base)).length}`);
+    const dOne = distribution(oneWay.map((x) => x - median(base)));
+    row('  added to the median base round trip', fmt(dOne), 'the queue’s own error: wake-up latency');
+    const both = await withQueues(
+      net,
+      [
+        [1, [0]],
+        [0, [1]],
+      ],
+      DELAY,
+      () => rtts(net, 0, 1, SAMPLES),
+    );
+    row('round trip, delay both ways', fmt(distribution(both)), `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`);
+
+    console.log('\n### Cost of the packet path (queue installed at the receiver, passing everything)\n');
+    console.log('| measure | without queue | with queue | ratio |\n|---|---:|---:|---:|');
+    const rr = { off: [] as number[], on: [] as number[] };
+    const bulk = { off: [] as number[], on: [] as number[] };
+    const both2: [number, number[]][] = [
+      [1, [0]],
+      [0, [1]],
+    ];
+    for (let r = 0; r < ROUNDS; r++) {
+      rr.off.push(await requestRate(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000));
+      rr.on.push(await withQueues(net, both2, PASS, () => requestRate(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)));
+      bulk.off.push((await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)).bitsPerSecond / 1e9);
+      bulk.on.push(await withQueues(net, both2, PASS, async () => (await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)).bitsPerSecond / 1e9));
+    }
+    const r0 = median(rr.off);
+    const r1 = median(rr.on);
+    console.log(`| TCP request/response, 1 connection, round trips/s (median of ${ROUNDS} × ${SECONDS} s) | ${Math.round(r0)} | ${Math.round(r1)} | ${(r1 / r0).toFixed(2)} |`);
+    console.log(`|   each round | ${rr.off.map(Math.round).join(', ')} | ${rr.on.map(Math.round).join(', ')} | |`);
+    const b0 = median(bulk.off);
+    const b1 = median(bulk.on);
+    console.log(`| TCP bulk, 1 connection, Gbit/s (median of ${ROUNDS} × ${SECONDS} s) | ${b0.toFixed(2)} | ${b1.toFixed(2)} | ${(b1 / b0).toFixed(2)} |`);
+    console.log(`|   each round | ${bulk.off.map((x) => x.toFixed(2)).join(', ')} | ${bulk.on.map((x) => x.toFixed(2)).join(', ')} | |`);
+
+    console.log('\n### Bandwidth (tc tbf on the sender, 3 s worth of data at the limit)\n');
+    console.log('| configured | measured | ratio |\n|---:|---:|---:|');
+    for (const kbit of [1000, 10_000, 100_000]) {
+      const rate = rateSpec(kbit, 100);
+      await startRateLimit(net.nodes[0].pid, 'eth0', rate);
+      try {
+        const m = await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, 60_000, Math.ceil((kbit * 1000 * 3) / 8));
+        console.log(`| ${kbit / 1000} Mbit/s (burst ${rate.burstBytes} B) | ${(m.bitsPerSecond / 1e6).toFixed(3)} Mbit/s | ${(m.bitsPerSecond / 1000 / kbit).toFixed(3)} |`);
+      } finally {
+        await stopRateLimit(net.nodes[0].pid, 'eth0');
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    net.destroy();
+  }
+}
+
+/** committed writes/s from `workers` closed-loop clients writing through the leader for `seconds` */
+async function writeRate(cluster: DockerCluster, workers: number, seconds: number): Promise<number> {
+  const leader = await cluster.waitForLeader(20_000);
+  const client = new NodeClient(5000);
+  const end = performance.now() + seconds * 1000;
+  let ok = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        let seq = 0;
+        while (performance.now() < end) {
+          const r = await client.command(leader.url, `bench-${w}-${Date.now()}`, ++seq, { type: 'kv.write', key: `k${w % 8}`, value: seq });
+          if (r.type === 'ok') ok++;
+        }
+      }),
+    );
+  } finally {
+    client.close();
+  }
+  return ok / seconds;
+}
+
+async function cluster(): Promise<void> {
+  console.log('\n### Cluster: our node, 3 nodes in Docker, queue on every node for packets from its peers, passing everything\n');
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-netq-'));
+  const image = await buildImage();
+  const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, image: image.tag, nodes: 3, dir, nodeOpts: {} });
+  try {
+    await c.waitForLeader(20_000);
+    await writeRate(c, 32, 2); // warm-up
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      off.push(await writeRate(c, 32, CLUSTER_SECONDS));
+      const handles: NetqHandle[] = [];
+      try {
+        for (const n of c.nodes) handles.push(await startNetq({ pid: await c.pid(n), sources: c.nodes.filter((p) => p !== n).map((p) => p.ip), queue: 1, spec: PASS, seed: 1 }));
+        on.push(await writeRate(c, 32, CLUSTER_SECONDS));
+      } finally {
+        for (const h of handles) await stopNetq(h);
+      }
+    }
+    console.log('| measure | without queue | with queue | ratio |\n|---|---:|---:|---:|');
+    console.log(`| committed writes/s, 32 closed-loop clients (median of ${ROUNDS} × ${CLUSTER_SECONDS} s) | ${Math.round(median(off))} | ${Math.round(median(on))} | ${(median(on) / median(off)).toFixed(2)} |`);
+    console.log(`|   each round | ${off.map(Math.round).join(', ')} | ${on.map(Math.round).join(', ')} | |`);
+  } finally {
+    await c.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
+  await namespaces();
+  if (!values['no-cluster']) await cluster();
+  console.log(`\nload average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(255);
+});
