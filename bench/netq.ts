@@ -24,7 +24,6 @@ import { type NetqHandle, startNetq, stopNetq } from '../nemesis/netq.js';
 import { bandwidth, requestRate, roundTrips, startProbeServer } from '../nemesis/probe.js';
 import { startRateLimit, stopRateLimit } from '../nemesis/tc.js';
 import { DockerCluster } from '../src/cluster/docker.js';
-import { NodeClient } from '../src/controller/client.js';
 import { makeNetns, type TestNetns } from './netns.js';
 
 const { values } = parseArgs({
@@ -129,44 +128,51 @@ async function namespaces(): Promise<void> {
   }
 }
 
-/** committed writes/s from `workers` closed-loop clients writing through the leader for `seconds` */
-async function writeRate(cluster: DockerCluster, workers: number, seconds: number): Promise<number> {
-  const leader = await cluster.waitForLeader(20_000);
-  const client = new NodeClient(5000);
-  const end = performance.now() + seconds * 1000;
-  let ok = 0;
-  try {
-    await Promise.all(
-      Array.from({ length: workers }, async (_, w) => {
-        let seq = 0;
-        while (performance.now() < end) {
-          const r = await client.command(leader.url, `bench-${w}-${Date.now()}`, ++seq, { type: 'kv.write', key: `k${w % 8}`, value: seq });
-          if (r.type === 'ok') ok++;
-        }
-      }),
-    );
-  } finally {
-    client.close();
-  }
-  return ok / seconds;
+/**
+ * A 3-node cluster of our node (the one place this bench touches the cluster runtime):
+ * the nodes' addresses and pids, and committed writes/s through the leader.
+ */
+async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid: number }[]; writeRate(workers: number, seconds: number): Promise<number>; destroy(): Promise<void> }> {
+  const image = await buildImage();
+  const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, image: image.tag, nodes: 3, dir, nodeOpts: {} });
+  await c.waitForLeader(20_000);
+  const nodes = await Promise.all(c.nodes.map(async (n) => ({ ip: n.ip, pid: await c.pid(n) })));
+  return {
+    nodes,
+    // closed-loop clients, each waiting for its write's answer before the next (our node's API: POST /v1/command)
+    async writeRate(workers, seconds) {
+      const leader = await c.waitForLeader(20_000);
+      const end = performance.now() + seconds * 1000;
+      let ok = 0;
+      await Promise.all(
+        Array.from({ length: workers }, async (_, w) => {
+          const clientId = `bench-${process.pid}-${w}-${Date.now()}`;
+          for (let seq = 1; performance.now() < end; seq++) {
+            const res = await fetch(`http://${leader.ip}:8000/v1/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, seq, command: { type: 'kv.write', key: `k${w % 8}`, value: seq } }) });
+            if (((await res.json()) as { ok?: boolean }).ok) ok++;
+          }
+        }),
+      );
+      return ok / seconds;
+    },
+    destroy: () => c.destroy(),
+  };
 }
 
 async function cluster(): Promise<void> {
   console.log('\n### Cluster: our node, 3 nodes in Docker, queue on every node for packets from its peers, passing everything\n');
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-netq-'));
-  const image = await buildImage();
-  const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, image: image.tag, nodes: 3, dir, nodeOpts: {} });
+  const c = await exchangeCluster(dir);
   try {
-    await c.waitForLeader(20_000);
-    await writeRate(c, 32, 2); // warm-up
+    await c.writeRate(32, 2); // warm-up
     const off: number[] = [];
     const on: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      off.push(await writeRate(c, 32, CLUSTER_SECONDS));
+      off.push(await c.writeRate(32, CLUSTER_SECONDS));
       const handles: NetqHandle[] = [];
       try {
-        for (const n of c.nodes) handles.push(await startNetq({ pid: await c.pid(n), sources: c.nodes.filter((p) => p !== n).map((p) => p.ip), queue: 1, spec: PASS, seed: 1 }));
-        on.push(await writeRate(c, 32, CLUSTER_SECONDS));
+        for (const n of c.nodes) handles.push(await startNetq({ pid: n.pid, sources: c.nodes.filter((p) => p !== n).map((p) => p.ip), queue: 1, spec: PASS, seed: 1 }));
+        on.push(await c.writeRate(32, CLUSTER_SECONDS));
       } finally {
         for (const h of handles) await stopNetq(h);
       }

@@ -182,6 +182,16 @@ export function probePairs(links: readonly Link[], nodes: readonly string[]): [s
 
 export const linkName = (l: Link): string => `${l.from}->${l.to}`;
 
+/**
+ * What a queue spec should add to the round trip between a and b, ms: each delayed
+ * direction adds the delay ± the jitter (uniform: within it; normal: a standard
+ * deviation, so the range is indicative, clipped at 0).
+ */
+export function expectedAddedRtt(links: readonly Link[], a: string, b: string, spec: QueueSpec): { min: number; max: number } {
+  const ways = links.filter((l) => (l.from === a && l.to === b) || (l.from === b && l.to === a)).length;
+  return { min: ways * Math.max(0, spec.delayMs - spec.jitterMs), max: ways * (spec.delayMs + spec.jitterMs) };
+}
+
 export function describeScope(s: Scope): string {
   return s.kind === 'link' ? `${s.a}${s.direction === 'both' ? '<->' : '->'}${s.b}` : `${s.node} ${s.direction}`;
 }

@@ -4,6 +4,7 @@ import { blkioProcsFile, diskOf, startDiskLimit, stopDiskLimit } from './disk.js
 import {
   describeScope,
   distribution,
+  expectedAddedRtt,
   type Link,
   linkName,
   linksOf,
@@ -39,6 +40,8 @@ export interface FaultRecord {
 }
 
 const RTT_SAMPLES = 8;
+/** a probe that takes longer has met something else (a partition): recorded as an error */
+const PROBE_TIMEOUT_MS = 5000;
 /** bytes pushed through each faulty link to show duplication and reordering in TCP's own counters */
 const BULK_BYTES = 256 * 1024;
 /** TCP counters that move when segments arrive twice or out of order */
@@ -163,13 +166,13 @@ export class PacketFaults {
         if (!h.daemon.running) throw new Error(`${family} not in force on ${id}: netq exited`);
       }
       const during = await this.roundTrips(pairs, byId);
-      if (family !== 'delay') await this.bulk(links, byId);
+      const bulkErrors = family === 'delay' ? [] : await this.bulk(links, byId);
       const counters: Record<string, NetqCounters | null> = {};
       for (const [id, h] of fault.handles) counters[id] = await netqCounters(h);
       const tcp = this.tcpDelta(tcpBefore, await this.tcpCounters([...receivers.keys()], byId));
       const rttMs: Record<string, unknown> = {};
-      for (const [a, b] of pairs) rttMs[`${a}<->${b}`] = { before: before[`${a} ${b}`], during: during[`${a} ${b}`] };
-      return { f: `start-${family}`, value: { scope: describeScope(scope), links: links.map(linkName), spec, queue: queueNumber(family), rules, rttMs, queueCounters: counters, tcpCounters: tcp } };
+      for (const [a, b] of pairs) rttMs[`${a}<->${b}`] = { before: before[`${a} ${b}`], during: during[`${a} ${b}`], expectedAdded: expectedAddedRtt(links, a, b, spec) };
+      return { f: `start-${family}`, value: { scope: describeScope(scope), links: links.map(linkName), spec, queue: queueNumber(family), rules, rttMs, queueCounters: counters, tcpCounters: tcp, ...(bulkErrors.length ? { probeErrors: bulkErrors } : {}) } };
     } catch (err) {
       await this.stopQueue(family).catch(() => {});
       throw err;
@@ -209,7 +212,9 @@ export class PacketFaults {
     this.rate = new Map();
     try {
       const maxBytes = Math.ceil((rate.rateKbit * 1000) / 8) * 2; // two seconds' worth at the limit: the bucket's first burst weighs little
-      const before = await Promise.all(nodes.map((n, i) => bandwidth(n.pid, peers[i].ip, this.o.probePort, 10_000, maxBytes)));
+      const measure = (n: NetNode, i: number): Promise<{ bitsPerSecond: number; bytes: number } | { error: string }> =>
+        bandwidth(n.pid, peers[i].ip, this.o.probePort, 30_000, maxBytes).catch((err: Error) => ({ error: err.message }));
+      const before = await Promise.all(nodes.map(measure));
       const installed: Record<string, string[]> = {};
       for (const n of nodes) {
         const dev = await interfaceOf(n.pid, n.ip);
@@ -218,9 +223,9 @@ export class PacketFaults {
         if (installed[n.id].length === 0) throw new Error(`bandwidth not in force on ${n.id}: no tbf qdisc listed`);
       }
       // the byte cap ends the sending, the deadline only bounds it
-      const during = await Promise.all(nodes.map((n, i) => bandwidth(n.pid, peers[i].ip, this.o.probePort, 30_000, maxBytes)));
-      const kbit = (bps: number): number => Math.round(bps / 100) / 10;
-      const measured = Object.fromEntries(nodes.map((n, i) => [n.id, { to: peers[i].id, beforeKbit: kbit(before[i].bitsPerSecond), duringKbit: kbit(during[i].bitsPerSecond), bytes: during[i].bytes }]));
+      const during = await Promise.all(nodes.map(measure));
+      const kbit = (m: { bitsPerSecond: number } | { error: string }): number | string => ('error' in m ? m.error : Math.round(m.bitsPerSecond / 100) / 10);
+      const measured = Object.fromEntries(nodes.map((n, i) => [n.id, { to: peers[i].id, beforeKbit: kbit(before[i]), duringKbit: kbit(during[i]), bytes: 'bytes' in during[i] ? during[i].bytes : 0 }]));
       return { f: 'start-bandwidth', value: { nodes: ids, rateKbit: rate.rateKbit, burstBytes: rate.burstBytes, latencyMs: rate.latencyMs, qdiscs: installed, measured } };
     } catch (err) {
       await this.stopRate().catch(() => {});
@@ -299,21 +304,31 @@ export class PacketFaults {
     return Promise.all(nodes.map((n) => startProbeServer(n.pid, this.o.probePort)));
   }
 
-  /** per pair "a b": the distribution of round trips from a to b, ms (with the TCP connect time) */
+  /**
+   * per pair "a b": the distribution of round trips from a to b, ms (with the TCP connect
+   * time). A probe that fails (a partition in force as well) is recorded as such: the
+   * fault's being in force is proven by its rules and daemons, the probe shows its effect.
+   */
   private async roundTrips(pairs: [string, string][], byId: Map<string, NetNode>): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     await Promise.all(
       pairs.map(async ([a, b]) => {
-        const r = await roundTrips((byId.get(a) as NetNode).pid, (byId.get(b) as NetNode).ip, this.o.probePort, RTT_SAMPLES, 20_000);
-        out[`${a} ${b}`] = { connect: Math.round(r.connectMs * 100) / 100, ...distribution(r.samplesMs) };
+        try {
+          const r = await roundTrips((byId.get(a) as NetNode).pid, (byId.get(b) as NetNode).ip, this.o.probePort, RTT_SAMPLES, PROBE_TIMEOUT_MS);
+          out[`${a} ${b}`] = { connect: Math.round(r.connectMs * 100) / 100, ...distribution(r.samplesMs) };
+        } catch (err) {
+          out[`${a} ${b}`] = { error: (err as Error).message };
+        }
       }),
     );
     return out;
   }
 
   /** a burst through every faulty link, so duplicates and reordering happen with packets in flight */
-  private async bulk(links: Link[], byId: Map<string, NetNode>): Promise<void> {
-    await Promise.all(links.map((l) => bandwidth((byId.get(l.from) as NetNode).pid, (byId.get(l.to) as NetNode).ip, this.o.probePort, 5000, BULK_BYTES)));
+  private async bulk(links: Link[], byId: Map<string, NetNode>): Promise<string[]> {
+    const errors: string[] = [];
+    await Promise.all(links.map((l) => bandwidth((byId.get(l.from) as NetNode).pid, (byId.get(l.to) as NetNode).ip, this.o.probePort, PROBE_TIMEOUT_MS, BULK_BYTES).catch((err: Error) => errors.push(`${linkName(l)}: ${err.message}`))));
+    return errors;
   }
 
   private async tcpCounters(ids: string[], byId: Map<string, NetNode>): Promise<Record<string, Record<string, number>>> {

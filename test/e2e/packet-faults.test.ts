@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { HELPERS } from '../../nemesis/netns.js';
 import { PacketFaults, sweepNamespace } from '../../nemesis/packet-faults.js';
-import { NodeClient } from '../../src/controller/client.js';
 import { DOCKER, REQUIRE_DOCKER } from '../support/docker.js';
 import { nodeCluster } from '../support/node-cluster.js';
 
@@ -14,43 +13,31 @@ import { nodeCluster } from '../support/node-cluster.js';
 describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster', () => {
   let c: Awaited<ReturnType<typeof nodeCluster>>;
   let faults: PacketFaults;
-  const client = new NodeClient(5000);
   const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10 });
-  let seq = 0;
+  let value = 0;
 
-  /** ms each of `n` writes took through the leader */
+  /** ms each of `n` committed writes took through the leader */
   async function writes(n: number): Promise<number[]> {
-    const leader = await c.cluster.waitForLeader(20_000);
     const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      const r = await client.command(leader.url, 'e2e-netq', ++seq, { type: 'kv.write', key: 'k', value: seq });
-      expect(r.type).toBe('ok');
-      out.push(performance.now() - t);
-    }
+    for (let i = 0; i < n; i++) out.push(await c.write('k', ++value));
     return out;
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
   beforeAll(async () => {
     c = await nodeCluster(3, 'netq-e2e');
-    faults = new PacketFaults(
-      c.cluster.nodes.map((n) => n.id),
-      c.lookup,
-      o,
-    );
-    await c.cluster.waitForLeader(20_000);
+    faults = new PacketFaults(c.ids, c.lookup, o);
+    await writes(1);
   }, 60_000);
 
   afterAll(async () => {
-    client.close();
     await faults?.healAll();
     await c?.destroy();
   });
 
   it("delay on the leader's links, both ways: commits wait for the delayed round trip; gone after stop", async () => {
     const before = median(await writes(10));
-    const leader = (await c.cluster.waitForLeader(20_000)).id;
+    const leader = await c.leader();
     const start = await faults.apply({ f: 'start-delay', scope: { kind: 'node', node: leader, direction: 'both' }, queue: queueSpec('delay', o), seed: 1 });
     const rtt = Object.values((start?.value as { rttMs: Record<string, { during: { min: number } }> }).rttMs);
     expect(rtt).toHaveLength(2);
@@ -98,7 +85,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
 
   it("after every stop nothing of ours is left in any node's namespace, and no helper runs", async () => {
     expect(await faults.healAll()).toEqual([]);
-    for (const n of c.cluster.nodes) expect(await sweepNamespace(await c.cluster.pid(n)), n.id).toEqual({ rules: [], qdiscs: [] });
+    for (const id of c.ids) expect(await sweepNamespace((await c.lookup(id)).pid), id).toEqual({ rules: [], qdiscs: [] });
     expect([...HELPERS].map((h) => h.name)).toEqual([]);
   }, 60_000);
 });

@@ -23,7 +23,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('slow node: CPU quota on a real contain
   });
 
   it('holds the container to a fifth of a CPU, read back from Docker and the cgroup, and puts it back', async () => {
-    const { container } = c.cluster.node('n1');
+    const { container } = await c.lookup('n1');
     const { before, after } = await startCpuLimit(container, 0.2, 100_000);
     expect(before.cgroup.quotaUs).toBe(-1);
     expect(after.docker).toEqual({ CpuPeriod: 100_000, CpuQuota: 20_000 });

@@ -4,6 +4,7 @@ import {
   chooseScope,
   cpuQuota,
   distribution,
+  expectedAddedRtt,
   interfaceWith,
   linksOf,
   NETEM_DEFAULTS,
@@ -91,6 +92,14 @@ describe('links and where the queue goes', () => {
       ['n2', 'n3'],
       ['n2', 'n4'],
     ]);
+  });
+
+  it('the round trip a delay should add: one delayed direction or two', () => {
+    const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 50, jitterMs: 10 }));
+    const both = linksOf({ kind: 'link', a: 'n1', b: 'n2', direction: 'both' }, nodes);
+    expect(expectedAddedRtt(both, 'n1', 'n2', spec)).toEqual({ min: 80, max: 120 });
+    expect(expectedAddedRtt(both.slice(0, 1), 'n2', 'n1', spec)).toEqual({ min: 40, max: 60 });
+    expect(expectedAddedRtt(both, 'n1', 'n3', spec)).toEqual({ min: 0, max: 0 });
   });
 
   it('every scope covers at least one link, each between two known nodes, never twice', () => {

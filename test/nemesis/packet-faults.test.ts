@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
-import { HELPERS } from '../../nemesis/netns.js';
+import { dropFrom, heal } from '../../nemesis/iptables.js';
+import { HELPERS, inNetns } from '../../nemesis/netns.js';
 import { type NetNode, PacketFaults } from '../../nemesis/packet-faults.js';
 import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
 
@@ -87,6 +88,28 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
     const healed = await faults.healAll();
     expect(healed.map((r) => r.f).sort()).toEqual(['stop-delay', 'stop-reorder']);
     noLeftovers();
+  }, 60_000);
+
+  it('with a partition in force too: partitions decide first, probes that cannot pass are recorded, not fatal', async () => {
+    const [n1, , n3] = net.nodes;
+    await dropFrom(n1.pid, [n3.ip]);
+    await dropFrom(n3.pid, [n1.ip]);
+    try {
+      const start = await faults.apply({ f: 'start-delay', scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'both' }, queue: queueSpec('delay', o), seed: 15 });
+      const v = start?.value as { rules: Record<string, number>; rttMs: Record<string, { before: { error?: string }; during: { error?: string } }> };
+      expect(v.rules).toEqual({ n3: 1, n1: 1 });
+      expect(v.rttMs['n1<->n3'].before.error).toMatch(/probe rtt from netns of pid \d+: connect/);
+      expect(v.rttMs['n1<->n3'].during.error).toBeDefined();
+      // the partition's chain comes first in INPUT, so a dropped packet is never queued
+      const input = (await inNetns(n3.pid, 'iptables', ['-S', 'INPUT'])).split('\n').filter((l) => l.startsWith('-A INPUT'));
+      expect(input).toEqual(['-A INPUT -j FAULTLINE', '-A INPUT -j FAULTLINE_NETQ']);
+      await faults.apply({ f: 'stop-delay' });
+    } finally {
+      await heal(n1.pid);
+      await heal(n3.pid);
+    }
+    expect((await inNetns(n3.pid, 'iptables', ['-S', 'INPUT'])).split('\n').filter((l) => l.includes('FAULTLINE_NETQ'))).toEqual([]);
+    expect([...HELPERS].map((h) => h.name)).toEqual([]);
   }, 60_000);
 
   it('bandwidth: tbf listed back, the rate measured near the limit, removed on stop', async () => {
