@@ -14,6 +14,7 @@
  * writes/s with the queue installed on every node, passing everything, against without.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -139,20 +140,32 @@ async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid:
   const nodes = await Promise.all(c.nodes.map(async (n) => ({ ip: n.ip, pid: await c.pid(n) })));
   return {
     nodes,
-    // closed-loop clients, each waiting for its write's answer before the next (our node's API: POST /v1/command)
+    // closed-loop clients on keep-alive connections, each waiting for its write's answer before the next (our node's API: POST /v1/command)
     async writeRate(workers, seconds) {
       const leader = await c.waitForLeader(20_000);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: workers });
+      const post = (body: string): Promise<boolean> =>
+        new Promise((resolve) => {
+          const req = http.request({ host: leader.ip, port: 8000, path: '/v1/command', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => (text += d));
+            res.on('end', () => resolve(res.statusCode === 200 && text.includes('"ok":true')));
+          });
+          req.on('error', () => resolve(false));
+          req.end(body);
+        });
       const end = performance.now() + seconds * 1000;
       let ok = 0;
-      await Promise.all(
-        Array.from({ length: workers }, async (_, w) => {
-          const clientId = `bench-${process.pid}-${w}-${Date.now()}`;
-          for (let seq = 1; performance.now() < end; seq++) {
-            const res = await fetch(`http://${leader.ip}:8000/v1/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, seq, command: { type: 'kv.write', key: `k${w % 8}`, value: seq } }) });
-            if (((await res.json()) as { ok?: boolean }).ok) ok++;
-          }
-        }),
-      );
+      try {
+        await Promise.all(
+          Array.from({ length: workers }, async (_, w) => {
+            const clientId = `bench-${process.pid}-${w}-${Date.now()}`;
+            for (let seq = 1; performance.now() < end; seq++) if (await post(JSON.stringify({ clientId, seq, command: { type: 'kv.write', key: `k${w % 8}`, value: seq } }))) ok++;
+          }),
+        );
+      } finally {
+        agent.destroy();
+      }
       return ok / seconds;
     },
     destroy: () => c.destroy(),

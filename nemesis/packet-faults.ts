@@ -187,6 +187,8 @@ export class PacketFaults {
     this.queues.delete(family);
     const counters: Record<string, NetqCounters | null> = {};
     const rulesLeft: Record<string, number | 'namespace gone'> = {};
+    // a daemon that died while the fault was in force let packets through unharmed (--queue-bypass) from then on
+    const diedEarly = [...fault.handles].filter(([, h]) => !h.daemon.running).map(([id]) => id);
     for (const [id, h] of fault.handles) {
       const now = await this.lookup(id);
       if (now.pid === h.pid) {
@@ -200,7 +202,7 @@ export class PacketFaults {
       }
     }
     const helpersLeft = [...fault.handles.values()].filter((h) => h.daemon.running).length;
-    return { f: `stop-${family}`, value: { links: fault.links.map(linkName), queueCounters: counters, rulesLeft, helpersLeft } };
+    return { f: `stop-${family}`, value: { links: fault.links.map(linkName), queueCounters: counters, rulesLeft, helpersLeft, ...(diedEarly.length ? { daemonsDiedEarly: diedEarly } : {}) } };
   }
 
   private async startRate(ids: string[], rate: Parameters<typeof startRateLimit>[2]): Promise<FaultRecord> {
