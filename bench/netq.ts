@@ -4,8 +4,9 @@
  *   node dist/bench/netq.js [--samples 500] [--seconds 3] [--rounds 3] [--cluster-seconds 8] [--no-cluster]
  *
  * On network namespaces made for the run (bench/netns.ts):
- * 1. accuracy of an injected 50 ms ± 10 ms delay (uniform), one way and both ways, as
- *    round trips measured from the sender's namespace (netq-probe, one-byte TCP ping-pong);
+ * 1. accuracy of an injected 50 ms ± 10 ms delay (uniform), one way and both ways (netq
+ *    as an ordinary process and SCHED_FIFO), as round trips measured from the sender's
+ *    namespace (netq-probe, one-byte TCP ping-pong; the probes are ordinary processes);
  * 2. cost of the packet path: request/response rate and bulk throughput between two
  *    namespaces with the queue installed but passing everything, against without it,
  *    alternating, `--rounds` each;
@@ -54,10 +55,10 @@ async function rtts(net: TestNetns, from: number, to: number, n: number): Promis
   return out;
 }
 
-async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>): Promise<T> {
+async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>, rtPriority = 0): Promise<T> {
   const handles: NetqHandle[] = [];
   try {
-    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, sources: from.map((i) => net.nodes[i].ip), queue: 1, spec, seed: 1 }));
+    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, sources: from.map((i) => net.nodes[i].ip), queue: 1, spec, seed: 1, rtPriority }));
     return await fn();
   } finally {
     for (const h of handles) await stopNetq(h);
@@ -77,16 +78,15 @@ async function namespaces(): Promise<void> {
     row('round trip, delay one way (n1→n2)', fmt(distribution(oneWay)), `expected 40–60 ms + base; outside [40, 60 + base max]: ${oneWay.filter((x) => x < 40 || x > 60 + Math.max(...base)).length}`);
     const dOne = distribution(oneWay.map((x) => x - median(base)));
     row('  added to the median base round trip', fmt(dOne), 'the queue’s own error: wake-up latency');
-    const both = await withQueues(
-      net,
-      [
-        [1, [0]],
-        [0, [1]],
-      ],
-      DELAY,
-      () => rtts(net, 0, 1, SAMPLES),
-    );
-    row('round trip, delay both ways', fmt(distribution(both)), `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`);
+    const bothWays: [number, number[]][] = [
+      [1, [0]],
+      [0, [1]],
+    ];
+    for (const rt of [0, 10]) {
+      const both = await withQueues(net, bothWays, DELAY, () => rtts(net, 0, 1, SAMPLES), rt);
+      const what = rt ? `delay both ways, netq SCHED_FIFO ${rt}` : 'delay both ways';
+      row(`round trip, ${what}`, fmt(distribution(both)), `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`);
+    }
 
     console.log('\n### Cost of the packet path (queue installed at the receiver, passing everything)\n');
     console.log('| measure | without queue | with queue | ratio |\n|---|---:|---:|---:|');

@@ -81,6 +81,8 @@ export interface NetemOptions {
   diskWriteBps: number | null;
   /** TCP port the probes listen on inside the nodes' namespaces */
   probePort: number;
+  /** 1–99: netq runs SCHED_FIFO at this priority, so releases are on time on a busy machine; 0: an ordinary process */
+  netqRtPriority: number;
 }
 
 export const NETEM_DEFAULTS: NetemOptions = {
@@ -98,6 +100,7 @@ export const NETEM_DEFAULTS: NetemOptions = {
   diskWriteIops: 50,
   diskWriteBps: null,
   probePort: 7357,
+  netqRtPriority: 0,
 };
 
 const bad = (name: string, expected: string, got: unknown): UsageError => new UsageError(`${name} must be ${expected}; got ${JSON.stringify(got)}`);
@@ -128,6 +131,7 @@ export function resolveNetemOptions(given: Partial<NetemOptions> = {}): NetemOpt
   if (o.diskWriteIops !== null) num('disk write iops', o.diskWriteIops, 1, 1e9, true);
   if (o.diskWriteBps !== null) num('disk write bytes/s', o.diskWriteBps, 4096, 1e12, true);
   num('probe port', o.probePort, 1, 65535, true);
+  num('netq real-time priority', o.netqRtPriority, 0, 99, true);
   return o;
 }
 
@@ -209,8 +213,11 @@ export function queueSpec(family: QueueFamily, o: NetemOptions): QueueSpec {
   }
 }
 
-/** netq's command line for a spec (nemesis/native/netq.c); `parent` makes it exit at once if that process is already gone */
-export function netqArgs(queue: number, spec: QueueSpec, seed: number, parent?: number): string[] {
+/**
+ * netq's command line for a spec (nemesis/native/netq.c); `parent` makes it exit at once
+ * if that process is already gone; `rtPriority` > 0 runs it SCHED_FIFO.
+ */
+export function netqArgs(queue: number, spec: QueueSpec, seed: number, parent?: number, rtPriority = 0): string[] {
   const us = (ms: number): string => String(Math.round(ms * 1000));
   const args = ['--queue', String(queue), '--seed', String(seed >>> 0)];
   if (spec.delayMs > 0) args.push('--delay-us', us(spec.delayMs));
@@ -218,6 +225,7 @@ export function netqArgs(queue: number, spec: QueueSpec, seed: number, parent?: 
   if (spec.reorder) args.push('--reorder', String(spec.reorder.probability), '--reorder-gap-us', us(spec.reorder.gapMs));
   if (spec.duplicate) args.push('--duplicate', String(spec.duplicate.probability), '--duplicate-gap-us', us(spec.duplicate.gapMs));
   if (parent !== undefined) args.push('--parent', String(parent));
+  if (rtPriority > 0) args.push('--rt-priority', String(rtPriority));
   return args;
 }
 

@@ -42,8 +42,8 @@ async function ensureChain(pid: number): Promise<void> {
  * Starts netq in the namespace of `pid` for packets from `sources`. The daemon is bound
  * before the rules go in; if a rule fails, what was done is undone.
  */
-export async function startNetq(o: { pid: number; sources: string[]; queue: number; spec: QueueSpec; seed: number }): Promise<NetqHandle> {
-  const daemon = await Helper.start(o.pid, nativeBinary('netq'), netqArgs(o.queue, o.spec, o.seed, process.pid), `netq[${o.queue}]`);
+export async function startNetq(o: { pid: number; sources: string[]; queue: number; spec: QueueSpec; seed: number; rtPriority?: number }): Promise<NetqHandle> {
+  const daemon = await Helper.start(o.pid, nativeBinary('netq'), netqArgs(o.queue, o.spec, o.seed, process.pid, o.rtPriority), `netq[${o.queue}]`);
   const h: NetqHandle = { pid: o.pid, queue: o.queue, sources: [...o.sources], daemon };
   try {
     await ensureChain(o.pid);

@@ -156,7 +156,7 @@ export class PacketFaults {
       let i = 0;
       for (const [receiver, senders] of receivers) {
         const n = byId.get(receiver) as NetNode;
-        const h = await startNetq({ pid: n.pid, sources: senders.map((s) => (byId.get(s) as NetNode).ip), queue: queueNumber(family), spec, seed: (seed + i++) >>> 0 });
+        const h = await startNetq({ pid: n.pid, sources: senders.map((s) => (byId.get(s) as NetNode).ip), queue: queueNumber(family), spec, seed: (seed + i++) >>> 0, rtPriority: this.o.netqRtPriority });
         fault.handles.set(receiver, h);
       }
       const rules: Record<string, number> = {};

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ static struct {
   uint32_t mark;
   size_t max_held;
   pid_t parent;
+  int rt_priority;
 } cfg = { .mark = 0x4e5451, .max_held = 100000, .reorder_gap_ns = 20000000 };
 
 static struct {
@@ -216,7 +218,7 @@ static void usage(void) {
   fprintf(stderr,
           "usage: netq --queue N [--delay-us D] [--jitter-us J] [--distribution uniform|normal]\n"
           "            [--reorder P] [--reorder-gap-us G] [--duplicate P] [--duplicate-gap-us G]\n"
-          "            [--seed S] [--mark M] [--max-held N] [--parent PID]\n");
+          "            [--seed S] [--mark M] [--max-held N] [--parent PID] [--rt-priority P]\n");
   exit(2);
 }
 
@@ -233,12 +235,15 @@ static uint64_t parse_u(const char *s) {
   return v;
 }
 
-static void drain(struct nfq_handle *h, int fd, char *buf, size_t size) {
-  for (;;) {
-    ssize_t n = recv(fd, buf, size, MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return; /* EAGAIN; ENOBUFS cannot happen: NETLINK_NO_ENOBUFS */
-    nfq_handle_packet(h, buf, (int)n);
+/* reads up to `max` queued packets (0: until none is left). Bounded in the main loop, so
+ * a steady stream of arrivals cannot hold back the packets whose release time has come. */
+static void drain(struct nfq_handle *h, int fd, char *buf, size_t size, int max) {
+  for (int n = 0; max == 0 || n < max;) {
+    ssize_t r = recv(fd, buf, size, MSG_DONTWAIT);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return; /* EAGAIN; ENOBUFS cannot happen: NETLINK_NO_ENOBUFS */
+    nfq_handle_packet(h, buf, (int)r);
+    n++;
   }
 }
 
@@ -247,7 +252,7 @@ int main(int argc, char **argv) {
   static const struct option opts[] = {
     { "queue", 1, 0, 'q' }, { "delay-us", 1, 0, 'd' }, { "jitter-us", 1, 0, 'j' }, { "distribution", 1, 0, 'D' },
     { "reorder", 1, 0, 'r' }, { "reorder-gap-us", 1, 0, 'g' }, { "duplicate", 1, 0, 'u' }, { "duplicate-gap-us", 1, 0, 'G' },
-    { "seed", 1, 0, 's' }, { "mark", 1, 0, 'm' }, { "max-held", 1, 0, 'M' }, { "parent", 1, 0, 'p' }, { 0, 0, 0, 0 },
+    { "seed", 1, 0, 's' }, { "mark", 1, 0, 'm' }, { "max-held", 1, 0, 'M' }, { "parent", 1, 0, 'p' }, { "rt-priority", 1, 0, 'R' }, { 0, 0, 0, 0 },
   };
   cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
   for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
@@ -267,6 +272,7 @@ int main(int argc, char **argv) {
       case 'm': cfg.mark = (uint32_t)parse_u(optarg); break;
       case 'M': cfg.max_held = parse_u(optarg); break;
       case 'p': cfg.parent = (pid_t)parse_u(optarg); break;
+      case 'R': cfg.rt_priority = (int)parse_u(optarg); break;
       default: usage();
     }
   }
@@ -276,6 +282,11 @@ int main(int argc, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (cfg.parent && getppid() != cfg.parent) return 3; /* it was gone before prctl */
   prctl(PR_SET_TIMERSLACK, 1UL); /* wake up on time, not up to 50 us late */
+  if (cfg.rt_priority > 0) {
+    /* a release due now runs before ordinary work on a busy machine (the kernel caps real-time tasks at 95% of a CPU) */
+    struct sched_param sp = { .sched_priority = cfg.rt_priority };
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0) perror("netq: SCHED_FIFO (continuing without)");
+  }
 
   sigset_t block, orig;
   sigemptyset(&block);
@@ -328,7 +339,7 @@ int main(int argc, char **argv) {
     }
     int r = ppoll(&pfd, 1, tp, &orig);
     if (r < 0 && errno != EINTR) { perror("netq: ppoll"); break; }
-    if (r > 0 && (pfd.revents & POLLIN)) drain(h, fd, buf, sizeof buf);
+    if (r > 0 && (pfd.revents & POLLIN)) drain(h, fd, buf, sizeof buf, 64);
     uint64_t now = now_ns();
     while (heap_n > 0 && heap[0].at <= now) {
       struct held x = heap_pop();
@@ -340,7 +351,7 @@ int main(int argc, char **argv) {
     }
   }
   /* let every held packet go, in order, before unbinding (an unbound queue drops) */
-  drain(h, fd, buf, sizeof buf);
+  drain(h, fd, buf, sizeof buf, 0);
   while (heap_n > 0) {
     struct held x = heap_pop();
     release(&x, 0);

@@ -49,6 +49,7 @@ describe('netem options', () => {
       [{ cpuPeriodUs: 1500.5 }, /^cpu period must be an integer/],
       [{ diskWriteIops: 0 }, /^disk write iops must be an integer from 1/],
       [{ probePort: 70_000 }, /^probe port must be an integer from 1 to 65535/],
+      [{ netqRtPriority: 100 }, /^netq real-time priority must be an integer from 0 to 99/],
     ];
     for (const [given, message] of cases) {
       expect(() => resolveNetemOptions(given)).toThrow(UsageError);
@@ -129,6 +130,7 @@ describe('the daemon, rules and qdisc command lines', () => {
     expect(netqArgs(1, queueSpec('delay', o), 42, 999)).toEqual(['--queue', '1', '--seed', '42', '--delay-us', '50000', '--jitter-us', '10000', '--distribution', 'uniform', '--parent', '999']);
     expect(netqArgs(2, queueSpec('duplicate', o), 7)).toEqual(['--queue', '2', '--seed', '7', '--duplicate', '0.2', '--duplicate-gap-us', '5000']);
     expect(netqArgs(3, queueSpec('reorder', o), 2 ** 32 + 5)).toEqual(['--queue', '3', '--seed', '5', '--reorder', '0.25', '--reorder-gap-us', '20000']);
+    expect(netqArgs(1, queueSpec('delay', o), 1, undefined, 10).slice(-2)).toEqual(['--rt-priority', '10']);
   });
 
   it('the queue rule matches the sender, lets marked copies pass and is bypassed without a daemon', () => {
