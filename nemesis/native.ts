@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { distDir } from '../docker/image.js';
 import { EnvironmentError } from '../src/util/errors.js';
@@ -33,6 +33,8 @@ export function nativeBinary(name: NativeProgram): string {
   try {
     execFileSync('gcc', [...CFLAGS, '-o', tmp, src, ...libs], { stdio: ['ignore', 'ignore', 'pipe'] });
     renameSync(tmp, out); // atomic: concurrent builders (test workers) each rename a complete binary
+    // binaries of older sources (a running one keeps its inode)
+    for (const f of readdirSync(path.dirname(out))) if (new RegExp(`^${name}-[0-9a-f]{12}$`).test(f) && f !== path.basename(out)) rmSync(path.join(path.dirname(out), f), { force: true });
   } catch (err) {
     rmSync(tmp, { force: true });
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
