@@ -1,7 +1,7 @@
 /**
  * `npm run bench:netq`: the network faults without netem, measured.
  *
- *   node dist/bench/netq.js [--samples 500] [--seconds 3] [--rounds 3] [--cluster-seconds 8] [--no-cluster]
+ *   node dist/bench/netq.js [--samples 500] [--seconds 3] [--rounds 4] [--cluster-seconds 6] [--no-cluster]
  *
  * On network namespaces made for the run (bench/netns.ts):
  * 1. accuracy of an injected 50 ms ± 10 ms delay (uniform), one way and both ways (netq
@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { buildImage } from '../docker/image.js';
 import { distribution, type QueueSpec, rateSpec } from '../nemesis/netem-plan.js';
 import type { Helper } from '../nemesis/netns.js';
-import { type NetqHandle, startNetq, stopNetq } from '../nemesis/netq.js';
+import { type NetqCounters, type NetqHandle, startNetq, stopNetq } from '../nemesis/netq.js';
 import { bandwidth, requestRate, roundTrips, startProbeServer } from '../nemesis/probe.js';
 import { startRateLimit, stopRateLimit } from '../nemesis/tc.js';
 import { DockerCluster } from '../src/cluster/docker.js';
@@ -32,8 +32,8 @@ const { values } = parseArgs({
   options: {
     samples: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
-    'cluster-seconds': { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '4' },
+    'cluster-seconds': { type: 'string', default: '6' },
     'no-cluster': { type: 'boolean', default: false },
   },
 });
@@ -55,15 +55,22 @@ async function rtts(net: TestNetns, from: number, to: number, n: number): Promis
   return out;
 }
 
-async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>, rtPriority = 0): Promise<T> {
+/** `fn` with queues in place; `late` gets each daemon's release lateness */
+async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>, rtPriority = 0, late: NetqCounters['late'][] = []): Promise<T> {
   const handles: NetqHandle[] = [];
   try {
     for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, sources: from.map((i) => net.nodes[i].ip), queue: 1, spec, seed: 1, rtPriority }));
     return await fn();
   } finally {
-    for (const h of handles) await stopNetq(h);
+    for (const h of handles) {
+      const c = (await stopNetq(h)).counters;
+      if (c) late.push(c.late);
+    }
   }
 }
+
+const lateness = (ls: NetqCounters['late'][]): string =>
+  ls.map((l) => `mean ${l.meanUs.toFixed(0)} µs, max ${(l.maxUs / 1000).toFixed(1)} ms, > 1 ms ${l.over1ms}/${l.n}, > 10 ms ${l.over10ms}/${l.n}`).join('; ');
 
 async function namespaces(): Promise<void> {
   const net = makeNetns(2, `b${process.pid % 10_000}`);
@@ -74,18 +81,20 @@ async function namespaces(): Promise<void> {
     console.log('| measure | min / median / p99 / max | note |\n|---|---|---|');
     const base = await rtts(net, 0, 1, SAMPLES);
     row('round trip, no fault', fmt(distribution(base)));
-    const oneWay = await withQueues(net, [[1, [0]]], DELAY, () => rtts(net, 0, 1, SAMPLES));
+    const lateOne: NetqCounters['late'][] = [];
+    const oneWay = await withQueues(net, [[1, [0]]], DELAY, () => rtts(net, 0, 1, SAMPLES), 0, lateOne);
     row('round trip, delay one way (n1→n2)', fmt(distribution(oneWay)), `expected 40–60 ms + base; outside [40, 60 + base max]: ${oneWay.filter((x) => x < 40 || x > 60 + Math.max(...base)).length}`);
-    const dOne = distribution(oneWay.map((x) => x - median(base)));
-    row('  added to the median base round trip', fmt(dOne), 'the queue’s own error: wake-up latency');
+    row('  netq release lateness (its own error)', lateness(lateOne), 'release time minus scheduled, over every held packet');
     const bothWays: [number, number[]][] = [
       [1, [0]],
       [0, [1]],
     ];
     for (const rt of [0, 10]) {
-      const both = await withQueues(net, bothWays, DELAY, () => rtts(net, 0, 1, SAMPLES), rt);
+      const late: NetqCounters['late'][] = [];
+      const both = await withQueues(net, bothWays, DELAY, () => rtts(net, 0, 1, SAMPLES), rt, late);
       const what = rt ? `delay both ways, netq SCHED_FIFO ${rt}` : 'delay both ways';
       row(`round trip, ${what}`, fmt(distribution(both)), `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`);
+      row('  netq release lateness, each daemon', lateness(late), '');
     }
 
     console.log('\n### Cost of the packet path (queue installed at the receiver, passing everything)\n');
@@ -180,8 +189,7 @@ async function cluster(): Promise<void> {
     await c.writeRate(32, 2); // warm-up
     const off: number[] = [];
     const on: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      off.push(await c.writeRate(32, CLUSTER_SECONDS));
+    const withQueue = async (): Promise<void> => {
       const handles: NetqHandle[] = [];
       try {
         for (const n of c.nodes) handles.push(await startNetq({ pid: n.pid, sources: c.nodes.filter((p) => p !== n).map((p) => p.ip), queue: 1, spec: PASS, seed: 1 }));
@@ -189,6 +197,12 @@ async function cluster(): Promise<void> {
       } finally {
         for (const h of handles) await stopNetq(h);
       }
+    };
+    // alternating which goes first, so a drift of the machine's load weighs on both alike
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r % 2 === 0) off.push(await c.writeRate(32, CLUSTER_SECONDS));
+      await withQueue();
+      if (r % 2 === 1) off.push(await c.writeRate(32, CLUSTER_SECONDS));
     }
     console.log('| measure | without queue | with queue | ratio |\n|---|---:|---:|---:|');
     console.log(`| committed writes/s, 32 closed-loop clients (median of ${ROUNDS} × ${CLUSTER_SECONDS} s) | ${Math.round(median(off))} | ${Math.round(median(on))} | ${(median(on) / median(off)).toFixed(2)} |`);

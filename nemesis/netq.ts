@@ -19,6 +19,8 @@ export interface NetqCounters {
   maxHeld: number;
   verdictErrors: number;
   copyErrors: number;
+  /** how late held packets (and copies) were released after their time: the queue's own error */
+  late: { n: number; meanUs: number; maxUs: number; over1ms: number; over10ms: number };
 }
 
 export interface NetqHandle {

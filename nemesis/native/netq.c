@@ -63,6 +63,8 @@ static struct {
 static struct {
   uint64_t received, released, duplicated, reordered, passed_full, verdict_errors, copy_errors;
   size_t max_held;
+  /* how late held packets were released (the queue's own error): count, sum, max, over 1 ms, over 10 ms */
+  uint64_t late_n, late_sum_ns, late_max_ns, late_over_1ms, late_over_10ms;
 } st;
 
 static struct held *heap;
@@ -207,10 +209,13 @@ static void on_signal(int sig) {
 }
 
 static void print_stats(void) {
-  printf("{\"received\":%llu,\"released\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"passedFull\":%llu,\"held\":%zu,\"maxHeld\":%zu,\"verdictErrors\":%llu,\"copyErrors\":%llu}\n",
+  printf("{\"received\":%llu,\"released\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"passedFull\":%llu,\"held\":%zu,\"maxHeld\":%zu,\"verdictErrors\":%llu,\"copyErrors\":%llu,"
+         "\"late\":{\"n\":%llu,\"meanUs\":%.1f,\"maxUs\":%.1f,\"over1ms\":%llu,\"over10ms\":%llu}}\n",
          (unsigned long long)st.received, (unsigned long long)st.released, (unsigned long long)st.duplicated,
          (unsigned long long)st.reordered, (unsigned long long)st.passed_full, heap_n, st.max_held,
-         (unsigned long long)st.verdict_errors, (unsigned long long)st.copy_errors);
+         (unsigned long long)st.verdict_errors, (unsigned long long)st.copy_errors, (unsigned long long)st.late_n,
+         st.late_n ? (double)st.late_sum_ns / (double)st.late_n / 1000.0 : 0.0, (double)st.late_max_ns / 1000.0,
+         (unsigned long long)st.late_over_1ms, (unsigned long long)st.late_over_10ms);
   fflush(stdout);
 }
 
@@ -343,6 +348,12 @@ int main(int argc, char **argv) {
     uint64_t now = now_ns();
     while (heap_n > 0 && heap[0].at <= now) {
       struct held x = heap_pop();
+      uint64_t late = now - x.at;
+      st.late_n++;
+      st.late_sum_ns += late;
+      if (late > st.late_max_ns) st.late_max_ns = late;
+      st.late_over_1ms += late > 1000000;
+      st.late_over_10ms += late > 10000000;
       release(&x, 1);
     }
     if (report) {

@@ -44,6 +44,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     expect(r.rulesLeft).toEqual([]);
     expect(r.counters?.received).toBeGreaterThanOrEqual(20);
     expect(r.counters?.released).toBe(r.counters?.received);
+    expect(r.counters?.late.n).toBeGreaterThanOrEqual(20); // every held packet's lateness is counted
     expect(h.daemon.running).toBe(false);
     expect(leftoversIn(node(2).ns)).toEqual({ rules: [], qdiscs: [] });
   }, 60_000);
