@@ -161,7 +161,7 @@ export class PacketFaults {
       }
       const rules: Record<string, number> = {};
       for (const [id, h] of fault.handles) {
-        rules[id] = (await netqRules(h.pid)).filter((l) => l.includes('NFQUEUE')).length;
+        rules[id] = (await netqRules(h.pid)).filter((l) => l.includes(`--queue-num ${h.queue} `)).length;
         if (rules[id] < h.sources.length) throw new Error(`${family} not in force on ${id}: ${rules[id]} queue rules for ${h.sources.length} senders`);
         if (!h.daemon.running) throw new Error(`${family} not in force on ${id}: netq exited`);
       }
@@ -189,20 +189,27 @@ export class PacketFaults {
     const rulesLeft: Record<string, number | 'namespace gone'> = {};
     // a daemon that died while the fault was in force let packets through unharmed (--queue-bypass) from then on
     const diedEarly = [...fault.handles].filter(([, h]) => !h.daemon.running).map(([id]) => id);
+    const errors: Record<string, string> = {};
     for (const [id, h] of fault.handles) {
-      const now = await this.lookup(id);
-      if (now.pid === h.pid) {
-        const r = await stopNetq(h);
-        counters[id] = r.counters;
-        rulesLeft[id] = r.rulesLeft.length;
-      } else {
-        // the container restarted (a kill fault): the namespace and its rules went with it
-        counters[id] = await h.daemon.stop<NetqCounters>();
-        rulesLeft[id] = now.pid > 0 ? (await netqRules(now.pid)).length : 'namespace gone';
+      try {
+        const now = await this.lookup(id);
+        if (now.pid === h.pid) {
+          const r = await stopNetq(h);
+          counters[id] = r.counters;
+          rulesLeft[id] = r.rulesLeft.length;
+        } else {
+          // the container restarted (a kill fault): the namespace and its rules went with it
+          counters[id] = await h.daemon.stop<NetqCounters>();
+          rulesLeft[id] = now.pid > 0 ? (await netqRules(now.pid)).length : 'namespace gone';
+        }
+      } catch (err) {
+        // the other nodes are still undone; this one's daemon at least is stopped
+        errors[id] = (err as Error).message;
+        await h.daemon.stop();
       }
     }
     const helpersLeft = [...fault.handles.values()].filter((h) => h.daemon.running).length;
-    return { f: `stop-${family}`, value: { links: fault.links.map(linkName), queueCounters: counters, rulesLeft, helpersLeft, ...(diedEarly.length ? { daemonsDiedEarly: diedEarly } : {}) } };
+    return { f: `stop-${family}`, value: { links: fault.links.map(linkName), queueCounters: counters, rulesLeft, helpersLeft, ...(diedEarly.length ? { daemonsDiedEarly: diedEarly } : {}), ...(Object.keys(errors).length ? { errors } : {}) } };
   }
 
   private async startRate(ids: string[], rate: Parameters<typeof startRateLimit>[2]): Promise<FaultRecord> {
@@ -242,12 +249,17 @@ export class PacketFaults {
     if (!rate) return null;
     this.rate = null;
     const left: Record<string, string[] | 'namespace gone'> = {};
+    const errors: Record<string, string> = {};
     for (const [id, { pid, dev }] of rate) {
-      const now = await this.lookup(id);
-      if (now.pid === pid) left[id] = (await stopRateLimit(pid, dev)).map((q) => `${q.dev} ${q.kind}`);
-      else left[id] = now.pid > 0 ? ourQdiscs(await qdiscs(now.pid)).map((q) => `${q.dev} ${q.kind}`) : 'namespace gone';
+      try {
+        const now = await this.lookup(id);
+        if (now.pid === pid) left[id] = (await stopRateLimit(pid, dev)).map((q) => `${q.dev} ${q.kind}`);
+        else left[id] = now.pid > 0 ? ourQdiscs(await qdiscs(now.pid)).map((q) => `${q.dev} ${q.kind}`) : 'namespace gone';
+      } catch (err) {
+        errors[id] = (err as Error).message;
+      }
     }
-    return { f: 'stop-bandwidth', value: { nodes: [...rate.keys()], qdiscsLeft: left } };
+    return { f: 'stop-bandwidth', value: { nodes: [...rate.keys()], qdiscsLeft: left, ...(Object.keys(errors).length ? { errors } : {}) } };
   }
 
   private async startSlow(ids: string[], slow: Extract<PacketFaultAction, { f: 'start-slow' }>['slow']): Promise<FaultRecord> {
@@ -289,17 +301,20 @@ export class PacketFaults {
     this.slow = null;
     const cpu: Record<string, unknown> = {};
     const disk: Record<string, unknown> = {};
+    const errors: Record<string, string> = {};
     for (const s of slow) {
-      const after = await stopCpuLimit(s.container, s.before.docker);
-      // periods in which the kernel held the node back while the fault was in force
-      cpu[s.id] = { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs, throttledPeriods: after.nrThrottled - s.before.nrThrottled };
-      if (s.disk) {
+      try {
         const now = await this.lookup(s.id);
-        // a restarted container has a new cgroup, without the limit
-        disk[s.id] = now.pid > 0 ? { device: s.disk, limitsLeft: (await stopDiskLimit(now.pid, s.disk)).lines.length } : { device: s.disk, limitsLeft: 'container down' };
+        const after = await stopCpuLimit(s.container, s.before.docker);
+        // periods in which the kernel held the node back while the fault was in force (a restarted container's count starts again)
+        cpu[s.id] = { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs, throttledPeriods: now.pid === s.pid ? after.nrThrottled - s.before.nrThrottled : null };
+        // a restarted container has a new cgroup, without the disk limit
+        if (s.disk) disk[s.id] = now.pid > 0 ? { device: s.disk, limitsLeft: (await stopDiskLimit(now.pid, s.disk)).lines.length } : { device: s.disk, limitsLeft: 'container down' };
+      } catch (err) {
+        errors[s.id] = (err as Error).message;
       }
     }
-    return { f: 'stop-slow', value: { nodes: slow.map((s) => s.id), cpu, ...(Object.keys(disk).length ? { disk } : {}) } };
+    return { f: 'stop-slow', value: { nodes: slow.map((s) => s.id), cpu, ...(Object.keys(disk).length ? { disk } : {}), ...(Object.keys(errors).length ? { errors } : {}) } };
   }
 
   private probeServers(nodes: NetNode[]): Promise<Helper[]> {
