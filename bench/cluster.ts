@@ -11,17 +11,19 @@ import { buildImage } from '../docker/image.js';
 import { DockerCluster } from '../src/cluster/docker.js';
 import { resolveRunConfig } from '../src/controller/config.js';
 import { runTest } from '../src/controller/run.js';
+import { makeSut } from '../src/sut/registry.js';
 
 async function main(): Promise<void> {
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)\n`);
   console.log('| benchmark | measured | target |\n|---|---:|---|');
-  const image = await buildImage();
+  const sut = makeSut('exchange', {});
+  const image = await buildImage(sut.image());
   console.log(`| node image (${image.built ? 'built' : 'cached'}) | ${Math.round(image.ms)} ms | — |`);
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-cluster-'));
   try {
     for (let run = 1; run <= 3; run++) {
       const t0 = performance.now();
-      const c = await DockerCluster.up({ name: 'bench', image: image.tag, nodes: 5, dir: path.join(dir, String(run)), nodeOpts: {} });
+      const c = await DockerCluster.up({ name: 'bench', sut, image: image.tag, nodes: 5, dir: path.join(dir, String(run)) });
       const up = performance.now() - t0;
       await c.waitForLeader(20_000);
       const leader = performance.now() - t0;

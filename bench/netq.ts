@@ -26,6 +26,7 @@ import { type NetqCounters, type NetqHandle, startNetq, stopNetq } from '../neme
 import { bandwidth, requestRate, roundTrips, startProbeServer } from '../nemesis/probe.js';
 import { startRateLimit, stopRateLimit } from '../nemesis/tc.js';
 import { DockerCluster } from '../src/cluster/docker.js';
+import { makeSut } from '../src/sut/registry.js';
 import { makeNetns, type TestNetns } from './netns.js';
 
 const { values } = parseArgs({
@@ -59,7 +60,7 @@ async function rtts(net: TestNetns, from: number, to: number, n: number): Promis
 async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>, rtPriority = 0, late: NetqCounters['late'][] = []): Promise<T> {
   const handles: NetqHandle[] = [];
   try {
-    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, sources: from.map((i) => net.nodes[i].ip), queue: 1, spec, seed: 1, rtPriority }));
+    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, specs: new Map(from.map((i) => [net.nodes[i].ip, spec])), queue: 1, seed: 1, rtPriority }));
     return await fn();
   } finally {
     for (const h of handles) {
@@ -143,10 +144,11 @@ async function namespaces(): Promise<void> {
  * the nodes' addresses and pids, and committed writes/s through the leader.
  */
 async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid: number }[]; writeRate(workers: number, seconds: number): Promise<number>; destroy(): Promise<void> }> {
-  const image = await buildImage();
-  const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, image: image.tag, nodes: 3, dir, nodeOpts: {} });
+  const sut = makeSut('exchange', {});
+  const image = await buildImage(sut.image());
+  const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, sut, image: image.tag, nodes: 3, dir });
   await c.waitForLeader(20_000);
-  const nodes = await Promise.all(c.nodes.map(async (n) => ({ ip: n.ip, pid: await c.pid(n) })));
+  const nodes = await Promise.all(c.nodes.map(async (n) => ({ ip: n.ip, pid: await c.pid(n.id) })));
   return {
     nodes,
     // closed-loop clients on keep-alive connections, each waiting for its write's answer before the next (our node's API: POST /v1/command)
@@ -192,7 +194,7 @@ async function cluster(): Promise<void> {
     const withQueue = async (): Promise<void> => {
       const handles: NetqHandle[] = [];
       try {
-        for (const n of c.nodes) handles.push(await startNetq({ pid: n.pid, sources: c.nodes.filter((p) => p !== n).map((p) => p.ip), queue: 1, spec: PASS, seed: 1 }));
+        for (const n of c.nodes) handles.push(await startNetq({ pid: n.pid, specs: new Map(c.nodes.filter((p) => p !== n).map((p) => [p.ip, PASS])), queue: 1, seed: 1 }));
         on.push(await c.writeRate(32, CLUSTER_SECONDS));
       } finally {
         for (const h of handles) await stopNetq(h);

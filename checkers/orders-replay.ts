@@ -1,4 +1,4 @@
-import type { OrderRecord, Side } from '../src/exchange/commands.js';
+import type { OrderRecord, Side } from './orders-types.js';
 
 /** A trade as price-time priority says it must happen. */
 export interface ExpectedTrade {

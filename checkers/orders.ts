@@ -1,6 +1,6 @@
 import { pairHistory } from '../src/history/pair.js';
 import type { Op } from '../src/history/types.js';
-import type { ExchangeState, OrderRecord } from '../src/exchange/commands.js';
+import type { ExchangeState, OrderRecord } from './orders-types.js';
 import { replayTrades } from './orders-replay.js';
 import type { CheckerResult } from './types.js';
 

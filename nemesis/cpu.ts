@@ -13,14 +13,16 @@ const docker = new Docker();
 export interface CpuReadBack {
   /** HostConfig as Docker reports it (CpuQuota 0 or -1: no limit) */
   docker: { CpuPeriod: number; CpuQuota: number };
-  /** what the kernel enforces (quota -1: no limit) */
-  cgroup: { periodUs: number; quotaUs: number; file: string };
-  /** periods in which the cgroup was throttled, since it was created */
+  /** what the kernel enforces (quota -1: no limit); null while the container is not running (it has no cgroup) */
+  cgroup: { periodUs: number; quotaUs: number; file: string } | null;
+  /** periods in which the cgroup was throttled, since it was created (0 with no cgroup) */
   nrThrottled: number;
 }
 
 export async function readCpu(container: string): Promise<CpuReadBack> {
   const info = await docker.getContainer(container).inspect();
+  const dockerSide = { CpuPeriod: info.HostConfig.CpuPeriod ?? 0, CpuQuota: info.HostConfig.CpuQuota ?? 0 };
+  if (!info.State.Running) return { docker: dockerSide, cgroup: null, nrThrottled: 0 };
   const cg = await cgroupOf(info.State.Pid, 'cpu');
   const read = (f: string): Promise<string> => readFile(path.join(cg.dir, f), 'utf8').then((s) => s.trim());
   let periodUs: number;
@@ -35,7 +37,7 @@ export async function readCpu(container: string): Promise<CpuReadBack> {
     file = path.join(cg.dir, 'cpu.max');
   }
   const stat = /nr_throttled (\d+)/.exec(await read('cpu.stat'));
-  return { docker: { CpuPeriod: info.HostConfig.CpuPeriod ?? 0, CpuQuota: info.HostConfig.CpuQuota ?? 0 }, cgroup: { periodUs, quotaUs, file }, nrThrottled: stat ? Number(stat[1]) : 0 };
+  return { docker: dockerSide, cgroup: { periodUs, quotaUs, file }, nrThrottled: stat ? Number(stat[1]) : 0 };
 }
 
 /** holds the container to `cpus` of one CPU; returns the settings before (to restore) and the read-back after */

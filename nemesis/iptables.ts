@@ -1,49 +1,49 @@
-import { execa } from 'execa';
+import type { NemesisRuntime } from './runtime.js';
 
 /**
- * iptables inside a container's network namespace, run from the host with
- * nsenter (the image needs no iptables). Our rules live in a chain of our own,
- * FAULTLINE, jumped to from INPUT and OUTPUT, so heal (flush) and verification
- * (list) touch nothing else.
+ * iptables inside a node's network namespace, run from the host (the image needs no
+ * iptables). Each fault family has a chain of its own, jumped to from INPUT and
+ * OUTPUT, so faults of different families can be in force together and a stop
+ * flushes only its own rules; verification lists the chain back.
  */
-const CHAIN = 'FAULTLINE';
+export type Chain = 'FAULTLINE-PART' | 'FAULTLINE-LOSS' | 'FAULTLINE-LEASE';
 
-async function ipt(pid: number, args: string[], reject = true): Promise<{ exitCode: number; stdout: string }> {
-  const r = await execa('nsenter', ['-t', String(pid), '-n', 'iptables', '-w', ...args], { reject: false });
-  if (reject && r.exitCode !== 0) throw new Error(`iptables ${args.join(' ')} in netns of pid ${pid}: ${r.stderr}`);
-  return { exitCode: r.exitCode ?? 1, stdout: r.stdout };
+type Net = Pick<NemesisRuntime, 'netns'>;
+
+async function ipt(rt: Net, pid: number, args: string[], reject = true): Promise<{ exitCode: number; stdout: string }> {
+  const r = await rt.netns(pid, ['iptables', '-w', ...args]);
+  if (reject && r.exitCode !== 0) throw new Error(`iptables ${args.join(' ')} in the netns of pid ${pid}: ${r.stderr.trim()}`);
+  return r;
 }
 
-export async function ensureChain(pid: number): Promise<void> {
-  await ipt(pid, ['-N', CHAIN], false);
+export async function ensureChain(rt: Net, pid: number, chain: Chain): Promise<void> {
+  await ipt(rt, pid, ['-N', chain], false);
   for (const hook of ['INPUT', 'OUTPUT']) {
-    if ((await ipt(pid, ['-C', hook, '-j', CHAIN], false)).exitCode !== 0) await ipt(pid, ['-I', hook, '-j', CHAIN]);
+    if ((await ipt(rt, pid, ['-C', hook, '-j', chain], false)).exitCode !== 0) await ipt(rt, pid, ['-I', hook, '-j', chain]);
   }
 }
 
-/** drop all inbound packets from these addresses */
-export async function dropFrom(pid: number, ips: string[]): Promise<void> {
-  await ensureChain(pid);
-  for (const ip of ips) await ipt(pid, ['-A', CHAIN, '-s', ip, '-j', 'DROP']);
+/** drop every inbound packet from these addresses */
+export async function dropFrom(rt: Net, pid: number, chain: Chain, ips: readonly string[]): Promise<void> {
+  await ensureChain(rt, pid, chain);
+  for (const ip of ips) await ipt(rt, pid, ['-A', chain, '-s', ip, '-j', 'DROP']);
 }
 
 /** drop a random fraction of packets to and from these addresses */
-export async function lossWith(pid: number, ips: string[], probability: number): Promise<void> {
-  await ensureChain(pid);
+export async function lossWith(rt: Net, pid: number, chain: Chain, ips: readonly string[], probability: number): Promise<void> {
+  await ensureChain(rt, pid, chain);
   for (const ip of ips) {
-    for (const dir of ['-s', '-d']) {
-      await ipt(pid, ['-A', CHAIN, dir, ip, '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
-    }
+    for (const dir of ['-s', '-d']) await ipt(rt, pid, ['-A', chain, dir, ip, '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
   }
 }
 
-export async function heal(pid: number): Promise<void> {
-  await ipt(pid, ['-F', CHAIN], false);
+export async function flush(rt: Net, pid: number, chain: Chain): Promise<void> {
+  await ipt(rt, pid, ['-F', chain], false);
 }
 
-/** our rules currently in force (for verification and the history) */
-export async function rules(pid: number): Promise<string[]> {
-  const r = await ipt(pid, ['-S', CHAIN], false);
+/** our rules in the chain now in force (verification, and the history) */
+export async function rules(rt: Net, pid: number, chain: Chain): Promise<string[]> {
+  const r = await ipt(rt, pid, ['-S', chain], false);
   if (r.exitCode !== 0) return [];
   return r.stdout.split('\n').filter((l) => l.startsWith('-A '));
 }

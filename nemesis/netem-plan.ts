@@ -1,5 +1,5 @@
 import { UsageError } from '../src/util/errors.js';
-import { shuffle } from './grudge.js';
+import { minoritySize, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
 
 /**
  * The network and slowness faults netem would give on another kernel (delay, jitter,
@@ -60,8 +60,8 @@ export interface SlowSpec {
 
 export type PacketFaultAction =
   | { f: `start-${QueueFamily}`; scope: Scope; queue: QueueSpec; seed: number }
-  | { f: 'start-bandwidth'; nodes: string[]; rate: RateSpec }
-  | { f: 'start-slow'; nodes: string[]; slow: SlowSpec }
+  | { f: 'start-bandwidth'; target?: Target; nodes: string[]; rate: RateSpec }
+  | { f: 'start-slow'; target?: Target; nodes: string[]; slow: SlowSpec }
   | { f: `stop-${PacketFamily}` };
 
 /** Options of these families, resolved once (defaults → validate → normalize). */
@@ -116,25 +116,27 @@ function num(name: string, v: unknown, min: number, max: number, integer = false
   return v;
 }
 
-/** defaults, then every value checked; the error names the option */
+/** defaults, then every value checked (the error names the option, as `faultline run` spells it); a disk write rate of 0 leaves the disk alone */
 export function resolveNetemOptions(given: Partial<NetemOptions> = {}): NetemOptions {
   const o = { ...NETEM_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as NetemOptions;
-  num('delay', o.delayMs, 0, 60_000);
-  num('jitter', o.jitterMs, 0, 60_000);
-  if (o.delayMs === 0 && o.jitterMs === 0) throw bad('delay', 'above 0 (or a jitter above 0)', 0);
-  if (o.distribution !== 'uniform' && o.distribution !== 'normal') throw bad('distribution', 'uniform or normal', o.distribution);
-  num('reorder probability', o.reorderProbability, Number.MIN_VALUE, 1);
-  num('reorder gap', o.reorderGapMs, 1, 60_000);
-  num('duplicate probability', o.duplicateProbability, Number.MIN_VALUE, 1);
-  num('duplicate gap', o.duplicateGapMs, 0, 60_000);
-  num('rate', o.rateKbit, 8, 10_000_000);
+  if (o.diskWriteIops === 0) o.diskWriteIops = null;
+  if (o.diskWriteBps === 0) o.diskWriteBps = null;
+  num('--delay', o.delayMs, 0, 60_000);
+  num('--jitter', o.jitterMs, 0, 60_000);
+  if (o.delayMs === 0 && o.jitterMs === 0) throw bad('--delay', 'above 0 (or --jitter above 0)', 0);
+  if (o.distribution !== 'uniform' && o.distribution !== 'normal') throw bad('--delay-distribution', 'uniform or normal', o.distribution);
+  num('--reorder', o.reorderProbability, Number.MIN_VALUE, 1);
+  num('--reorder-gap', o.reorderGapMs, 1, 60_000);
+  num('--duplicate', o.duplicateProbability, Number.MIN_VALUE, 1);
+  num('--duplicate-gap', o.duplicateGapMs, 0, 60_000);
+  num('--bandwidth', o.rateKbit, 8, 10_000_000);
   num('rate latency', o.rateLatencyMs, 1, 60_000);
-  num('cpus', o.cpus, 0.01, 1024);
+  num('--slow-cpus', o.cpus, 0.01, 1024);
   num('cpu period', o.cpuPeriodUs, 1000, 1_000_000, true);
-  if (Math.round(o.cpus * o.cpuPeriodUs) < 1000) throw bad('cpus', `at least 1000 µs of CPU per ${o.cpuPeriodUs} µs period (the kernel's minimum quota)`, o.cpus);
-  if (o.diskWriteIops !== null) num('disk write iops', o.diskWriteIops, 1, 1e9, true);
+  if (Math.round(o.cpus * o.cpuPeriodUs) < 1000) throw bad('--slow-cpus', `at least 1000 µs of CPU per ${o.cpuPeriodUs} µs period (the kernel's minimum quota)`, o.cpus);
+  if (o.diskWriteIops !== null) num('--slow-disk-iops', o.diskWriteIops, 1, 1e9, true);
   if (o.diskWriteBps !== null) num('disk write bytes/s', o.diskWriteBps, 4096, 1e12, true);
-  num('probe port', o.probePort, 1, 65535, true);
+  num('--probe-port', o.probePort, 1, 65535, true);
   num('netq real-time priority', o.netqRtPriority, 0, 99, true);
   return o;
 }
@@ -233,9 +235,35 @@ export function netqArgs(queue: number, spec: QueueSpec, seed: number, parent?: 
   return args;
 }
 
+/**
+ * What several queue faults in force together do to one sender's packets: the delays
+ * (and jitters) add up, reordering and duplication come from the fault that asks for them.
+ */
+export function mergeSpecs(parts: readonly QueueSpec[]): QueueSpec {
+  const out: QueueSpec = { delayMs: 0, jitterMs: 0, distribution: 'uniform', reorder: null, duplicate: null };
+  for (const p of parts) {
+    out.delayMs += p.delayMs;
+    out.jitterMs += p.jitterMs;
+    if (p.jitterMs > 0) out.distribution = p.distribution;
+    out.reorder ??= p.reorder;
+    out.duplicate ??= p.duplicate;
+  }
+  return out;
+}
+
+/** netq's --config table: one line per sender (nemesis/native/netq.c) */
+export function netqConfig(specs: ReadonlyMap<string, QueueSpec>): string {
+  const us = (ms: number): number => Math.round(ms * 1000);
+  let out = '';
+  for (const [ip, s] of specs) {
+    out += `${ip} ${us(s.delayMs)} ${us(s.jitterMs)} ${s.distribution} ${s.reorder?.probability ?? 0} ${us(s.reorder?.gapMs ?? 0)} ${s.duplicate?.probability ?? 0} ${us(s.duplicate?.gapMs ?? 0)}\n`;
+  }
+  return out;
+}
+
 /** the mark netq puts on the copies it sends, so the rule lets them pass (netq.c's default) */
 export const NETQ_MARK = 0x4e5451;
-export const NETQ_CHAIN = 'FAULTLINE_NETQ';
+export const NETQ_CHAIN = 'FAULTLINE-NETQ';
 
 /** the iptables rule (after -A/-D <chain>) that hands packets from `source` to a queue; bypassed when no daemon is bound */
 export function queueRule(source: string, queue: number): string[] {
@@ -327,33 +355,43 @@ export function parseNetstat(text: string): Record<string, number> {
   return out;
 }
 
-/** a random scope: half the time one link, else one node's links; either one way or both */
-export function chooseScope(nodes: readonly string[], rand: () => number): Scope {
+/**
+ * A random scope: half the time one link, else one node's links; either one way or both.
+ * The node (or one end of the link) is the leader half the time when one is known:
+ * timing faults matter most where heartbeats and leases come from. A lone node has no
+ * links: its scope covers none.
+ */
+export function chooseScope(nodes: readonly string[], rand: () => number, leader: string | null = null): Scope {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-  if (nodes.length < 2) throw new UsageError(`network faults need at least 2 nodes; got ${nodes.length}`);
-  if (rand() < 0.5) {
-    const a = pick(nodes);
-    const b = pick(nodes.filter((n) => n !== a));
+  const first = leader && nodes.includes(leader) && rand() < 0.5 ? leader : pick(nodes);
+  if (nodes.length >= 2 && rand() < 0.5) {
+    const other = pick(nodes.filter((n) => n !== first));
+    const [a, b] = rand() < 0.5 ? [first, other] : [other, first];
     return { kind: 'link', a, b, direction: rand() < 0.5 ? 'one-way' : 'both' };
   }
-  return { kind: 'node', node: pick(nodes), direction: pick(['inbound', 'outbound', 'both'] as const) };
+  return { kind: 'node', node: first, direction: pick(['inbound', 'outbound', 'both'] as const) };
 }
 
-/** the start of a fault of one of these families (what stops it: `stop-<family>`) */
-export function packetFaultAction(family: PacketFamily, o: NetemOptions, nodes: readonly string[], rand: () => number): PacketFaultAction {
+/** the start of a fault of one of these families (what stops it: `stop-<family>`); bandwidth and slow hit the leader or a minority */
+export function packetFaultAction(family: PacketFamily, o: NetemOptions, nodes: readonly string[], rand: () => number, leader: string | null = null): PacketFaultAction {
   switch (family) {
     case 'delay':
     case 'duplicate':
     case 'reorder':
-      return { f: `start-${family}`, scope: chooseScope(nodes, rand), queue: queueSpec(family, o), seed: Math.floor(rand() * 2 ** 32) };
+      return { f: `start-${family}`, scope: chooseScope(nodes, rand, leader), queue: queueSpec(family, o), seed: Math.floor(rand() * 2 ** 32) };
     case 'bandwidth':
     case 'slow': {
-      // a minority of the nodes, at least one
-      const n = 1 + Math.floor(rand() * Math.max(1, Math.floor(nodes.length / 2)));
-      const chosen = shuffle(nodes, rand).slice(0, n);
+      const target = weighted(SKEW_TARGETS, rand);
+      const chosen = resolveTarget(target, nodes, leader, rand).slice(0, minoritySize(nodes.length));
       return family === 'bandwidth'
-        ? { f: 'start-bandwidth', nodes: chosen, rate: rateSpec(o.rateKbit, o.rateLatencyMs) }
-        : { f: 'start-slow', nodes: chosen, slow: { cpus: o.cpus, periodUs: o.cpuPeriodUs, diskWriteIops: o.diskWriteIops, diskWriteBps: o.diskWriteBps } };
+        ? { f: 'start-bandwidth', target, nodes: chosen, rate: rateSpec(o.rateKbit, o.rateLatencyMs) }
+        : { f: 'start-slow', target, nodes: chosen, slow: { cpus: o.cpus, periodUs: o.cpuPeriodUs, diskWriteIops: o.diskWriteIops, diskWriteBps: o.diskWriteBps } };
     }
   }
+}
+
+/** does this start touch the leader: a link of it (every node's links include one to the leader), or the leader itself? */
+export function packetFaultInvolves(a: PacketFaultAction, leader: string): boolean {
+  if ('scope' in a) return a.scope.kind === 'node' || a.scope.a === leader || a.scope.b === leader;
+  return 'nodes' in a && a.nodes.includes(leader);
 }

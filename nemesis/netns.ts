@@ -100,11 +100,16 @@ export class Helper {
 
   /** asks for its counters (SIGUSR1) and returns the JSON line it prints */
   async counters<T>(timeoutMs = 2000): Promise<T | null> {
+    const line = await this.request('SIGUSR1', (l) => l.startsWith('{'), timeoutMs);
+    return line ? (JSON.parse(line) as T) : null;
+  }
+
+  /** sends `signal` and returns the first line after it that `match` accepts (null: no answer in time, or it exited) */
+  async request(signal: NodeJS.Signals, match: (line: string) => boolean, timeoutMs = 2000): Promise<string | null> {
     if (!this.running) return null;
     const from = this.lines.length;
-    this.child.kill('SIGUSR1');
-    const line = await this.waitLine((l) => l.startsWith('{'), timeoutMs, from);
-    return line ? (JSON.parse(line) as T) : null;
+    this.child.kill(signal);
+    return this.waitLine(match, timeoutMs, from);
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves to its last JSON line (its final counters), if any */

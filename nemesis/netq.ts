@@ -1,12 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { nativeBinary } from './native.js';
-import { NETQ_CHAIN, netqArgs, ourRules, type QueueSpec, queueRule } from './netem-plan.js';
+import { NETQ_CHAIN, netqArgs, netqConfig, ourRules, type QueueSpec, queueRule } from './netem-plan.js';
 import { Helper, inNetns, tryInNetns } from './netns.js';
 
 /**
- * The packet queue in one node's network namespace: a netq daemon bound to an
- * NFQUEUE queue, and one iptables rule per sender in our chain FAULTLINE_NETQ (jumped
- * to from INPUT, after the FAULTLINE chain of partitions and loss, so dropped packets
- * are never queued). Each rule has --queue-bypass: if the daemon is gone, packets pass.
+ * The packet queue in one node's network namespace: a netq daemon bound to an NFQUEUE
+ * queue, with a table of what to do to each sender's packets (a file it rereads on
+ * SIGHUP, so faults that start and stop while others are in force only change the
+ * table), and one iptables rule per sender in our chain FAULTLINE-NETQ, jumped to from
+ * INPUT after the chains of partitions and loss (inserted at the top), so a dropped
+ * packet is never queued. Each rule has --queue-bypass: if the daemon is gone, packets pass.
  */
 export interface NetqCounters {
   received: number;
@@ -27,8 +32,10 @@ export interface NetqHandle {
   /** host pid of a process in the namespace (the node's) */
   pid: number;
   queue: number;
-  sources: string[];
+  /** sender address → what is done to its packets */
+  specs: Map<string, QueueSpec>;
   daemon: Helper;
+  configFile: string;
 }
 
 const ipt = (pid: number, args: string[]): Promise<string> => inNetns(pid, 'iptables', ['-w', ...args]);
@@ -36,25 +43,49 @@ const tryIpt = (pid: number, args: string[]) => tryInNetns(pid, 'iptables', ['-w
 
 async function ensureChain(pid: number): Promise<void> {
   await tryIpt(pid, ['-N', NETQ_CHAIN]);
-  // appended: the FAULTLINE chain (inserted at the top) keeps deciding first
+  // appended: the chains of partitions and loss (inserted at the top) keep deciding first
   if (!(await tryIpt(pid, ['-C', 'INPUT', '-j', NETQ_CHAIN])).ok) await ipt(pid, ['-A', 'INPUT', '-j', NETQ_CHAIN]);
 }
 
 /**
- * Starts netq in the namespace of `pid` for packets from `sources`. The daemon is bound
+ * Starts netq in the namespace of `pid` for the senders in `specs`. The daemon is bound
  * before the rules go in; if a rule fails, what was done is undone.
  */
-export async function startNetq(o: { pid: number; sources: string[]; queue: number; spec: QueueSpec; seed: number; rtPriority?: number }): Promise<NetqHandle> {
-  const daemon = await Helper.start(o.pid, nativeBinary('netq'), netqArgs(o.queue, o.spec, o.seed, process.pid, o.rtPriority), `netq[${o.queue}]`);
-  const h: NetqHandle = { pid: o.pid, queue: o.queue, sources: [...o.sources], daemon };
+export async function startNetq(o: { pid: number; specs: ReadonlyMap<string, QueueSpec>; queue: number; seed: number; rtPriority?: number }): Promise<NetqHandle> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-netq-'));
+  const configFile = path.join(dir, 'senders');
+  writeFileSync(configFile, netqConfig(o.specs));
+  let daemon: Helper;
+  try {
+    daemon = await Helper.start(o.pid, nativeBinary('netq'), [...netqArgs(o.queue, NO_SPEC, o.seed, process.pid, o.rtPriority), '--config', configFile], `netq[${o.queue}]`);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const h: NetqHandle = { pid: o.pid, queue: o.queue, specs: new Map(o.specs), daemon, configFile };
   try {
     await ensureChain(o.pid);
-    for (const ip of o.sources) await ipt(o.pid, ['-A', NETQ_CHAIN, ...queueRule(ip, o.queue)]);
+    for (const ip of h.specs.keys()) await ipt(o.pid, ['-A', NETQ_CHAIN, ...queueRule(ip, o.queue)]);
   } catch (err) {
     await stopNetq(h);
     throw err;
   }
   return h;
+}
+
+const NO_SPEC: QueueSpec = { delayMs: 0, jitterMs: 0, distribution: 'uniform', reorder: null, duplicate: null };
+
+/**
+ * A new table for a running daemon: rules of senders that leave go first, the daemon
+ * rereads its table, then rules of new senders go in.
+ */
+export async function updateNetq(h: NetqHandle, specs: ReadonlyMap<string, QueueSpec>): Promise<void> {
+  for (const ip of h.specs.keys()) if (!specs.has(ip)) await tryIpt(h.pid, ['-D', NETQ_CHAIN, ...queueRule(ip, h.queue)]);
+  writeFileSync(h.configFile, netqConfig(specs));
+  const answer = await h.daemon.request('SIGHUP', (l) => l.startsWith('reloaded') || l.startsWith('{"reloadError"'), 5000);
+  if (!answer?.startsWith('reloaded')) throw new Error(`netq in netns of pid ${h.pid} did not take its new table: ${answer ?? 'no answer'}`);
+  for (const ip of specs.keys()) if (!h.specs.has(ip)) await ipt(h.pid, ['-A', NETQ_CHAIN, ...queueRule(ip, h.queue)]);
+  h.specs = new Map(specs);
 }
 
 /** the daemon's counters so far */
@@ -63,11 +94,15 @@ export const netqCounters = (h: NetqHandle): Promise<NetqCounters | null> => h.d
 /**
  * Removes the rules first (no new packet is queued), then stops the daemon, which
  * releases everything it holds; the chain and its jump go when no rule is left.
- * Returns the daemon's final counters and our rules left in the namespace (none).
+ * `namespaceGone`: the node's process was replaced (a restart), so its namespace and
+ * rules are gone and only the daemon is left to stop. Returns the daemon's final
+ * counters and our rules left in the namespace (none).
  */
-export async function stopNetq(h: NetqHandle): Promise<{ counters: NetqCounters | null; rulesLeft: string[] }> {
-  for (const ip of h.sources) await tryIpt(h.pid, ['-D', NETQ_CHAIN, ...queueRule(ip, h.queue)]);
+export async function stopNetq(h: NetqHandle, namespaceGone = false): Promise<{ counters: NetqCounters | null; rulesLeft: string[] }> {
+  if (!namespaceGone) for (const ip of h.specs.keys()) await tryIpt(h.pid, ['-D', NETQ_CHAIN, ...queueRule(ip, h.queue)]);
   const counters = await h.daemon.stop<NetqCounters>();
+  rmSync(path.dirname(h.configFile), { recursive: true, force: true });
+  if (namespaceGone) return { counters, rulesLeft: [] };
   await removeChainIfEmpty(h.pid);
   return { counters, rulesLeft: await netqRules(h.pid) };
 }
@@ -75,7 +110,7 @@ export async function stopNetq(h: NetqHandle): Promise<{ counters: NetqCounters 
 async function removeChainIfEmpty(pid: number): Promise<void> {
   const listed = await tryIpt(pid, ['-S', NETQ_CHAIN]);
   if (!listed.ok) return;
-  if (listed.stdout.split('\n').some((l) => l.startsWith('-A '))) return; // another queue fault's rules
+  if (listed.stdout.split('\n').some((l) => l.startsWith('-A '))) return; // rules of another queue
   while ((await tryIpt(pid, ['-D', 'INPUT', '-j', NETQ_CHAIN])).ok);
   await tryIpt(pid, ['-X', NETQ_CHAIN]);
 }

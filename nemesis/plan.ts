@@ -1,17 +1,21 @@
-import { type Grudge, grudgeFor, shuffle, type Topology } from './grudge.js';
+import type { FaultFamily } from './families.js';
+import { type Grudge, grudgeFor, LEADER_TOPOLOGIES, type Topology } from './grudge.js';
+import { NETEM_DEFAULTS, type NetemOptions, type PacketFaultAction, packetFaultAction, packetFaultInvolves } from './netem-plan.js';
+import { minoritySize, PROCESS_TARGETS, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
 
 /**
- * Nemesis scenarios as pure planners: at each step of the schedule a plan looks at the
- * cluster (node ids, current leader) and says what to do next. The executor
+ * Nemesis scenarios as pure planners: at each step of the schedule a plan looks at
+ * the live cluster (node ids, who leads right now) and says what to do next; targets
+ * are resolved here, from that view, as Jepsen's `:targets` are. The executor
  * (nemesis/nemesis.ts) applies the action and proves it took effect. Randomness comes
  * from the caller's seeded PRNG, so a seed replays a campaign's choices.
  */
-export type FaultFamily = 'partition' | 'loss' | 'kill' | 'pause' | 'clock';
-export const FAMILIES: readonly FaultFamily[] = ['partition', 'loss', 'kill', 'pause', 'clock'];
+export type { FaultFamily };
 
 /**
- * - `chaos`: Jepsen's flip-flop of random faults from the chosen families;
- * - `split-brain`: partitions that leave the old leader on a minority side (two would-be leaders);
+ * - `chaos`: Jepsen's combined nemesis: one flip-flop per family, mixed at random, so
+ *   faults of different families overlap (at most `maxFaults` in force at once);
+ * - `split-brain`: partitions that cut the leader off from a majority or leave no clean majority;
  * - `rolling-restart`: kill -9 and restart each node in turn;
  * - `cascading`: kill one node after another down to and past quorum loss, then restart them all.
  */
@@ -24,16 +28,18 @@ export const CLOCK_VARIANTS: readonly ClockVariant[] = ['offset', 'strobe', 'dri
 
 export type NemesisAction =
   | { f: 'start-partition'; topology: Topology; grudge: Grudge }
-  | { f: 'start-loss'; probability: number }
-  | { f: 'start-kill' | 'start-pause'; nodes: string[] }
-  | { f: 'start-clock'; variant: 'offset'; offsets: Record<string, number> }
-  | { f: 'start-clock'; variant: 'strobe'; nodes: string[]; delta: number; periodMs: number }
-  | { f: 'start-clock'; variant: 'drift'; rates: Record<string, number> }
+  | { f: 'start-loss'; target: Target; nodes: string[]; probability: number }
+  | { f: 'start-kill' | 'start-pause'; target: Target; nodes: string[] }
+  | { f: 'start-clock'; variant: 'offset'; target: Target; offsets: Record<string, number> }
+  | { f: 'start-clock'; variant: 'strobe'; target: Target; nodes: string[]; delta: number; periodMs: number }
+  | { f: 'start-clock'; variant: 'drift'; target: Target; rates: Record<string, number> }
   | { f: 'start-clock'; variant: 'lease'; leader: string; offset: number }
+  | Exclude<PacketFaultAction, { f: `stop-${string}` }>
   | { f: `stop-${FaultFamily}` };
 
 export interface PlanView {
   nodes: readonly string[];
+  /** who leads right now (from every node's health), null if nobody does */
   leader: string | null;
   rand: () => number;
 }
@@ -52,84 +58,110 @@ export interface PlanOptions {
   skewSeconds: number;
   /** clock rate change for drift, e.g. 0.1 → a clock running 10% fast or slow (×0.5–1.5) */
   drift: number;
+  /** chaos: the most faults (of different families) in force at once */
+  maxFaults: number;
+  /** delay, duplicate, reorder, bandwidth and slow (nemesis/netem-plan.ts); unset: their defaults */
+  netem?: NetemOptions;
 }
 
 const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand() * xs.length)];
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const signed = (size: number, rand: () => number): number => round3((rand() < 0.5 ? -1 : 1) * size * (0.5 + rand()));
 
-/** at most half the nodes, at least one: a minority of a cluster of three or more */
-const minoritySize = (n: number): number => Math.max(1, Math.floor(n / 2));
+/**
+ * A partition topology: the leader-defined ones half the time (when both kinds are
+ * allowed), so at least half the partitions cut the current leader's links.
+ */
+function pickTopology(topologies: readonly Topology[], rand: () => number, leader: string | null): Topology {
+  const byLeader = leader ? topologies.filter((t) => LEADER_TOPOLOGIES.includes(t)) : [];
+  const others = topologies.filter((t) => !byLeader.includes(t));
+  if (byLeader.length === 0 || others.length === 0) return pick(byLeader.length ? byLeader : others, rand);
+  return pick(rand() < 0.5 ? byLeader : others, rand);
+}
 
-/** a fault that starts; what undoes it comes from the same family */
+/** a fault that starts; what undoes it is the stop of the same family */
 export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): NemesisAction {
   const { nodes, leader, rand } = v;
   switch (family) {
     case 'partition': {
-      const topology = pick(o.topologies, rand);
+      const topology = pickTopology(o.topologies, rand, leader);
       return { f: 'start-partition', topology, grudge: grudgeFor(topology, nodes, rand, leader) };
     }
-    case 'loss':
-      return { f: 'start-loss', probability: o.lossProbability };
+    case 'loss': {
+      // every link half the time, else the links of the leader or a few nodes
+      const target = rand() < 0.5 ? 'all' : weighted(SKEW_TARGETS, rand);
+      return { f: 'start-loss', target, nodes: resolveTarget(target, nodes, leader, rand), probability: o.lossProbability };
+    }
     case 'kill':
     case 'pause': {
-      // the leader half the time (Jepsen's :primaries), else a random minority
-      const targets = leader && rand() < 0.5 ? [leader] : shuffle(nodes, rand).slice(0, 1 + Math.floor(rand() * minoritySize(nodes.length)));
-      return { f: `start-${family}`, nodes: targets };
+      const target = weighted(PROCESS_TARGETS, rand);
+      return { f: `start-${family}`, target, nodes: resolveTarget(target, nodes, leader, rand) };
     }
-    case 'clock':
-      return clockAction(pick(leader ? o.clockVariants : o.clockVariants.filter((c) => c !== 'lease'), rand) ?? 'offset', o, v);
+    case 'clock': {
+      const variants = leader ? o.clockVariants : o.clockVariants.filter((c) => c !== 'lease');
+      return clockAction(pick(variants, rand) ?? 'offset', o, v);
+    }
+    case 'delay':
+    case 'duplicate':
+    case 'reorder':
+    case 'bandwidth':
+    case 'slow':
+      return packetFaultAction(family, o.netem ?? NETEM_DEFAULTS, nodes, rand, leader) as NemesisAction;
   }
 }
 
 function clockAction(variant: ClockVariant, o: PlanOptions, { nodes, leader, rand }: PlanView): NemesisAction {
-  const targets = shuffle(nodes, rand).slice(0, minoritySize(nodes.length));
+  if (variant === 'lease') {
+    // set back by more than the pause lasts, so on resume its wall clock says the lease is fresh
+    return { f: 'start-clock', variant, leader: leader as string, offset: -(o.skewSeconds + 8) };
+  }
+  const target = weighted(SKEW_TARGETS, rand);
+  const targets = resolveTarget(target, nodes, leader, rand).slice(0, minoritySize(nodes.length));
   switch (variant) {
     case 'offset':
-      return { f: 'start-clock', variant, offsets: Object.fromEntries(targets.map((n) => [n, signed(o.skewSeconds, rand)])) };
+      return { f: 'start-clock', variant, target, offsets: Object.fromEntries(targets.map((n) => [n, signed(o.skewSeconds, rand)])) };
     case 'strobe':
-      return { f: 'start-clock', variant, nodes: targets, delta: signed(o.skewSeconds, rand), periodMs: 1100 };
+      // libfaketime rereads its file about once a second: the strobe period is at least that
+      return { f: 'start-clock', variant, target, nodes: targets, delta: signed(o.skewSeconds, rand), periodMs: 1100 };
     case 'drift':
-      return { f: 'start-clock', variant, rates: Object.fromEntries(targets.map((n) => [n, round3(1 + signed(o.drift, rand))])) };
-    case 'lease':
-      // set back by more than the pause lasts, so on resume its wall clock says the lease is fresh
-      return { f: 'start-clock', variant, leader: leader as string, offset: -(o.skewSeconds + 8) };
+      return { f: 'start-clock', variant, target, rates: Object.fromEntries(targets.map((n) => [n, round3(1 + signed(o.drift, rand))])) };
   }
 }
 
-/** Jepsen's random flip-flop: start a random fault, stop it, start another, ... */
+/**
+ * Jepsen's combined nemesis: each family is a flip-flop (start, stop, start, ...)
+ * and every step advances one family drawn at random, so faults of different
+ * families are in force together — a pause, a partition and a clock set back can all
+ * hit the leader at once. With `maxFaults` in force, the step stops one of them.
+ */
 export function chaosPlan(o: PlanOptions): NemesisPlan {
-  let active: FaultFamily | null = null;
+  const active: FaultFamily[] = [];
   return {
     next(v) {
-      if (active) {
-        const f = active;
-        active = null;
-        return { f: `stop-${f}` };
-      }
       if (o.families.length === 0) return null;
-      active = pick(o.families, v.rand);
-      return startAction(active, o, v);
+      const family = active.length >= o.maxFaults ? pick(active, v.rand) : pick(o.families, v.rand);
+      const i = active.indexOf(family);
+      if (i >= 0) {
+        active.splice(i, 1);
+        return { f: `stop-${family}` };
+      }
+      active.push(family);
+      return startAction(family, o, v);
     },
   };
 }
 
-const SPLIT_BRAIN: readonly Topology[] = ['isolate-leader', 'majority', 'majorities-ring', 'bridge'];
+const SPLIT_BRAIN: readonly Topology[] = ['isolate-leader', 'leader-minority', 'leader-bridge', 'majorities-ring'];
 
-/** partitions that cut the leader off from a majority (and, for rings and bridges, leave no clean majority) */
+/** partitions that cut the leader off from a majority, or leave no clean majority (rings, the leader as the only bridge) */
 export function splitBrainPlan(o: PlanOptions): NemesisPlan {
-  const split = { ...o, topologies: SPLIT_BRAIN };
   let active = false;
   return {
     next(v) {
       active = !active;
       if (!active) return { f: 'stop-partition' };
-      const a = startAction('partition', split, v);
-      // `majority` picks its minority at random: put the leader in it, the split-brain case
-      if (a.f === 'start-partition' && a.topology === 'majority' && v.leader && (a.grudge[v.leader]?.length ?? 0) < Math.ceil(v.nodes.length / 2)) {
-        return { ...a, topology: 'isolate-leader', grudge: grudgeFor('isolate-leader', v.nodes, v.rand, v.leader) };
-      }
-      return a;
+      const topology = pick(SPLIT_BRAIN, v.rand);
+      return { f: 'start-partition', topology, grudge: grudgeFor(topology, v.nodes, v.rand, v.leader) };
     },
   };
 }
@@ -142,7 +174,7 @@ export function rollingRestartPlan(): NemesisPlan {
     next(v) {
       down = !down;
       if (!down) return { f: 'stop-kill' };
-      return { f: 'start-kill', nodes: [v.nodes[i++ % v.nodes.length]] };
+      return { f: 'start-kill', target: 'one', nodes: [v.nodes[i++ % v.nodes.length]] };
     },
   };
 }
@@ -161,9 +193,10 @@ export function cascadingPlan(): NemesisPlan {
         return { f: 'stop-kill' };
       }
       const alive = v.nodes.filter((n) => !down.includes(n));
-      const next = v.leader && alive.includes(v.leader) ? v.leader : pick(alive, v.rand);
+      const lead = v.leader !== null && alive.includes(v.leader);
+      const next = lead ? (v.leader as string) : pick(alive, v.rand);
       down.push(next);
-      return { f: 'start-kill', nodes: [next] };
+      return { f: 'start-kill', target: lead ? 'leader' : 'one', nodes: [next] };
     },
   };
 }
@@ -191,5 +224,30 @@ export function scenarioFamilies(scenario: Scenario, families: readonly FaultFam
     case 'rolling-restart':
     case 'cascading':
       return ['kill'];
+  }
+}
+
+/** Does this action touch the node that leads right now (kill, pause, clock, cut links, lossy links)? */
+export function involvesLeader(a: NemesisAction, leader: string | null): boolean {
+  if (leader === null) return false;
+  switch (a.f) {
+    case 'start-partition':
+      return (a.grudge[leader]?.length ?? 0) > 0 || Object.values(a.grudge).some((enemies) => enemies.includes(leader));
+    case 'start-loss':
+    case 'start-kill':
+    case 'start-pause':
+      return a.nodes.includes(leader);
+    case 'start-clock':
+      if (a.variant === 'lease') return a.leader === leader;
+      if (a.variant === 'strobe') return a.nodes.includes(leader);
+      return leader in (a.variant === 'offset' ? a.offsets : a.rates);
+    case 'start-delay':
+    case 'start-duplicate':
+    case 'start-reorder':
+    case 'start-bandwidth':
+    case 'start-slow':
+      return packetFaultInvolves(a, leader);
+    default:
+      return false;
   }
 }

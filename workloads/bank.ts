@@ -1,5 +1,4 @@
 import { checkBank } from '../checkers/bank.js';
-import { createAccounts } from './accounts.js';
 import { fn, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
@@ -27,22 +26,19 @@ export function bankGenerator(o: BankOptions = BANK_DEFAULTS) {
   return mix([transfers, repeat({ f: 'read', value: null })], [1 - o.readShare, o.readShare]);
 }
 
-/** Jepsen's bank: accounts created once, then transfers and reads; totals must be conserved. */
+/**
+ * Jepsen's bank: accounts created once, then transfers and reads; totals must be conserved.
+ * Ops: `transfer {from, to, amount}`, which ends `fail` with `insufficient-funds` when
+ * `from` lacks the amount (atomically: a transaction where the system has them);
+ * `read null` → ok `{account: balance, ...}`, every account read at one instant.
+ */
 export function bankWorkload(opts: Partial<BankOptions> = {}): Workload {
   const o = { ...BANK_DEFAULTS, ...opts };
   return {
     name: 'bank',
-    setup: (client, url) => createAccounts(client, url, 'bank-setup', accountNames(o.accounts).map((account) => ({ account, cash: o.initial }))),
+    accounts: accountNames(o.accounts).map((account) => ({ account, cash: o.initial })),
     generator: () => bankGenerator(o),
     final: () => untilOk(repeat({ f: 'read', value: null })),
-    async invoke(ctx, op) {
-      if (op.f === 'read') {
-        const outcome = await ctx.client.query(ctx.url, { type: 'bank.read' });
-        return { outcome, value: outcome.type === 'ok' ? outcome.body.result.balances : null };
-      }
-      const { from, to, amount } = op.value as { from: string; to: string; amount: number };
-      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'bank.transfer', from, to, amount }), value: op.value };
-    },
     checkers: { bank: (ops) => checkBank(ops, o.accounts * o.initial) },
   };
 }

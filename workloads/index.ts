@@ -4,8 +4,9 @@ import { registerWorkload } from './register.js';
 import { setWorkload } from './set.js';
 import type { Workload } from './workload.js';
 
-export const WORKLOADS = ['register', 'set', 'bank', 'orders'] as const;
-export type WorkloadName = (typeof WORKLOADS)[number];
+import type { WorkloadName } from './names.js';
+
+export { WORKLOADS, type WorkloadName } from './names.js';
 
 /** Workloads by name, with their default options sized to the run's client concurrency. */
 export function makeWorkload(name: WorkloadName, concurrency = 10): Workload {

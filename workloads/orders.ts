@@ -1,6 +1,5 @@
 import { checkOrders } from '../checkers/orders.js';
-import type { Command, Side } from '../src/exchange/commands.js';
-import { createAccounts } from './accounts.js';
+import type { Side } from '../checkers/orders-types.js';
 import { fn, type GenContext, type GenOp, type Generator, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
@@ -18,8 +17,15 @@ export interface OrdersOptions {
 
 export const ORDERS_DEFAULTS: OrdersOptions = { symbol: 'X', marketMakers: 2, momentumTraders: 2, noiseTraders: 2, cash: 1_000_000, shares: 10_000, cancelShare: 0.15 };
 
-/** a submit's value in the history: the node's order.submit command without its type */
-export type SubmitValue = Omit<Extract<Command, { type: 'order.submit' }>, 'type'>;
+/** a submit's value in the history */
+export interface SubmitValue {
+  orderId: string;
+  account: string;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+}
 
 /** The market all agents watch: a fair price on a random walk and a trend that flips now and then. */
 interface Market {
@@ -76,6 +82,10 @@ export function ordersGenerator(o: OrdersOptions = ORDERS_DEFAULTS): Generator {
 }
 
 /**
+ * Ops: `submit SubmitValue` (a limit order; matched by price-time priority);
+ * `cancel {orderId}`; `state null` → ok the exchange's whole state
+ * (checkers/orders-types.ts). Only our exchange node implements them.
+ *
  * Trading agents as in the original system (market makers, momentum and noise
  * traders) submitting and cancelling limit orders; checked against the final
  * exchange state (checkers/orders.ts).
@@ -85,20 +95,9 @@ export function ordersWorkload(opts: Partial<OrdersOptions> = {}): Workload {
   const names = agentNames(o);
   return {
     name: 'orders',
-    setup: (client, url) => createAccounts(client, url, 'orders-setup', names.map((account) => ({ account, cash: o.cash, positions: { [o.symbol]: o.shares } }))),
+    accounts: names.map((account) => ({ account, cash: o.cash, positions: { [o.symbol]: o.shares } })),
     generator: () => ordersGenerator(o),
     final: () => untilOk(repeat({ f: 'state', value: null })),
-    async invoke(ctx, op) {
-      if (op.f === 'state') {
-        const outcome = await ctx.client.query(ctx.url, { type: 'exchange.state' });
-        return { outcome, value: outcome.type === 'ok' ? outcome.body.result.state : null };
-      }
-      if (op.f === 'cancel') {
-        const { orderId } = op.value as { orderId: string };
-        return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.cancel', orderId }), value: op.value };
-      }
-      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'order.submit', ...(op.value as SubmitValue) }), value: op.value };
-    },
     checkers: { orders: (ops) => checkOrders(ops, { cash: o.cash * names.length, shares: { [o.symbol]: o.shares * names.length } }) },
   };
 }

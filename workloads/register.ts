@@ -18,6 +18,10 @@ export interface RegisterOptions {
 export const REGISTER_DEFAULTS: RegisterOptions = { keys: 3, opsPerKey: 150, readShare: 0.5, checkTimeoutMs: 120_000 };
 
 /**
+ * Ops (what an adapter implements): `read [k, null]` → ok `[k, v]` (`null`: never
+ * written); `write [k, v]`; `cas [k, [from, to]]`, which ends `fail` with
+ * `precondition-failed` when the register does not hold `from`.
+ *
  * Reads, unique writes and compare-and-set on a few independent registers at a time
  * (Jepsen's independent form: value = [key, v]), checked for linearizability per key
  * with the cas-register model. Like Jepsen's independent concurrent generator the
@@ -51,15 +55,6 @@ export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload 
   return {
     name: 'register',
     generator: () => registerGenerator(o),
-    async invoke(ctx, op) {
-      const [key, v] = op.value as [string, unknown];
-      if (op.f === 'read') {
-        const outcome = await ctx.client.query(ctx.url, { type: 'kv.read', key });
-        return { outcome, value: outcome.type === 'ok' ? [key, outcome.body.result.value] : op.value };
-      }
-      const command = op.f === 'write' ? { type: 'kv.write' as const, key, value: v } : { type: 'kv.cas' as const, key, from: (v as number[])[0], to: (v as number[])[1] };
-      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, command), value: op.value };
-    },
     checkers: {
       linearizable(ops) {
         const { operations } = pairHistory(ops, 'history.jsonl');

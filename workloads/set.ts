@@ -15,19 +15,13 @@ export function setGenerator(o: SetOptions = SET_DEFAULTS) {
   return mix([fn(() => ({ f: 'add', value: next++ })), repeat({ f: 'read', value: null })], [1 - o.readShare, o.readShare]);
 }
 
+/** Ops: `add v`; `read null` → ok `[v, ...]`, every element added so far (a linearizable read). */
 export function setWorkload(opts: Partial<SetOptions> = {}): Workload {
   const o = { ...SET_DEFAULTS, ...opts };
   return {
     name: 'set',
     generator: () => setGenerator(o),
     final: () => untilOk(repeat({ f: 'read', value: null })),
-    async invoke(ctx, op) {
-      if (op.f === 'read') {
-        const outcome = await ctx.client.query(ctx.url, { type: 'set.read' });
-        return { outcome, value: outcome.type === 'ok' ? outcome.body.result.elements : null };
-      }
-      return { outcome: await ctx.client.command(ctx.url, ctx.clientId, ctx.seq, { type: 'set.add', element: op.value }), value: op.value };
-    },
     checkers: { set: (ops) => checkSet(ops) },
   };
 }

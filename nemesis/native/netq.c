@@ -6,6 +6,12 @@
  * extra hold for a fraction of packets (reordering), and sends a fraction twice
  * (the copy through a raw socket, marked so the rule lets it pass).
  *
+ * What it does can differ per sender: `--config FILE` holds one line per sender address,
+ *   <ipv4> <delay_us> <jitter_us> uniform|normal <reorder_p> <reorder_gap_us> <dup_p> <dup_gap_us>
+ * reread on SIGHUP (it answers "reloaded <n>", or {"reloadError":...} and keeps the old
+ * table), so faults of several kinds on one node share one queue and compose. Without
+ * --config the command line's spec applies to every packet.
+ *
  * It never drops a packet itself: the queue is opened fail-open (a full queue or a
  * full socket buffer lets packets through), more than --max-held packets are passed
  * at once, and on SIGTERM/SIGINT, or when its parent dies (PR_SET_PDEATHSIG), every
@@ -48,17 +54,28 @@ struct held {
   int kind;
 };
 
-static struct {
-  unsigned queue;
+/* what happens to the packets of one sender (or to all, without --config) */
+struct spec {
+  uint32_t saddr; /* network order */
   uint64_t delay_ns, jitter_ns, reorder_gap_ns, dup_gap_ns;
   int normal;
   double reorder_p, dup_p;
+};
+
+#define MAX_SPECS 256
+static struct spec specs[MAX_SPECS];
+static size_t nspecs;
+static const char *config_path;
+
+static struct {
+  unsigned queue;
+  struct spec all; /* from the command line */
   uint64_t seed;
   uint32_t mark;
   size_t max_held;
   pid_t parent;
   int rt_priority;
-} cfg = { .mark = 0x4e5451, .max_held = 100000, .reorder_gap_ns = 20000000 };
+} cfg = { .mark = 0x4e5451, .max_held = 100000, .all = { .reorder_gap_ns = 20000000 } };
 
 static struct {
   uint64_t received, released, duplicated, reordered, passed_full, verdict_errors, copy_errors;
@@ -72,7 +89,7 @@ static size_t heap_n, heap_cap;
 static uint64_t seq_next;
 static struct nfq_q_handle *qh;
 static int raw_fd = -1;
-static volatile sig_atomic_t stopping, report;
+static volatile sig_atomic_t stopping, report, reload;
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -148,22 +165,22 @@ static void release(struct held *h, int send_copies) {
   }
 }
 
-static uint64_t hold_ns(void) {
-  double d = (double)cfg.delay_ns;
-  if (cfg.jitter_ns) {
-    if (cfg.normal) {
+static uint64_t hold_ns(const struct spec *sp) {
+  double d = (double)sp->delay_ns;
+  if (sp->jitter_ns) {
+    if (sp->normal) {
       /* Box-Muller; the jitter is the standard deviation */
       double u1 = rng_unit(), u2 = rng_unit();
       if (u1 < 1e-12) u1 = 1e-12;
-      d += (double)cfg.jitter_ns * sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+      d += (double)sp->jitter_ns * sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
     } else {
-      d += (double)cfg.jitter_ns * (2.0 * rng_unit() - 1.0);
+      d += (double)sp->jitter_ns * (2.0 * rng_unit() - 1.0);
     }
   }
   if (d < 0) d = 0;
   uint64_t hold = (uint64_t)d;
-  if (cfg.reorder_p > 0 && rng_unit() < cfg.reorder_p) {
-    hold += cfg.reorder_gap_ns;
+  if (sp->reorder_p > 0 && rng_unit() < sp->reorder_p) {
+    hold += sp->reorder_gap_ns;
     st.reordered++;
   }
   return hold;
@@ -180,15 +197,28 @@ static int on_packet(struct nfq_q_handle *q, struct nfgenmsg *msg, struct nfq_da
     accept_now(id);
     return 0;
   }
-  uint64_t now = now_ns(), hold = hold_ns();
-  if (cfg.dup_p > 0 && rng_unit() < cfg.dup_p) {
-    unsigned char *payload;
-    int len = nfq_get_payload(nfa, &payload);
+  unsigned char *payload;
+  int len = nfq_get_payload(nfa, &payload);
+  const struct spec *sp = &cfg.all;
+  if (config_path) {
+    sp = NULL;
     if (len >= 20 && (payload[0] >> 4) == 4) {
+      uint32_t saddr;
+      memcpy(&saddr, payload + 12, 4);
+      for (size_t i = 0; i < nspecs && !sp; i++) if (specs[i].saddr == saddr) sp = &specs[i];
+    }
+    if (!sp) { /* a sender no longer (or not yet) in the table: unharmed */
+      accept_now(id);
+      return 0;
+    }
+  }
+  uint64_t now = now_ns(), hold = hold_ns(sp);
+  if (sp->dup_p > 0 && rng_unit() < sp->dup_p) {
+    if (len >= 20 && (payload[0] >> 4) == 4 && raw_fd >= 0) {
       unsigned char *copy = malloc((size_t)len);
       if (copy) {
         memcpy(copy, payload, (size_t)len);
-        uint64_t gap = cfg.dup_gap_ns ? (uint64_t)(rng_unit() * (double)cfg.dup_gap_ns) : 0;
+        uint64_t gap = sp->dup_gap_ns ? (uint64_t)(rng_unit() * (double)sp->dup_gap_ns) : 0;
         struct held c = { .at = now + hold + gap, .len = (uint32_t)len, .pkt = copy, .kind = COPY };
         if (heap_push(c) < 0) free(copy);
       }
@@ -205,6 +235,7 @@ static int on_packet(struct nfq_q_handle *q, struct nfgenmsg *msg, struct nfq_da
 
 static void on_signal(int sig) {
   if (sig == SIGUSR1) report = 1;
+  else if (sig == SIGHUP) reload = 1;
   else stopping = 1;
 }
 
@@ -219,11 +250,78 @@ static void print_stats(void) {
   fflush(stdout);
 }
 
+static int any_dup(void) {
+  if (!config_path) return cfg.all.dup_p > 0;
+  for (size_t i = 0; i < nspecs; i++) if (specs[i].dup_p > 0) return 1;
+  return 0;
+}
+
+/* reads the table into `out`; 0, or -1 with a message in `err` */
+static int read_config(struct spec *out, size_t *n, char *err, size_t errlen) {
+  FILE *f = fopen(config_path, "r");
+  if (!f) { snprintf(err, errlen, "%s: %s", config_path, strerror(errno)); return -1; }
+  char line[512], ip[64], dist[16];
+  int lineno = 0;
+  *n = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    if (line[0] == '\n' || line[0] == '#') continue;
+    unsigned long long d, j, rg, dg;
+    double rp, dp;
+    struct spec x = { 0 };
+    if (sscanf(line, "%63s %llu %llu %15s %lf %llu %lf %llu", ip, &d, &j, dist, &rp, &rg, &dp, &dg) != 8 || inet_pton(AF_INET, ip, &x.saddr) != 1 ||
+        (strcmp(dist, "uniform") && strcmp(dist, "normal")) || rp < 0 || rp > 1 || dp < 0 || dp > 1 || *n >= MAX_SPECS) {
+      snprintf(err, errlen, "%s:%d: expected <ipv4> <delay_us> <jitter_us> uniform|normal <reorder_p> <reorder_gap_us> <dup_p> <dup_gap_us>", config_path, lineno);
+      fclose(f);
+      return -1;
+    }
+    x.delay_ns = d * 1000;
+    x.jitter_ns = j * 1000;
+    x.normal = !strcmp(dist, "normal");
+    x.reorder_p = rp;
+    x.reorder_gap_ns = rg * 1000;
+    x.dup_p = dp;
+    x.dup_gap_ns = dg * 1000;
+    out[(*n)++] = x;
+  }
+  fclose(f);
+  return 0;
+}
+
+/* copy mode and flags for what the table asks: a whole packet (and no GSO bursts, whose
+ * copies could not be sent) only when something may be duplicated; else the IP header
+ * (the sender's address) and a TCP burst as one packet */
+static int set_mode(void) {
+  int dup = any_dup();
+  if (dup && raw_fd < 0) {
+    raw_fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    if (raw_fd < 0 || setsockopt(raw_fd, SOL_SOCKET, SO_MARK, &cfg.mark, sizeof cfg.mark) < 0) return -1;
+  }
+  if (nfq_set_mode(qh, dup || config_path ? NFQNL_COPY_PACKET : NFQNL_COPY_META, dup ? 0xffff : 20) < 0) return -1;
+  uint32_t flags = NFQA_CFG_F_FAIL_OPEN | (dup ? 0 : NFQA_CFG_F_GSO);
+  return nfq_set_queue_flags(qh, NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO, flags);
+}
+
+static void do_reload(void) {
+  static struct spec next[MAX_SPECS];
+  size_t n;
+  char err[512];
+  if (read_config(next, &n, err, sizeof err) < 0) {
+    printf("{\"reloadError\":\"%s\"}\n", err);
+  } else {
+    memcpy(specs, next, n * sizeof *next);
+    nspecs = n;
+    if (set_mode() < 0) printf("{\"reloadError\":\"set mode: %s\"}\n", strerror(errno));
+    else printf("reloaded %zu\n", n);
+  }
+  fflush(stdout);
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: netq --queue N [--delay-us D] [--jitter-us J] [--distribution uniform|normal]\n"
           "            [--reorder P] [--reorder-gap-us G] [--duplicate P] [--duplicate-gap-us G]\n"
-          "            [--seed S] [--mark M] [--max-held N] [--parent PID] [--rt-priority P]\n");
+          "            [--seed S] [--mark M] [--max-held N] [--parent PID] [--rt-priority P] [--config FILE]\n");
   exit(2);
 }
 
@@ -257,22 +355,23 @@ int main(int argc, char **argv) {
   static const struct option opts[] = {
     { "queue", 1, 0, 'q' }, { "delay-us", 1, 0, 'd' }, { "jitter-us", 1, 0, 'j' }, { "distribution", 1, 0, 'D' },
     { "reorder", 1, 0, 'r' }, { "reorder-gap-us", 1, 0, 'g' }, { "duplicate", 1, 0, 'u' }, { "duplicate-gap-us", 1, 0, 'G' },
-    { "seed", 1, 0, 's' }, { "mark", 1, 0, 'm' }, { "max-held", 1, 0, 'M' }, { "parent", 1, 0, 'p' }, { "rt-priority", 1, 0, 'R' }, { 0, 0, 0, 0 },
+    { "seed", 1, 0, 's' }, { "mark", 1, 0, 'm' }, { "max-held", 1, 0, 'M' }, { "parent", 1, 0, 'p' }, { "rt-priority", 1, 0, 'R' }, { "config", 1, 0, 'C' }, { 0, 0, 0, 0 },
   };
   cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
   for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
     switch (c) {
       case 'q': cfg.queue = (unsigned)parse_u(optarg); have_queue = 1; break;
-      case 'd': cfg.delay_ns = parse_u(optarg) * 1000; break;
-      case 'j': cfg.jitter_ns = parse_u(optarg) * 1000; break;
+      case 'd': cfg.all.delay_ns = parse_u(optarg) * 1000; break;
+      case 'j': cfg.all.jitter_ns = parse_u(optarg) * 1000; break;
       case 'D':
-        if (!strcmp(optarg, "normal")) cfg.normal = 1;
+        if (!strcmp(optarg, "normal")) cfg.all.normal = 1;
         else if (strcmp(optarg, "uniform")) usage();
         break;
-      case 'r': cfg.reorder_p = parse_p(optarg); break;
-      case 'g': cfg.reorder_gap_ns = parse_u(optarg) * 1000; break;
-      case 'u': cfg.dup_p = parse_p(optarg); break;
-      case 'G': cfg.dup_gap_ns = parse_u(optarg) * 1000; break;
+      case 'r': cfg.all.reorder_p = parse_p(optarg); break;
+      case 'g': cfg.all.reorder_gap_ns = parse_u(optarg) * 1000; break;
+      case 'u': cfg.all.dup_p = parse_p(optarg); break;
+      case 'G': cfg.all.dup_gap_ns = parse_u(optarg) * 1000; break;
+      case 'C': config_path = optarg; break;
       case 's': cfg.seed = parse_u(optarg); break;
       case 'm': cfg.mark = (uint32_t)parse_u(optarg); break;
       case 'M': cfg.max_held = parse_u(optarg); break;
@@ -307,24 +406,20 @@ int main(int argc, char **argv) {
   sigaction(SIGUSR1, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  if (cfg.dup_p > 0) {
-    raw_fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-    if (raw_fd < 0 || setsockopt(raw_fd, SOL_SOCKET, SO_MARK, &cfg.mark, sizeof cfg.mark) < 0) {
-      perror("netq: raw socket");
-      return 1;
+  if (config_path) {
+    char err[512];
+    if (read_config(specs, &nspecs, err, sizeof err) < 0) {
+      fprintf(stderr, "netq: %s\n", err);
+      return 2;
     }
   }
   struct nfq_handle *h = nfq_open();
   if (!h) { perror("netq: nfq_open"); return 1; }
   qh = nfq_create_queue(h, (uint16_t)cfg.queue, on_packet, NULL);
   if (!qh) { fprintf(stderr, "netq: cannot bind queue %u: %s\n", cfg.queue, strerror(errno)); return 1; }
-  /* a copy of the packet only when it may be duplicated; otherwise the header is enough */
-  if (nfq_set_mode(qh, cfg.dup_p > 0 ? NFQNL_COPY_PACKET : NFQNL_COPY_META, 0xffff) < 0) { perror("netq: set mode"); return 1; }
   nfq_set_queue_maxlen(qh, (uint32_t)(cfg.max_held + 1024));
-  /* fail-open: a full queue lets packets through. GSO: take a TCP burst as one packet
-   * (not cut into MTU-sized ones first) unless we may copy it, which needs a real packet */
-  uint32_t flags = NFQA_CFG_F_FAIL_OPEN | (cfg.dup_p > 0 ? 0 : NFQA_CFG_F_GSO);
-  if (nfq_set_queue_flags(qh, NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO, flags) < 0) { perror("netq: queue flags"); return 1; }
+  /* fail-open: a full queue (or socket buffer) lets packets through */
+  if (set_mode() < 0) { perror("netq: copy mode, queue flags or raw socket"); return 1; }
   nfnl_rcvbufsiz(nfq_nfnlh(h), 8 << 20);
   int fd = nfq_fd(h), one = 1;
   setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof one);
@@ -359,6 +454,10 @@ int main(int argc, char **argv) {
     if (report) {
       report = 0;
       print_stats();
+    }
+    if (reload) {
+      reload = 0;
+      if (config_path) do_reload();
     }
   }
   /* let every held packet go, in order, before unbinding (an unbound queue drops) */

@@ -10,7 +10,7 @@ export interface ParseOptions {
   file: string;
   /** the results store every run writes to (the campaign's --store) */
   store: string;
-  /** the run option keys (runKeysOf(runOptions)) */
+  /** the run option keys (RUN_KEYS) */
   keys: ReadonlyMap<string, RunKey>;
 }
 
@@ -51,7 +51,7 @@ export function parseCampaign(text: string, o: ParseOptions): Campaign {
     const { expect = 'valid', ...options } = { ...defaults, ...raw } as Json;
     if (!(EXPECTATIONS as readonly unknown[]).includes(expect)) fail(`${where}.expect`, `must be one of ${EXPECTATIONS.join(', ')}; got ${JSON.stringify(expect)}`);
     const args: RunArgs = { ...(options as RunArgs), store: o.store };
-    if (typeof options.nodeOpt === 'string') args.nodeOpt = [options.nodeOpt];
+    for (const k of ['nodeOpt', 'sutOpt'] as const) if (typeof options[k] === 'string') args[k] = [options[k] as string];
     let config;
     try {
       config = resolveRunConfig(args);

@@ -50,7 +50,7 @@ export function describeRun(r: CampaignRun): Pick<RunReport, 'run' | 'testName' 
     testName: c.testName,
     workload: c.workload,
     nemesis: describeNemesis(c),
-    nodeOpts: Object.entries(c.nodeOpts).map(([k, v]) => `${k}=${v}`).join(' '),
+    nodeOpts: [...(c.sut !== 'exchange' ? [`sut=${c.sut}`] : []), ...Object.entries(c.sutOpts).map(([k, v]) => `${k}=${v}`)].join(' '),
     seed: c.seed,
     expect: r.expect,
     config: c,

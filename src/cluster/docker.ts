@@ -2,8 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { execa } from 'execa';
 import { FAKETIME_LIB } from '../../docker/image.js';
-import { type Health, leaderOf } from '../node/protocol.js';
+import type { ExecResult, NemesisRuntime } from '../../nemesis/runtime.js';
+import { leaderOf } from '../sut/leader.js';
+import type { NodeHealth, SystemUnderTest } from '../sut/types.js';
 import { EnvironmentError } from '../util/errors.js';
 
 export const LABEL = 'faultline.cluster';
@@ -11,11 +14,11 @@ export const LABEL = 'faultline.cluster';
 export const OWNER_LABEL = 'faultline.owner';
 /** where automatically chosen subnets come from: 172.31.250.0/24 downwards */
 const AUTO_SUBNETS = Array.from({ length: 50 }, (_, i) => `172.31.${250 - i}.0/24`);
-const PEER_PORT = 9000;
-const CLIENT_PORT = 8000;
 
 export interface ClusterOptions {
   name: string;
+  /** the system under test: how its nodes start and answer health */
+  sut: SystemUnderTest;
   image: string;
   nodes: number;
   /** a /24 the project owns for its test hosts; unset: the first free one of 172.31.250.0/24 downwards */
@@ -24,13 +27,11 @@ export interface ClusterOptions {
   owner?: string;
   /** host directory holding each node's data/ and clock/ (bind-mounted) */
   dir: string;
-  nodeOpts: Record<string, string>;
 }
 
 export interface ClusterNode {
   id: string;
   ip: string;
-  url: string;
   container: string;
   /** host file libfaketime reads the node's clock offset from */
   clockFile: string;
@@ -50,12 +51,13 @@ export async function dockerAvailable(): Promise<boolean> {
 }
 
 /**
- * A cluster of exchange nodes in Docker: an internal bridge network with a fixed
+ * A cluster of a system's nodes in Docker: an internal bridge network with a fixed
  * subnet (no route off it), one container per node at a fixed address, NET_ADMIN only,
  * data and clock directories bind-mounted from the run's store. Everything carries
  * the label faultline.cluster=<name>, so leftovers can always be found and removed.
+ * It is the nemesis's runtime (nemesis/runtime.ts) on a real engine.
  */
-export class DockerCluster {
+export class DockerCluster implements NemesisRuntime {
   readonly nodes: ClusterNode[];
   private destroyed = false;
 
@@ -91,7 +93,6 @@ export class DockerCluster {
       return {
         id,
         ip: `${base}.${11 + i}`,
-        url: `http://${base}.${11 + i}:${CLIENT_PORT}`,
         container: `faultline-${opts.name}-${id}`,
         clockFile: path.join(nodeDir, 'clock', 'offset'),
         dataDir: path.join(nodeDir, 'data'),
@@ -99,22 +100,24 @@ export class DockerCluster {
     });
     const cluster = new DockerCluster({ ...opts, subnet }, nodes);
     try {
-      const members = nodes.map((n) => `${n.id}@${n.ip}:${PEER_PORT}:${CLIENT_PORT}`).join(',');
-      const extra = Object.entries(opts.nodeOpts).flatMap(([k, v]) => [`--${k}`, v]);
+      const { sut } = opts;
+      // libfaketime only for systems whose clock it moves (it does nothing to a Go binary)
+      const clockEnv = sut.fakeClock ? [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'] : [];
       await Promise.all(
         nodes.map(async (n) => {
           mkdirSync(n.dataDir, { recursive: true });
           mkdirSync(path.dirname(n.clockFile), { recursive: true });
           writeFileSync(n.clockFile, '+0\n');
+          const launch = sut.launch(n, nodes);
           const c = await docker.createContainer({
             name: n.container,
             Image: opts.image,
-            Cmd: ['--id', n.id, '--cluster', members, '--data-dir', '/data', '--bind', '0.0.0.0', ...extra],
-            Env: [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'],
+            Cmd: launch.cmd,
+            Env: [...clockEnv, ...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`)],
             Labels: { ...labels, 'faultline.node': n.id },
             HostConfig: {
               CapAdd: ['NET_ADMIN'],
-              Binds: [`${n.dataDir}:/data`, `${path.dirname(n.clockFile)}:/clock`],
+              Binds: [`${n.dataDir}:${sut.dataDir}`, `${path.dirname(n.clockFile)}:/clock`],
               NetworkMode: `faultline-${opts.name}`,
             },
             NetworkingConfig: { EndpointsConfig: { [`faultline-${opts.name}`]: { IPAMConfig: { IPv4Address: n.ip } } } },
@@ -135,54 +138,66 @@ export class DockerCluster {
     return n;
   }
 
-  async pid(n: ClusterNode): Promise<number> {
-    const info = await docker.getContainer(n.container).inspect();
-    return info.State.Pid;
+  private container(id: string): Docker.Container {
+    return docker.getContainer(this.node(id).container);
   }
 
-  async state(n: ClusterNode): Promise<{ running: boolean; paused: boolean }> {
-    const info = await docker.getContainer(n.container).inspect();
+  async pid(id: string): Promise<number> {
+    const info = await this.container(id).inspect();
+    return info.State.Running ? info.State.Pid : 0;
+  }
+
+  async state(id: string): Promise<{ running: boolean; paused: boolean }> {
+    const info = await this.container(id).inspect();
     return { running: info.State.Running, paused: info.State.Paused };
   }
 
   /** when the node's container (and so its process and libfaketime) last started, ms since the epoch */
-  async startedAt(n: ClusterNode): Promise<number> {
-    const info = await docker.getContainer(n.container).inspect();
+  async startedAt(id: string): Promise<number> {
+    const info = await this.container(id).inspect();
     return Date.parse(info.State.StartedAt);
   }
 
-  kill(n: ClusterNode): Promise<unknown> {
-    return docker.getContainer(n.container).kill({ signal: 'SIGKILL' });
+  async kill(id: string): Promise<void> {
+    await this.container(id).kill({ signal: 'SIGKILL' });
   }
 
-  start(n: ClusterNode): Promise<unknown> {
-    return docker.getContainer(n.container).start();
+  async start(id: string): Promise<void> {
+    await this.container(id).start();
   }
 
-  pause(n: ClusterNode): Promise<unknown> {
-    return docker.getContainer(n.container).pause();
+  async pause(id: string): Promise<void> {
+    await this.container(id).pause();
   }
 
-  unpause(n: ClusterNode): Promise<unknown> {
-    return docker.getContainer(n.container).unpause();
+  async unpause(id: string): Promise<void> {
+    await this.container(id).unpause();
   }
 
-  async health(n: ClusterNode, timeoutMs = 1000): Promise<Health | null> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), timeoutMs);
-    try {
-      const res = await fetch(`${n.url}/health`, { signal: ctl.signal });
-      return (await res.json()) as Health;
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+  health(id: string, timeoutMs = 1000): Promise<NodeHealth | null> {
+    return this.opts.sut.health(this.node(id), timeoutMs);
+  }
+
+  containerName(id: string): string {
+    return this.node(id).container;
+  }
+
+  dataDir(id: string): string {
+    return this.node(id).dataDir;
+  }
+
+  writeClock(id: string, spec: string): void {
+    writeFileSync(this.node(id).clockFile, spec);
+  }
+
+  async netns(pid: number, argv: readonly string[]): Promise<ExecResult> {
+    const r = await execa('nsenter', ['-t', String(pid), '-n', ...argv], { reject: false });
+    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
   }
 
   /** the node that says it leads in the highest term, if any */
   async leader(): Promise<ClusterNode | null> {
-    const hs = await Promise.all(this.nodes.map((n) => this.health(n, 500)));
+    const hs = await Promise.all(this.nodes.map((n) => this.health(n.id, 500)));
     const leader = leaderOf(hs);
     return leader ? this.nodes[hs.indexOf(leader)] : null;
   }
@@ -197,7 +212,7 @@ export class DockerCluster {
     throw new EnvironmentError('E_NO_LEADER', `no leader elected within ${timeoutMs} ms`);
   }
 
-  /** container logs of every node into <dir>/<node>/node.log */
+  /** every node's container output into <dir>/<node>/node.log, and the system's log files beside it */
   async collectLogs(dir: string): Promise<void> {
     await Promise.all(
       this.nodes.map(async (n) => {
@@ -205,6 +220,7 @@ export class DockerCluster {
           const buf = (await docker.getContainer(n.container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
           mkdirSync(path.join(dir, n.id), { recursive: true });
           writeFileSync(path.join(dir, n.id, 'node.log'), demux(buf));
+          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(dir, n.id, path.basename(file))], { reject: false });
         } catch {
           // a missing container has no logs to keep
         }

@@ -1,20 +1,20 @@
-import { type Health, leaderOf } from '../node/protocol.js';
+import { leaderOf } from '../sut/leader.js';
+import type { NodeHealth } from '../sut/types.js';
 import { sleep } from './workers.js';
 
 /** What the controller needs to watch a cluster (DockerCluster has it; tests can fake it). */
-export interface Watchable<N extends { id: string } = { id: string }> {
-  readonly nodes: readonly N[];
-  health(n: N, timeoutMs?: number): Promise<Health | null>;
+export interface Watchable {
+  readonly nodes: readonly { id: string }[];
+  health(id: string, timeoutMs?: number): Promise<NodeHealth | null>;
 }
 
-/** every node's /health (null for a node that did not answer in time) */
-export async function healths<N extends { id: string }>(c: Watchable<N>, timeoutMs: number): Promise<(Health | null)[]> {
-  return Promise.all(c.nodes.map((n) => c.health(n, timeoutMs)));
+/** every node's health (null for a node that did not answer in time) */
+export async function healths(c: Watchable, timeoutMs: number): Promise<(NodeHealth | null)[]> {
+  return Promise.all(c.nodes.map((n) => c.health(n.id, timeoutMs)));
 }
-
 
 /**
- * Leader elections as seen from outside: polls every node's /health and counts the
+ * Leader elections as seen from outside: polls every node's health and counts the
  * distinct terms in which some node said it was leader.
  */
 export class LeaderWatch {
@@ -31,7 +31,7 @@ export class LeaderWatch {
     })();
   }
 
-  observe(hs: readonly (Health | null)[]): void {
+  observe(hs: readonly (NodeHealth | null)[]): void {
     for (const h of hs) if (h?.role === 'leader') this.terms.add(h.term);
   }
 
@@ -58,7 +58,7 @@ export async function timeToRecover(c: Watchable, timeoutMs: number, idle = fals
     const leader = leaderOf(hs);
     if (leader && hs.every((h) => h !== null)) {
       if (target < 0) target = leader.commitIndex;
-      const applied = hs.map((h) => (h as Health).appliedIndex);
+      const applied = hs.map((h) => (h as NodeHealth).appliedIndex);
       const min = Math.min(...applied);
       if (idle ? min === Math.max(...applied) && min >= target : min >= target) return Date.now() - t;
     }

@@ -20,6 +20,8 @@ export interface RunFacts {
   counts: { ok: number; fail: number; info: number };
   throughput: Throughput;
   faults: number;
+  /** faults whose start involved the node leading at that moment */
+  leaderFaults: number;
   /** faults that could not be applied (logged in controller.log) */
   faultFailures: number;
   /** distinct terms in which a node was seen leading */

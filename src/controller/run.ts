@@ -10,8 +10,8 @@ import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
 import { createRunDir, writeJson } from '../store/store.js';
+import { makeSut } from '../sut/registry.js';
 import { runCheckers } from './checks.js';
-import { NodeClient } from './client.js';
 import type { RunConfig } from './config.js';
 import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
@@ -60,11 +60,13 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
   writeJson(path.join(dir, 'test.json'), testJson);
+  const sut = makeSut(cfg.sut, cfg.sutOpts);
   const workload = makeWorkload(cfg.workload, cfg.concurrency);
   // unique per run, so runs side by side on one engine never touch each other's containers
   const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
   const recorder = new Recorder(path.join(dir, 'history.jsonl'));
-  const client = new NodeClient(cfg.requestTimeoutMs);
+  const client = sut.client(cfg.requestTimeoutMs);
+  const workloadClient = client.workload(workload);
   let interrupted = false;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -80,37 +82,36 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   process.on('SIGTERM', onSignal);
   let cluster: DockerCluster | null = null;
   let watch: LeaderWatch | null = null;
-  let nemesisReport: NemesisReport = { faults: 0, failures: 0, recoveries: [] };
+  let nemesisReport: NemesisReport = { faults: 0, leaderFaults: 0, failures: 0, recoveries: [] };
   let finalRecoveryMs: number | null = null;
   let loadStartNs = 0;
   let loadEndNs = 0;
   try {
-    const image = await buildImage();
+    const image = await buildImage(sut.image());
     log.info({ image }, 'node image ready');
-    cluster = await DockerCluster.up({ name: clusterName, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes'), nodeOpts: cfg.nodeOpts });
+    cluster = await DockerCluster.up({ name: clusterName, sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes') });
     // what was actually used: the image, and the subnet when it was chosen automatically
     writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
-    if (!interrupted) await workload.setup?.(client, firstLeader.url);
+    if (!interrupted) await workloadClient.setup?.(firstLeader);
 
     const c = cluster;
     loadStartNs = recorder.now();
     const clock = (): number => (recorder.now() - loadStartNs) / 1e6;
     const pool = workerPool({
       concurrency: cfg.concurrency,
-      urls: c.nodes.map((n) => n.url),
-      client,
-      workload,
+      nodes: c.nodes,
+      client: workloadClient,
       recorder,
       rand: mulberry32(cfg.seed),
       clock,
       stopped: () => interrupted,
     });
     const endMs = cfg.timeLimitS * 1000;
-    const nemesis = new Nemesis(c);
-    const plan = makePlan(cfg.scenario, { families: cfg.families, topologies: cfg.topologies, clockVariants: cfg.clockVariants, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, drift: cfg.drift });
+    const nemesis = new Nemesis(c, cfg.netem);
+    const plan = makePlan(cfg.scenario, { families: cfg.families, topologies: cfg.topologies, clockVariants: cfg.clockVariants, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, drift: cfg.drift, maxFaults: cfg.maxFaults, netem: cfg.netem });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
       cfg.families.length === 0
@@ -152,6 +153,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     counts: countOutcomes(ops),
     throughput: throughputOf(ops, loadStartNs, loadEndNs),
     faults: nemesisReport.faults,
+    leaderFaults: nemesisReport.leaderFaults,
     faultFailures: nemesisReport.failures,
     elections: watch?.elections ?? 0,
     recoveries: nemesisReport.recoveries.sort((a, b) => a.atMs - b.atMs),

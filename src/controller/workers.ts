@@ -1,15 +1,14 @@
 import type { GenContext, Generator } from '../../workloads/generator.js';
 import { PENDING } from '../../workloads/generator.js';
-import type { Workload } from '../../workloads/workload.js';
-import type { NodeClient } from './client.js';
+import type { Completion, SutNode, WorkloadClient } from '../sut/types.js';
 import type { Recorder } from './recorder.js';
 
 export interface WorkerPool {
   concurrency: number;
-  /** client URL of every node: a process talks to node `process mod nodes` */
-  urls: readonly string[];
-  client: NodeClient;
-  workload: Workload;
+  /** every node: a process talks to node `process mod nodes` first */
+  nodes: readonly SutNode[];
+  /** the system under test's client for this workload */
+  client: WorkloadClient;
   recorder: Recorder;
   rand: () => number;
   /** the workers' current process ids, by thread; advanced when an op ends `info` */
@@ -49,14 +48,20 @@ async function worker(p: WorkerPool, gen: Generator, thread: number): Promise<vo
     if (p.stopped()) return;
     const seq = (seqs.get(process) ?? 0) + 1;
     seqs.set(process, seq);
-    const url = p.urls[process % p.urls.length];
+    const node = p.nodes[process % p.nodes.length];
     p.recorder.record({ type: 'invoke', process, f: op.f, value: op.value });
-    const { outcome, value } = await p.workload.invoke({ client: p.client, url, clientId: `p${process}`, seq }, op);
+    let done: Completion;
+    try {
+      done = await p.client.invoke({ node, process, seq }, op);
+    } catch (err) {
+      // an adapter that throws has not said what happened: the op may have taken effect
+      done = { type: 'info', error: `client error: ${(err as Error).message}` };
+    }
     // `node`: which node answered, so an anomaly can be traced to the node that served it
-    if (outcome.type === 'ok') p.recorder.record({ type: 'ok', process, f: op.f, value, node: outcome.body?.node });
-    else p.recorder.record({ type: outcome.type, process, f: op.f, value: op.value, error: outcome.error });
-    gen.update?.({ thread, type: outcome.type, f: op.f });
-    if (outcome.type === 'info') p.processes[thread] = process + p.concurrency;
+    if (done.type === 'ok') p.recorder.record({ type: 'ok', process, f: op.f, value: done.value, ...(done.node ? { node: done.node } : {}) });
+    else p.recorder.record({ type: done.type, process, f: op.f, value: op.value, error: done.error, ...(done.node ? { node: done.node } : {}) });
+    gen.update?.({ thread, type: done.type, f: op.f });
+    if (done.type === 'info') p.processes[thread] = process + p.concurrency;
   }
 }
 

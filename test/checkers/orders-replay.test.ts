@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { replayTrades } from '../../checkers/orders-replay.js';
-import type { Command, ExchangeState, OrderRecord } from '../../src/exchange/commands.js';
-import { ExchangeStateMachine } from '../../src/exchange/machine.js';
+import type { Command, ExchangeState, OrderRecord } from '../../systems/exchange/machine/commands.js';
+import { ExchangeStateMachine } from '../../systems/exchange/machine/machine.js';
 
 const rec = (orderId: string, side: 'buy' | 'sell', price: number, qty: number, logIndex: number, cancelledAt?: number): OrderRecord => ({
   orderId, account: 'a', symbol: 'X', side, price, qty, filled: 0, status: 'open', logIndex, ...(cancelledAt ? { cancelledAt } : {}),

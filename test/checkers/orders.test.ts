@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOrders } from '../../checkers/orders.js';
-import type { Command, ExchangeState } from '../../src/exchange/commands.js';
-import { ExchangeStateMachine } from '../../src/exchange/machine.js';
+import type { Command, ExchangeState } from '../../systems/exchange/machine/commands.js';
+import { ExchangeStateMachine } from '../../systems/exchange/machine/machine.js';
 import type { Op } from '../../src/history/types.js';
 
 const INITIAL = { cash: 2000, shares: { X: 20 } };

@@ -38,17 +38,17 @@ describe('netem options', () => {
 
   it('refuses bad values with an error naming the option', () => {
     const cases: [Partial<typeof NETEM_DEFAULTS>, RegExp][] = [
-      [{ delayMs: -1 }, /^delay must be a number from 0 to 60000; got -1$/],
-      [{ delayMs: 0, jitterMs: 0 }, /^delay must be above 0/],
-      [{ distribution: 'pareto' as 'normal' }, /^distribution must be uniform or normal; got "pareto"$/],
-      [{ reorderProbability: 0 }, /^reorder probability must be/],
-      [{ duplicateProbability: 1.5 }, /^duplicate probability must be/],
-      [{ rateKbit: 1 }, /^rate must be a number from 8/],
-      [{ cpus: 0.005 }, /^cpus must be a number from 0.01/],
-      [{ cpus: 0.01, cpuPeriodUs: 10_000 }, /^cpus must be at least 1000 µs of CPU per 10000 µs period/],
+      [{ delayMs: -1 }, /^--delay must be a number from 0 to 60000; got -1$/],
+      [{ delayMs: 0, jitterMs: 0 }, /^--delay must be above 0/],
+      [{ distribution: 'pareto' as 'normal' }, /^--delay-distribution must be uniform or normal; got "pareto"$/],
+      [{ reorderProbability: 0 }, /^--reorder must be/],
+      [{ duplicateProbability: 1.5 }, /^--duplicate must be/],
+      [{ rateKbit: 1 }, /^--bandwidth must be a number from 8/],
+      [{ cpus: 0.005 }, /^--slow-cpus must be a number from 0.01/],
+      [{ cpus: 0.01, cpuPeriodUs: 10_000 }, /^--slow-cpus must be at least 1000 µs of CPU per 10000 µs period/],
       [{ cpuPeriodUs: 1500.5 }, /^cpu period must be an integer/],
-      [{ diskWriteIops: 0 }, /^disk write iops must be an integer from 1/],
-      [{ probePort: 70_000 }, /^probe port must be an integer from 1 to 65535/],
+      [{ diskWriteIops: 1.5 }, /^--slow-disk-iops must be an integer from 1/],
+      [{ probePort: 70_000 }, /^--probe-port must be an integer from 1 to 65535/],
       [{ netqRtPriority: 100 }, /^netq real-time priority must be an integer from 0 to 99/],
     ];
     for (const [given, message] of cases) {
@@ -119,8 +119,22 @@ describe('links and where the queue goes', () => {
     );
   });
 
-  it('network faults need two nodes', () => {
-    expect(() => chooseScope(['n1'], () => 0.3)).toThrow(/at least 2 nodes/);
+  it('a lone node has no links to fault', () => {
+    expect(linksOf(chooseScope(['n1'], () => 0.3), ['n1'])).toEqual([]);
+  });
+
+  it('the leader is the node, or an end of the link, at least half the time', () => {
+    const rand = mulberry32(5);
+    let hits = 0;
+    for (let i = 0; i < 400; i++) {
+      const s = chooseScope(ids(5), rand, 'n3');
+      if (s.kind === 'node' ? s.node === 'n3' : s.a === 'n3' || s.b === 'n3') hits++;
+    }
+    expect(hits / 400).toBeGreaterThan(0.5);
+  });
+
+  it('an undefined or 0 disk write rate leaves the disk alone', () => {
+    expect(resolveNetemOptions({ diskWriteIops: 0 }).diskWriteIops).toBeNull();
   });
 });
 
@@ -163,8 +177,8 @@ describe('parsers of what the tools list', () => {
   });
 
   it('iptables -S: only our chain, its jumps and NFQUEUE rules', () => {
-    const text = ['-P INPUT ACCEPT', '-N FAULTLINE', '-N FAULTLINE_NETQ', '-A INPUT -j FAULTLINE', '-A INPUT -j FAULTLINE_NETQ', '-A FAULTLINE -s 10.0.0.2/32 -j DROP', '-A FAULTLINE_NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass'].join('\n');
-    expect(ourRules(text)).toEqual(['-N FAULTLINE_NETQ', '-A INPUT -j FAULTLINE_NETQ', '-A FAULTLINE_NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass']);
+    const text = ['-P INPUT ACCEPT', '-N FAULTLINE', '-N FAULTLINE-NETQ', '-A INPUT -j FAULTLINE', '-A INPUT -j FAULTLINE-NETQ', '-A FAULTLINE -s 10.0.0.2/32 -j DROP', '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass'].join('\n');
+    expect(ourRules(text)).toEqual(['-N FAULTLINE-NETQ', '-A INPUT -j FAULTLINE-NETQ', '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass']);
   });
 
   it('ip -o -4 addr show: the interface with an address (without its @peer)', () => {

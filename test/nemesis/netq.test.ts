@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeBinary } from '../../nemesis/native.js';
 import { NETEM_DEFAULTS, parseNetstat, queueRule, queueSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { Helper, HELPERS } from '../../nemesis/netns.js';
-import { clearNetq, type NetqCounters, netqCounters, netqRules, startNetq, stopNetq } from '../../nemesis/netq.js';
+import { clearNetq, type NetqCounters, netqCounters, netqRules, startNetq, stopNetq, updateNetq } from '../../nemesis/netq.js';
 import { bandwidth, netstat, roundTrips, startProbeServer } from '../../nemesis/probe.js';
 import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
 
@@ -29,8 +29,8 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
   it('delays one way by 50 ms ± 10 ms: round trips on that link only, back to normal after stop', async () => {
     const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 50, jitterMs: 10 }));
     const before = await rtt(1, 2);
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 1, spec, seed: 1 });
-    expect((await netqRules(node(2).pid)).join('\n')).toContain('-A FAULTLINE_NETQ -s 10.213.0.11/32');
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 1, seed: 1 });
+    expect((await netqRules(node(2).pid)).join('\n')).toContain('-A FAULTLINE-NETQ -s 10.213.0.11/32');
     const during = await rtt(1, 2, 20);
     const other = await rtt(1, 3);
     const r = await stopNetq(h);
@@ -51,7 +51,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
 
   it('releases on time while packets stream in: round trips beside a bulk transfer through the same queue', async () => {
     const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 20, jitterMs: 0 }));
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 1, spec, seed: 6 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 1, seed: 6 });
     try {
       const [bulk, during] = await Promise.all([bandwidth(node(1).pid, node(2).ip, PORT, 1500), (async () => (await new Promise((r) => setTimeout(r, 300)), rtt(1, 2, 20)))()]);
       expect(bulk.bytes).toBeGreaterThan(1_000_000);
@@ -66,7 +66,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     // with gap 0 every copy is due as soon as it is made; a read loop that ran until the
     // socket was empty held them all until the stream ended (maxHeld ≈ every packet)
     const spec = queueSpec('duplicate', resolveNetemOptions({ duplicateProbability: 1, duplicateGapMs: 0 }));
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 2, spec, seed: 7 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 2, seed: 7 });
     await bandwidth(node(1).pid, node(2).ip, PORT, 5000, 1_000_000);
     const r = await stopNetq(h);
     expect(r.counters?.received).toBeGreaterThan(500);
@@ -77,7 +77,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
   it('duplicates every packet: TCP sees the copies, the bytes arrive once and intact, no copy is queued again', async () => {
     const spec = queueSpec('duplicate', resolveNetemOptions({ duplicateProbability: 1, duplicateGapMs: 0 }));
     const t0 = await tcp(2);
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 2, spec, seed: 2 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 2, seed: 2 });
     const bw = await bandwidth(node(1).pid, node(2).ip, PORT, 5000, 300_000);
     const c = (await netqCounters(h)) as NetqCounters;
     const r = await stopNetq(h);
@@ -96,7 +96,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
   it('reorders: a quarter of the packets held 20 ms longer arrive out of order, bytes intact', async () => {
     const spec = queueSpec('reorder', resolveNetemOptions({ reorderProbability: 0.25, reorderGapMs: 20 }));
     const t0 = await tcp(2);
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 3, spec, seed: 3 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 3, seed: 3 });
     const bw = await bandwidth(node(1).pid, node(2).ip, PORT, 5000, 1_000_000);
     const r = await stopNetq(h);
     const t1 = await tcp(2);
@@ -107,7 +107,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
 
   it('traffic flows when the daemon is killed outright (--queue-bypass), and clearNetq removes the rules', async () => {
     const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 30, jitterMs: 0 }));
-    const h = await startNetq({ pid: node(2).pid, sources: [node(1).ip], queue: 1, spec, seed: 4 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 1, seed: 4 });
     expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(29);
     process.kill(h.daemon.pid as number, 'SIGKILL');
     await h.daemon.stop();
@@ -121,9 +121,9 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     const daemon = await Helper.start(ns.pid, nativeBinary('netq'), ['--queue', '4', '--delay-us', '100000', '--max-held', '8'], 'netq');
     const { execa } = await import('execa');
     const ipt = (args: string[]) => execa('nsenter', ['-t', String(ns.pid), '-n', 'iptables', '-w', ...args]);
-    await ipt(['-N', 'FAULTLINE_NETQ']);
-    await ipt(['-A', 'INPUT', '-j', 'FAULTLINE_NETQ']);
-    await ipt(['-A', 'FAULTLINE_NETQ', ...queueRule(node(1).ip, 4)]);
+    await ipt(['-N', 'FAULTLINE-NETQ']);
+    await ipt(['-A', 'INPUT', '-j', 'FAULTLINE-NETQ']);
+    await ipt(['-A', 'FAULTLINE-NETQ', ...queueRule(node(1).ip, 4)]);
     try {
       const bw = await bandwidth(node(1).pid, ns.ip, PORT, 10_000, 2_000_000);
       const c = (await daemon.stop()) as NetqCounters;
@@ -137,9 +137,30 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     }
   }, 60_000);
 
-  it('a failed start leaves nothing behind', async () => {
-    // a sender that is not an address: the rule fails after the daemon started
-    await expect(startNetq({ pid: node(2).pid, sources: ['not-an-ip'], queue: 1, spec: queueSpec('delay', resolveNetemOptions()), seed: 5 })).rejects.toThrow(/iptables/);
+  it('a new table while it runs: senders come and go, their rules with them, and held packets are not lost', async () => {
+    const o = resolveNetemOptions({ delayMs: 30, jitterMs: 0 });
+    const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, queueSpec('delay', o)]]), queue: 1, seed: 8 });
+    try {
+      expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(29);
+      expect(Math.max(...(await rtt(3, 2, 3)))).toBeLessThan(20);
+      // n1 now 60 ms, n3 added at 30 ms
+      await updateNetq(h, new Map([[node(1).ip, queueSpec('delay', resolveNetemOptions({ delayMs: 60, jitterMs: 0 }))], [node(3).ip, queueSpec('delay', o)]]));
+      expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(59);
+      expect(Math.min(...(await rtt(3, 2, 3)))).toBeGreaterThan(29);
+      expect((await netqRules(node(2).pid)).filter((l) => l.includes('NFQUEUE'))).toHaveLength(2);
+      // n1 leaves: its rule goes, its packets pass
+      await updateNetq(h, new Map([[node(3).ip, queueSpec('delay', o)]]));
+      expect(Math.max(...(await rtt(1, 2, 3)))).toBeLessThan(20);
+      expect((await netqRules(node(2).pid)).filter((l) => l.includes('NFQUEUE')).join()).toContain(node(3).ip);
+    } finally {
+      const r = await stopNetq(h);
+      expect(r.counters?.released).toBe(r.counters?.received);
+      expect(r.rulesLeft).toEqual([]);
+    }
+  }, 60_000);
+
+  it('a bad table is refused with the line, and a failed start leaves nothing behind', async () => {
+    await expect(startNetq({ pid: node(2).pid, specs: new Map([['not-an-ip', queueSpec('delay', resolveNetemOptions())]]), queue: 1, seed: 5 })).rejects.toThrow(/senders:1: expected <ipv4> <delay_us>/);
     expect(leftoversIn(node(2).ns).rules).toEqual([]);
     expect([...HELPERS].filter((h) => h.name.startsWith('netq['))).toEqual([]);
   }, 30_000);

@@ -1,22 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../nemesis/families.js';
 import { TOPOLOGIES } from '../../nemesis/grudge.js';
-import { CLOCK_VARIANTS, FAMILIES, makePlan, type NemesisAction, type PlanOptions, type Scenario } from '../../nemesis/plan.js';
+import { CLOCK_VARIANTS, involvesLeader, makePlan, type NemesisAction, type PlanOptions, type Scenario } from '../../nemesis/plan.js';
 import { mulberry32 } from '../../src/controller/random.js';
 
-const OPTS: PlanOptions = { families: FAMILIES, topologies: TOPOLOGIES, clockVariants: CLOCK_VARIANTS, lossProbability: 0.3, skewSeconds: 2, drift: 0.1 };
+const OPTS: PlanOptions = { families: FAMILIES, topologies: TOPOLOGIES, clockVariants: CLOCK_VARIANTS, lossProbability: 0.3, skewSeconds: 2, drift: 0.1, maxFaults: 3 };
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
+const familyOf = (a: NemesisAction): string => a.f.replace(/^(start|stop)-/, '');
 
-/** the actions of `steps` steps of a scenario, the leader moving at random as faults hit it */
-function actions(scenario: Scenario, n: number, seed: number, steps: number, o = OPTS): NemesisAction[] {
+/** the actions of `steps` steps of a scenario with the leader each step saw (it moves at random as faults hit it) */
+function actions(scenario: Scenario, n: number, seed: number, steps: number, o = OPTS): { a: NemesisAction; leader: string | null }[] {
   const rand = mulberry32(seed);
   const plan = makePlan(scenario, o);
   const nodes = ids(n);
-  const out: NemesisAction[] = [];
+  const out: { a: NemesisAction; leader: string | null }[] = [];
   for (let i = 0; i < steps; i++) {
     const leader = rand() < 0.9 ? nodes[Math.floor(rand() * n)] : null;
     const a = plan.next({ nodes, leader, rand });
-    if (a) out.push(a);
+    if (a) out.push({ a, leader });
   }
   return out;
 }
@@ -24,60 +26,97 @@ function actions(scenario: Scenario, n: number, seed: number, steps: number, o =
 const cluster = fc.record({ n: fc.integer({ min: 1, max: 9 }), seed: fc.integer({ min: 0, max: 2 ** 31 }) });
 
 describe('nemesis plans', () => {
-  it('chaos flips between a start and the stop of the same family', () => {
+  it('chaos: every family alternates start and stop, at most maxFaults in force at once, only the chosen families', () => {
     fc.assert(
-      fc.property(cluster, ({ n, seed }) => {
-        const as = actions('chaos', n, seed, 40);
-        for (let i = 0; i < as.length; i += 2) {
-          expect(as[i].f.startsWith('start-')).toBe(true);
-          expect(as[i + 1].f).toBe(`stop-${as[i].f.slice(6)}`);
-        }
-      }),
-    );
-  });
-
-  it('chaos only uses the chosen families, and kills or pauses at most a minority', () => {
-    fc.assert(
-      fc.property(cluster, fc.subarray([...FAMILIES], { minLength: 1 }), ({ n, seed }, families) => {
-        for (const a of actions('chaos', n, seed, 40, { ...OPTS, families })) {
-          expect(families).toContain(a.f.replace(/^(start|stop)-/, ''));
-          if (a.f === 'start-kill' || a.f === 'start-pause') {
-            expect(a.nodes.length).toBeGreaterThan(0);
-            expect(a.nodes.length).toBeLessThanOrEqual(Math.max(1, Math.floor(n / 2)));
+      fc.property(cluster, fc.subarray([...FAMILIES], { minLength: 1 }), fc.integer({ min: 1, max: 4 }), ({ n, seed }, families, maxFaults) => {
+        const inForce = new Set<string>();
+        for (const { a } of actions('chaos', n, seed, 60, { ...OPTS, families, maxFaults })) {
+          const family = familyOf(a);
+          expect(families).toContain(family);
+          if (a.f.startsWith('start-')) {
+            expect(inForce.has(family)).toBe(false);
+            inForce.add(family);
+          } else {
+            expect(inForce.delete(family)).toBe(true);
           }
+          expect(inForce.size).toBeLessThanOrEqual(maxFaults);
         }
       }),
     );
   });
 
-  it('clock faults: offsets and drift rates of the configured size, strobes between an offset and zero, lease on the leader', () => {
+  it('chaos with maxFaults 1 is a plain flip-flop: a start, then the stop of the same family', () => {
+    const as = actions('chaos', 5, 11, 40, { ...OPTS, maxFaults: 1 }).map((x) => x.a);
+    for (let i = 0; i + 1 < as.length; i += 2) expect(as[i + 1].f).toBe(`stop-${familyOf(as[i])}`);
+  });
+
+  it('chaos overlaps faults of different families (the lease-breaker mix: pause, partition, clock at once)', () => {
+    let overlapped = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const inForce = new Set<string>();
+      for (const { a } of actions('chaos', 5, seed, 40, { ...OPTS, families: ['pause', 'partition', 'clock'] })) {
+        if (a.f.startsWith('start-')) inForce.add(familyOf(a));
+        else inForce.delete(familyOf(a));
+        if (inForce.size === 3) overlapped++;
+      }
+    }
+    expect(overlapped).toBeGreaterThan(0);
+  });
+
+  it('kills and pauses name their target and hit exactly the nodes it resolves to', () => {
     fc.assert(
       fc.property(cluster, ({ n, seed }) => {
-        for (const a of actions('chaos', n, seed, 40, { ...OPTS, families: ['clock'] })) {
+        for (const { a, leader } of actions('chaos', n, seed, 40, { ...OPTS, families: ['kill', 'pause'] })) {
+          if (a.f !== 'start-kill' && a.f !== 'start-pause') continue;
+          expect(new Set(a.nodes).size).toBe(a.nodes.length);
+          if (a.target === 'leader' && leader) expect(a.nodes).toEqual([leader]);
+          if (a.target === 'one') expect(a.nodes).toHaveLength(1);
+          if (a.target === 'minority') expect(a.nodes.length).toBeLessThanOrEqual(Math.max(1, Math.floor(n / 2)));
+          if (a.target === 'majority') expect(a.nodes).toHaveLength(Math.min(n, Math.floor(n / 2) + 1));
+          if (a.target === 'all') expect(a.nodes).toHaveLength(n);
+        }
+      }),
+    );
+  });
+
+  it('at least half of all faults of the default mix involve the current leader', () => {
+    let starts = 0;
+    let withLeader = 0;
+    for (let seed = 0; seed < 50; seed++) {
+      for (const { a, leader } of actions('chaos', 5, seed, 40)) {
+        if (!a.f.startsWith('start-') || leader === null) continue;
+        starts++;
+        if (involvesLeader(a, leader)) withLeader++;
+      }
+    }
+    expect(starts).toBeGreaterThan(500);
+    expect(withLeader / starts).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('clock faults: offsets and drift rates of the configured size, strobes no faster than libfaketime rereads, lease on the leader', () => {
+    fc.assert(
+      fc.property(cluster, ({ n, seed }) => {
+        for (const { a, leader } of actions('chaos', n, seed, 40, { ...OPTS, families: ['clock'] })) {
           if (a.f !== 'start-clock') continue;
           if (a.variant === 'offset') for (const x of Object.values(a.offsets)) expect(Math.abs(x)).toBeGreaterThanOrEqual(1 - 1e-9), expect(Math.abs(x)).toBeLessThanOrEqual(3 + 1e-9);
           if (a.variant === 'drift') for (const r of Object.values(a.rates)) expect(Math.abs(r - 1)).toBeGreaterThanOrEqual(0.05 - 1e-9), expect(Math.abs(r - 1)).toBeLessThanOrEqual(0.15 + 1e-9);
-          if (a.variant === 'strobe') expect(a.periodMs).toBeGreaterThanOrEqual(1000); // libfaketime rereads its file once a second
-          if (a.variant === 'lease') expect(a.offset).toBeLessThan(-8);
+          if (a.variant === 'strobe') expect(a.periodMs).toBeGreaterThanOrEqual(1000);
+          if (a.variant === 'lease') expect(a.offset).toBeLessThan(-8), expect(a.leader).toBe(leader);
+          if (a.variant !== 'lease' && a.target === 'leader' && leader) expect(involvesLeader(a, leader)).toBe(true);
         }
       }),
     );
   });
 
-  it('split-brain cuts the leader off from a majority when it isolates or splits by majority', () => {
+  it('split-brain always cuts the current leader off from a majority, or makes it the only bridge, or leaves no clean majority', () => {
     fc.assert(
       fc.property(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max: 2 ** 31 }), (n, seed) => {
-        const rand = mulberry32(seed);
-        const plan = makePlan('split-brain', OPTS);
-        const nodes = ids(n);
-        for (let i = 0; i < 20; i++) {
-          const leader = nodes[Math.floor(rand() * n)];
-          const a = plan.next({ nodes, leader, rand });
-          if (a?.f !== 'start-partition') continue;
-          expect(['isolate-leader', 'majority', 'majorities-ring', 'bridge']).toContain(a.topology);
-          if (a.topology === 'isolate-leader') expect(a.grudge[leader].length).toBe(n - 1);
-          // a `majority` split that would leave the leader with the majority becomes isolate-leader
-          if (a.topology === 'majority') expect(a.grudge[leader].length).toBeGreaterThanOrEqual(Math.ceil(n / 2));
+        for (const { a, leader } of actions('split-brain', n, seed, 20)) {
+          if (a.f !== 'start-partition' || leader === null) continue;
+          expect(['isolate-leader', 'leader-minority', 'leader-bridge', 'majorities-ring']).toContain(a.topology);
+          if (a.topology === 'isolate-leader') expect(a.grudge[leader]).toHaveLength(n - 1);
+          if (a.topology === 'leader-minority') expect(a.grudge[leader].length).toBeGreaterThanOrEqual(Math.ceil(n / 2));
+          if (a.topology === 'leader-bridge') expect(a.grudge[leader]).toEqual([]);
         }
       }),
     );
@@ -86,10 +125,9 @@ describe('nemesis plans', () => {
   it('rolling-restart kills every node in turn, one at a time, and restarts it before the next', () => {
     fc.assert(
       fc.property(cluster, ({ n, seed }) => {
-        const as = actions('rolling-restart', n, seed, 4 * n);
-        as.forEach((a, i) => {
+        actions('rolling-restart', n, seed, 4 * n).forEach(({ a }, i) => {
           if (i % 2 === 1) expect(a.f).toBe('stop-kill');
-          else expect(a).toEqual({ f: 'start-kill', nodes: [`n${(i / 2) % n + 1}`] });
+          else expect(a).toEqual({ f: 'start-kill', target: 'one', nodes: [`n${((i / 2) % n) + 1}`] });
         });
       }),
     );
@@ -98,16 +136,16 @@ describe('nemesis plans', () => {
   it('cascading kills one more node each step until a majority is down, leader first, then restarts all', () => {
     fc.assert(
       fc.property(cluster, ({ n, seed }) => {
-        const as = actions('cascading', n, seed, 30);
         const down = new Set<string>();
         let maxDown = 0;
-        for (const a of as) {
+        for (const { a, leader } of actions('cascading', n, seed, 30)) {
           if (a.f === 'stop-kill') {
             expect(down.size).toBe(Math.floor(n / 2) + 1); // quorum lost before the restart
             down.clear();
           } else if (a.f === 'start-kill') {
             expect(a.nodes).toHaveLength(1);
             expect(down.has(a.nodes[0])).toBe(false);
+            if (leader && !down.has(leader)) expect(a.nodes).toEqual([leader]);
             down.add(a.nodes[0]);
             maxDown = Math.max(maxDown, down.size);
           } else throw new Error(`unexpected ${a.f}`);

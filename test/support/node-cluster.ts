@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildImage } from '../../docker/image.js';
-import { DockerCluster } from '../../src/cluster/docker.js';
 import type { NetNode } from '../../nemesis/packet-faults.js';
+import { DockerCluster } from '../../src/cluster/docker.js';
+import { makeSut } from '../../src/sut/registry.js';
 
 /**
  * A real cluster of the project's node image for the fault tests (built dist/ needed:
@@ -13,6 +14,7 @@ import type { NetNode } from '../../nemesis/packet-faults.js';
  */
 export interface NodeCluster {
   ids: string[];
+  cluster: DockerCluster;
   lookup(id: string): Promise<NetNode>;
   /** the id of the node leading now (waits for one) */
   leader(): Promise<string>;
@@ -23,14 +25,16 @@ export interface NodeCluster {
 
 export async function nodeCluster(nodes: number, name: string): Promise<NodeCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), `faultline-${name}-`));
-  const image = await buildImage();
-  const cluster = await DockerCluster.up({ name: `${name}-${process.pid}`, image: image.tag, nodes, dir, nodeOpts: {} });
+  const sut = makeSut('exchange', {});
+  const image = await buildImage(sut.image());
+  const cluster = await DockerCluster.up({ name: `${name}-${process.pid}`, sut, image: image.tag, nodes, dir });
   let seq = 0;
   return {
     ids: cluster.nodes.map((n) => n.id),
+    cluster,
     lookup: async (id) => {
       const n = cluster.node(id);
-      return { id, ip: n.ip, pid: await cluster.pid(n), container: n.container, dataDir: n.dataDir };
+      return { id, ip: n.ip, pid: await cluster.pid(id), container: n.container, dataDir: n.dataDir };
     },
     leader: async () => (await cluster.waitForLeader(20_000)).id,
     write: async (key, value) => {

@@ -4,11 +4,10 @@ import { CampaignError } from '../../campaign/errors.js';
 import { runCampaign } from '../../campaign/execute.js';
 import { parseCampaign } from '../../campaign/parse.js';
 import { describeRun } from '../../campaign/report.js';
-import { runKeysOf } from '../../campaign/run-keys.js';
+import { RUN_KEYS } from '../../campaign/run-keys.js';
 import { formatCampaignReport, formatPlan } from '../../campaign/table.js';
 import { runTest } from '../../controller/run.js';
 import { formatRunSummary } from '../../controller/summary.js';
-import { runOptions } from './run.js';
 
 interface CampaignArgs {
   campaignFile: string;
@@ -36,7 +35,7 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     } catch (err) {
       throw new CampaignError(file, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
-    const campaign = parseCampaign(text, { file, store: args.store, keys: runKeysOf(runOptions) });
+    const campaign = parseCampaign(text, { file, store: args.store, keys: RUN_KEYS });
     if (args.dryRun) {
       process.stdout.write(formatPlan(campaign.runs.map(describeRun)));
       return;

@@ -2,12 +2,17 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildImage } from '../../../docker/image.js';
 import { DockerCluster, docker, LABEL, removeClusters } from '../../cluster/docker.js';
+import { resolveRunConfig } from '../../controller/config.js';
+import { RUN_OPTIONS } from '../../controller/run-options.js';
+import { makeSut } from '../../sut/registry.js';
 
 interface ClusterArgs {
   action: string;
   nodes: number;
   store: string;
   subnet?: string;
+  sut: string;
+  sutOpt?: string[];
   nodeOpt?: string[];
 }
 
@@ -24,7 +29,9 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       .option('nodes', { type: 'number', default: 5 })
       .option('store', { type: 'string', default: 'results', describe: 'where the nodes\u2019 data and clock directories go (under <store>/cluster)' })
       .option('subnet', { type: 'string', describe: 'the /24 for the cluster network (default: the first free one from 172.31.250.0/24 down)' })
-      .option('node-opt', { type: 'string', array: true, describe: 'key=value passed to every node' }) as unknown as Argv<ClusterArgs>,
+      .option('sut', { type: 'string', choices: [...RUN_OPTIONS.sut.choices], default: RUN_OPTIONS.sut.default, describe: RUN_OPTIONS.sut.describe })
+      .option('sut-opt', { type: 'string', array: true, describe: RUN_OPTIONS['sut-opt'].describe })
+      .option('node-opt', { type: 'string', array: true, describe: RUN_OPTIONS['node-opt'].describe }) as unknown as Argv<ClusterArgs>,
   handler: async (args) => {
     if (args.action === 'down') {
       const r = await removeClusters();
@@ -32,11 +39,13 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       return;
     }
     if (args.action === 'up') {
-      const image = await buildImage();
-      const nodeOpts = Object.fromEntries((args.nodeOpt ?? []).map((kv) => kv.split('=', 2) as [string, string]));
-      const c = await DockerCluster.up({ name: 'manual', owner: 'manual', image: image.tag, nodes: args.nodes, subnet: args.subnet, dir: path.resolve(args.store, 'cluster'), nodeOpts });
+      // the same validation as a run's: the system's name and options
+      const cfg = resolveRunConfig({ sut: args.sut, sutOpt: args.sutOpt, nodeOpt: args.nodeOpt, nodes: args.nodes, subnet: args.subnet, nemesis: 'none' });
+      const sut = makeSut(cfg.sut, cfg.sutOpts);
+      const image = await buildImage(sut.image());
+      const c = await DockerCluster.up({ name: 'manual', owner: 'manual', sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.resolve(args.store, 'cluster') });
       const leader = await c.waitForLeader(20_000);
-      for (const n of c.nodes) process.stdout.write(`${n.id}  ${n.url}${n === leader ? '  (leader)' : ''}\n`);
+      for (const n of c.nodes) process.stdout.write(`${n.id}  ${sut.clientUrl(n)}${n === leader ? '  (leader)' : ''}\n`);
       process.stdout.write('left running: faultline cluster down removes it\n');
       return;
     }

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Valid } from '../../../checkers/types.js';
-import { runOptions } from '../../../src/cli/commands/run.js';
+import { FAMILIES } from '../../../nemesis/families.js';
 import { runCampaign } from '../../../src/campaign/execute.js';
 import { parseCampaign } from '../../../src/campaign/parse.js';
 import type { CampaignReport } from '../../../src/campaign/report.js';
-import { runKeysOf } from '../../../src/campaign/run-keys.js';
+import { RUN_KEYS } from '../../../src/campaign/run-keys.js';
 import { formatCampaignReport, formatPlan } from '../../../src/campaign/table.js';
 import { describeRun } from '../../../src/campaign/report.js';
 import type { RunConfig } from '../../../src/controller/config.js';
@@ -16,7 +16,7 @@ import { RunAbortedError, type RunSummary } from '../../../src/controller/run.js
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-campaign-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-const campaign = (runs: object[]) => parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: runKeysOf(runOptions) });
+const campaign = (runs: object[]) => parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: RUN_KEYS });
 
 /** A stand-in for runTest: each config's verdict by workload, in call order. */
 function fakeRunTest(verdicts: Record<string, Valid | 'abort' | 'interrupt'>, calls: RunConfig[], onCall?: () => void) {
@@ -62,7 +62,7 @@ describe('running a campaign', () => {
     const saved = readJson(report);
     expect(saved.finished).not.toBeNull();
     expect(saved.runs[1].summary).toMatchObject({ valid: false, checkers: { linearizable: false }, counts: { ok: 10 } });
-    expect(saved.runs[1].dir).toBe(path.join(store, 'set-partition-loss-kill-pause-clock', '2'));
+    expect(saved.runs[1].dir).toBe(path.join(store, `set-${FAMILIES.join('-')}`, '2'));
   });
 
   it('an unsafe mode that is not caught is unmet: exit 1', async () => {
@@ -112,6 +112,6 @@ describe('running a campaign', () => {
     expect(lines[1]).toMatch(/^run +workload +nemesis +node opts +verdict +expected +outcome +ops\/s +results$/);
     expect(lines[3]).toMatch(/^2 +set +partition +read-mode=local +invalid +invalid +met +123 +\//);
     expect(lines[4]).toBe('outcome    every expectation met (2 met, 0 unmet, 0 unknown, 0 aborted, 0 skipped)');
-    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(/\n1 +orders-partition-loss-kill-pause-clock +orders +partition,loss,kill,pause,clock +- +3 +12s +1 +valid\n$/);
+    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(new RegExp(`\\n1 +orders-${FAMILIES.join('-')} +orders +${FAMILIES.join(',')} +- +3 +12s +1 +valid\\n$`));
   });
 });

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOptions } from '../../../src/cli/commands/run.js';
+import { FAMILIES } from '../../../nemesis/families.js';
 import { CampaignError } from '../../../src/campaign/errors.js';
 import { flagsToKeys, parseCampaign } from '../../../src/campaign/parse.js';
-import { runKeysOf } from '../../../src/campaign/run-keys.js';
+import { RUN_KEYS } from '../../../src/campaign/run-keys.js';
 import { InputError } from '../../../src/util/errors.js';
 import { repoRoot } from '../../support/fixtures.js';
 
-const keys = runKeysOf(runOptions);
+const keys = RUN_KEYS;
 const parse = (doc: unknown, file = 'c.json') => parseCampaign(typeof doc === 'string' ? doc : JSON.stringify(doc), { file, store: '/tmp/store', keys });
 const error = (doc: unknown): string => {
   try {
@@ -40,17 +40,17 @@ describe('parsing a campaign file', () => {
     });
     expect(c.name).toBe('nightly');
     expect(c.runs.map((r) => [r.config.workload, r.config.families.join(','), r.config.nodes, r.config.timeLimitS, r.expect])).toEqual([
-      ['register', 'partition,loss,kill,pause,clock', 5, 30, 'valid'],
+      ['register', FAMILIES.join(','), 5, 30, 'valid'],
       ['set', 'partition,kill', 5, 30, 'valid'],
-      ['register', 'partition,loss,kill,pause,clock', 5, 30, 'invalid'],
+      ['register', FAMILIES.join(','), 5, 30, 'invalid'],
     ]);
-    expect(c.runs[2].config.nodeOpts).toEqual({ 'read-mode': 'local' });
+    expect(c.runs[2].config.sutOpts).toEqual({ 'read-mode': 'local' });
     expect(c.runs.every((r) => r.config.store === '/tmp/store' && r.config.seed === 7)).toBe(true);
   });
 
   it('a run overrides the defaults, expect included; a single nodeOpt string is allowed', () => {
     const c = parse({ name: 'x', defaults: { expect: 'invalid', nodeOpt: ['ack=before-commit'] }, runs: [{}, { expect: 'valid', nodeOpt: 'read-mode=lease' }] });
-    expect(c.runs.map((r) => [r.expect, r.config.nodeOpts])).toEqual([
+    expect(c.runs.map((r) => [r.expect, r.config.sutOpts])).toEqual([
       ['invalid', { ack: 'before-commit' }],
       ['valid', { 'read-mode': 'lease' }],
     ]);
@@ -76,7 +76,7 @@ describe('parsing a campaign file', () => {
   it('reports resolveRunConfig errors with the run and in the file\u2019s key names', () => {
     expect(error({ runs: [{}, {}, { timeLimit: -1 }] })).toBe('c.json: runs[2]: timeLimit must be positive; got -1');
     expect(error({ runs: [{ workload: 'queue' }] })).toMatch(/^c\.json: runs\[0\]: workload must be one of register, set, bank, orders/);
-    expect(error({ runs: [{ nemesis: 'flood' }] })).toMatch(/^c\.json: runs\[0\]: unknown fault family "flood"/);
+    expect(error({ runs: [{ nemesis: 'flood' }] })).toMatch(/^c\.json: runs\[0\]: nemesis: unknown fault family "flood"/);
     expect(error({ runs: [{ nodeOpt: ['read-mode'] }] })).toMatch(/^c\.json: runs\[0\]: nodeOpt expects key=value/);
   });
 

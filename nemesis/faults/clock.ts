@@ -1,0 +1,150 @@
+import { driftSpec, offsetSpec, RESET_SPEC } from '../clock.js';
+import { dropFrom, flush, rules } from '../iptables.js';
+import type { NemesisAction } from '../plan.js';
+import type { NemesisRuntime } from '../runtime.js';
+import type { ProcessFaults } from './process.js';
+import type { FaultRecord } from './types.js';
+
+type ClockStart = Extract<NemesisAction, { f: 'start-clock' }>;
+type InForce = { variant: 'offset' | 'drift'; nodes: string[] } | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number } | { variant: 'lease'; nodes: [string] };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Clock faults through libfaketime (per node: the runtime writes the spec file the
+ * node's libfaketime rereads about once a second), each measured back from the
+ * node's own clock as its health reports it: offsets, strobes, drift rates. The
+ * lease breaker (Jepsen's) pauses the leader, cuts it off and sets its clock back,
+ * so on resume its wall clock says its lease is still fresh.
+ */
+export class ClockFaults {
+  private state: InForce | null = null;
+
+  constructor(
+    private readonly rt: NemesisRuntime,
+    private readonly process: ProcessFaults,
+  ) {}
+
+  get inForce(): boolean {
+    return this.state !== null;
+  }
+
+  async start(a: ClockStart): Promise<FaultRecord> {
+    if (this.state) await this.stop();
+    switch (a.variant) {
+      case 'offset': {
+        const nodes = Object.keys(a.offsets);
+        this.state = { variant: 'offset', nodes };
+        for (const id of nodes) this.rt.writeClock(id, offsetSpec(a.offsets[id]));
+        const measured: Record<string, number | null> = {};
+        for (const id of nodes) measured[id] = await this.awaitSkew(id, a.offsets[id]);
+        return { f: a.f, value: { variant: a.variant, target: a.target, offsets: a.offsets, measured } };
+      }
+      case 'strobe': {
+        let flips = 0;
+        const write = (): void => {
+          const spec = offsetSpec(flips++ % 2 === 0 ? a.delta : 0);
+          for (const id of a.nodes) this.rt.writeClock(id, spec);
+        };
+        write();
+        const measured: Record<string, number | null> = {};
+        for (const id of a.nodes) measured[id] = await this.awaitSkew(id, a.delta);
+        this.state = { variant: 'strobe', nodes: a.nodes, timer: setInterval(write, a.periodMs), flips: () => flips };
+        return { f: a.f, value: { variant: a.variant, target: a.target, nodes: a.nodes, delta: a.delta, periodMs: a.periodMs, measured } };
+      }
+      case 'drift': {
+        const nodes = Object.keys(a.rates);
+        this.state = { variant: 'drift', nodes };
+        for (const id of nodes) this.rt.writeClock(id, driftSpec(a.rates[id], Date.now() - (await this.rt.startedAt(id))));
+        const measured: Record<string, { offset: number | null; rate: number | null }> = {};
+        for (const id of nodes) measured[id] = await this.measureRate(id);
+        return { f: a.f, value: { variant: a.variant, target: a.target, rates: a.rates, measured } };
+      }
+      case 'lease': {
+        const id = a.leader;
+        this.state = { variant: 'lease', nodes: [id] };
+        await this.process.pauseNode(id);
+        const pid = await this.rt.pid(id);
+        await dropFrom(this.rt, pid, 'FAULTLINE-LEASE', this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip));
+        this.rt.writeClock(id, offsetSpec(a.offset));
+        const paused = (await this.rt.state(id)).paused;
+        return { f: a.f, value: { variant: 'pause-isolate-bump-leader', leader: id, offset: a.offset, paused, rules: (await rules(this.rt, pid, 'FAULTLINE-LEASE')).length } };
+      }
+    }
+  }
+
+  async stop(): Promise<FaultRecord | null> {
+    const c = this.state;
+    if (!c) return null;
+    this.state = null;
+    if (c.variant === 'lease') {
+      const [id] = c.nodes;
+      const resumed = await this.process.resume(id);
+      await sleep(300);
+      const skew = await this.measureSkew(id); // measured while its lease looks fresh to it
+      await sleep(1200);
+      const pid = await this.rt.pid(id);
+      if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+      this.rt.writeClock(id, RESET_SPEC);
+      return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: id, resumed, measuredOnResume: skew } };
+    }
+    if (c.variant === 'strobe') clearInterval(c.timer);
+    for (const id of c.nodes) this.rt.writeClock(id, RESET_SPEC);
+    const measured: Record<string, number | null> = {};
+    for (const id of c.nodes) measured[id] = await this.awaitSkew(id, 0);
+    return { f: 'stop-clock', value: { variant: c.variant, reset: c.nodes, measured, ...(c.variant === 'strobe' ? { flips: c.flips() } : {}) } };
+  }
+
+  /** after a restart: the lease breaker's isolation lived in the old network namespace */
+  async reapply(id: string): Promise<void> {
+    if (this.state?.variant !== 'lease' || this.state.nodes[0] !== id) return;
+    const pid = await this.rt.pid(id);
+    if (pid > 0) await dropFrom(this.rt, pid, 'FAULTLINE-LEASE', this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip));
+  }
+
+  /** polls until the node's clock shows the offset (libfaketime rereads its file about once a second) */
+  private async awaitSkew(id: string, expected: number): Promise<number | null> {
+    let last: number | null = null;
+    for (let i = 0; i < 20; i++) {
+      last = await this.measureSkew(id);
+      if (last !== null && Math.abs(last - expected) < 0.25) return last;
+      await sleep(250);
+    }
+    return last; // recorded as measured: a mismatch is visible in the history
+  }
+
+  /** offset now and the clock's rate over the next three seconds (after libfaketime picked the file up) */
+  private async measureRate(id: string): Promise<{ offset: number | null; rate: number | null }> {
+    await sleep(1200);
+    const a = await this.sample(id);
+    await sleep(3000);
+    const b = await this.sample(id);
+    if (!a || !b) return { offset: b ? round2(b.skewMs / 1000) : null, rate: null };
+    // both skews are taken at the midpoints of their round trips: the rate is their slope
+    return { offset: round2(b.skewMs / 1000), rate: round2(1 + (b.skewMs - a.skewMs) / (b.atMs - a.atMs)) };
+  }
+
+  /** the node's wall clock minus ours, in seconds (null if it did not answer) */
+  private async measureSkew(id: string): Promise<number | null> {
+    const s = await this.sample(id);
+    return s && round2(s.skewMs / 1000);
+  }
+
+  /**
+   * The node's clock minus ours at the midpoint of a health round trip, from the
+   * fastest of three (as NTP does): a slow answer makes the midpoint uncertain.
+   */
+  private async sample(id: string): Promise<{ skewMs: number; atMs: number } | null> {
+    let best: { skewMs: number; atMs: number; rttMs: number } | null = null;
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      const h = await this.rt.health(id);
+      const after = Date.now();
+      if (!h || h.now === undefined) continue;
+      const mid = (before + after) / 2;
+      if (!best || after - before < best.rttMs) best = { skewMs: h.now - mid, atMs: mid, rttMs: after - before };
+    }
+    return best;
+  }
+}

@@ -1,0 +1,89 @@
+import type { NemesisAction } from '../plan.js';
+import type { NemesisRuntime } from '../runtime.js';
+import { majoritySize } from '../targets.js';
+import type { FaultRecord } from './types.js';
+
+type ProcessStart = Extract<NemesisAction, { f: 'start-kill' | 'start-pause' }>;
+
+/**
+ * kill (SIGKILL, restarted by the stop with its data directory) and pause (the
+ * cgroup freezer), verified by the container's state. They share this state because
+ * they meet on one node: a frozen container is thawed before it is killed, and a
+ * dead one is not paused. After a restart, `onRestart` lets the other faults in force
+ * re-install what lived in the old process (its network namespace).
+ */
+export class ProcessFaults {
+  readonly killed = new Set<string>();
+  readonly paused = new Set<string>();
+
+  constructor(
+    private readonly rt: NemesisRuntime,
+    private readonly onRestart: (id: string) => Promise<void>,
+  ) {}
+
+  async start(a: ProcessStart): Promise<FaultRecord> {
+    const kill = a.f === 'start-kill';
+    const skipped: string[] = [];
+    for (const id of a.nodes) {
+      if (kill) {
+        if (this.paused.delete(id)) await this.rt.unpause(id); // a frozen container cannot be killed
+        this.killed.add(id);
+        await this.rt.kill(id);
+      } else if (this.killed.has(id) || this.paused.has(id)) {
+        skipped.push(id); // already dead or frozen
+      } else {
+        this.paused.add(id);
+        await this.rt.pause(id);
+      }
+    }
+    const hit = a.nodes.filter((id) => !skipped.includes(id));
+    const states = await Promise.all(hit.map((id) => this.rt.state(id)));
+    const bad = hit.filter((_, i) => (kill ? states[i].running : !states[i].paused));
+    if (bad.length > 0) throw new Error(`${a.f} did not take effect on ${bad.join(', ')}`);
+    const down = [...new Set([...this.killed, ...this.paused])];
+    return {
+      f: a.f,
+      value: {
+        target: a.target,
+        nodes: a.nodes,
+        ...(skipped.length ? { skipped } : {}),
+        down,
+        quorumLost: this.rt.nodes.length - down.length < majoritySize(this.rt.nodes.length),
+        verified: Object.fromEntries(hit.map((id, i) => [id, states[i]])),
+      },
+    };
+  }
+
+  async stopKill(): Promise<FaultRecord | null> {
+    if (this.killed.size === 0) return null;
+    const ids = [...this.killed];
+    this.killed.clear();
+    for (const id of ids) await this.rt.start(id);
+    const states = await Promise.all(ids.map((id) => this.rt.state(id)));
+    for (const id of ids) await this.onRestart(id);
+    return { f: 'stop-kill', value: { restarted: ids, running: Object.fromEntries(ids.map((id, i) => [id, states[i].running])) } };
+  }
+
+  /** freezes one node for another fault (the lease breaker); thawed by `resume` or by stop-pause */
+  async pauseNode(id: string): Promise<void> {
+    if (this.killed.has(id) || this.paused.has(id)) return;
+    this.paused.add(id);
+    await this.rt.pause(id);
+  }
+
+  /** thaws one node if it is still frozen; whether it was */
+  async resume(id: string): Promise<boolean> {
+    if (!this.paused.delete(id)) return false;
+    await this.rt.unpause(id);
+    return true;
+  }
+
+  async stopPause(): Promise<FaultRecord | null> {
+    if (this.paused.size === 0) return null;
+    const ids = [...this.paused];
+    this.paused.clear();
+    for (const id of ids) await this.rt.unpause(id);
+    const states = await Promise.all(ids.map((id) => this.rt.state(id)));
+    return { f: 'stop-pause', value: { resumed: ids, paused: Object.fromEntries(ids.map((id, i) => [id, states[i].paused])) } };
+  }
+}

@@ -1,0 +1,62 @@
+import { shuffle } from './grudge.js';
+
+/**
+ * Jepsen's `:targets`: which nodes a fault hits, chosen when it is applied from the
+ * live cluster (who leads right now). `leader` is Jepsen's `primaries`. Pure:
+ * randomness comes from the caller's seeded PRNG.
+ */
+export type Target = 'one' | 'leader' | 'minority' | 'majority' | 'minority-third' | 'all';
+export const TARGETS: readonly Target[] = ['one', 'leader', 'minority', 'majority', 'minority-third', 'all'];
+
+/** a weighted choice: [value, weight] pairs, weights need not sum to 1 */
+export function weighted<T>(choices: readonly (readonly [T, number])[], rand: () => number): T {
+  const total = choices.reduce((s, [, w]) => s + w, 0);
+  let x = rand() * total;
+  for (const [v, w] of choices) if ((x -= w) < 0) return v;
+  return choices[choices.length - 1][0];
+}
+
+export const majoritySize = (n: number): number => Math.floor(n / 2) + 1;
+/** the largest minority: half the nodes rounded down, at least one */
+export const minoritySize = (n: number): number => Math.max(1, Math.floor(n / 2));
+
+/** The nodes a target names. With no leader known, `leader` falls back to one random node. */
+export function resolveTarget(target: Target, nodes: readonly string[], leader: string | null, rand: () => number): string[] {
+  const s = shuffle(nodes, rand);
+  const n = nodes.length;
+  switch (target) {
+    case 'one':
+      return s.slice(0, 1);
+    case 'leader':
+      return leader && nodes.includes(leader) ? [leader] : s.slice(0, 1);
+    case 'minority':
+      return s.slice(0, 1 + Math.floor(rand() * minoritySize(n)));
+    case 'majority':
+      return s.slice(0, Math.min(n, majoritySize(n)));
+    case 'minority-third':
+      return s.slice(0, Math.max(1, Math.floor(n / 3)));
+    case 'all':
+      return s;
+  }
+}
+
+/**
+ * Default weights of process faults' targets (kill, pause): the leader most often,
+ * as bugs hide where the leader changes; majority and all (whole-cluster crashes, as
+ * Jepsen's `:all`) catch state kept only in memory. With these weights about 70% of
+ * process faults hit the current leader (the leader itself, or a set that holds it).
+ */
+export const PROCESS_TARGETS: readonly (readonly [Target, number])[] = [
+  ['leader', 0.4],
+  ['one', 0.15],
+  ['minority', 0.2],
+  ['majority', 0.15],
+  ['all', 0.1],
+];
+
+/** clock and loss faults: on the leader half the time, else on a minority or one node */
+export const SKEW_TARGETS: readonly (readonly [Target, number])[] = [
+  ['leader', 0.5],
+  ['minority', 0.3],
+  ['one', 0.2],
+];

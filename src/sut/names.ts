@@ -1,0 +1,3 @@
+/** Systems faultline can test (`--sut`): `exchange` is faultline's own Raft node, `etcd` the second. */
+export const SUTS = ['exchange'] as const;
+export type SutName = (typeof SUTS)[number];

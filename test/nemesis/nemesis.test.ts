@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Nemesis } from '../../nemesis/nemesis.js';
+import { FakeRuntime } from '../support/fake-runtime.js';
+
+const allRules = (rt: FakeRuntime): string[] => rt.nodes.flatMap((n) => rt.rulesOf(n.id));
+
+describe('the nemesis executor', () => {
+  it('installs a partition grudge in each node, proves it by listing the rules, and removes exactly them', async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    const start = await nem.apply({ f: 'start-partition', topology: 'isolate-leader', grudge: { n1: ['n2', 'n3', 'n4', 'n5'], n2: ['n1'], n3: ['n1'], n4: ['n1'], n5: ['n1'] } });
+    expect(start?.value.rules).toEqual({ n1: 4, n2: 1, n3: 1, n4: 1, n5: 1 });
+    expect(rt.rulesOf('n1').filter((r) => r.includes('DROP'))).toHaveLength(4);
+    const stop = await nem.apply({ f: 'stop-partition' });
+    expect(stop?.value.rulesLeft).toEqual({ n1: 0, n2: 0, n3: 0, n4: 0, n5: 0 });
+    expect(allRules(rt)).toEqual([]);
+    expect(await nem.apply({ f: 'stop-partition' })).toBeNull(); // nothing in force
+  });
+
+  it('keeps faults of different families apart: stopping the partition leaves the loss in force', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-loss', target: 'leader', nodes: ['n1'], probability: 0.3 });
+    await nem.apply({ f: 'start-partition', topology: 'one', grudge: { n3: ['n1', 'n2'], n1: ['n3'], n2: ['n3'] } });
+    await nem.apply({ f: 'stop-partition' });
+    expect(rt.rulesOf('n1').filter((r) => r.includes('statistic'))).toHaveLength(4); // 2 peers × both directions
+    expect(rt.rulesOf('n3')).toEqual([]);
+    await nem.apply({ f: 'stop-loss' });
+    expect(allRules(rt)).toEqual([]);
+  });
+
+  it('re-installs a partition in a killed node when it restarts (its new network namespace has no rules)', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-partition', topology: 'one', grudge: { n2: ['n1', 'n3'], n1: ['n2'], n3: ['n2'] } });
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n2'] });
+    const restart = await nem.apply({ f: 'stop-kill' });
+    expect(restart?.value).toMatchObject({ restarted: ['n2'], running: { n2: true } });
+    expect(rt.rulesOf('n2').filter((r) => r.includes('DROP'))).toHaveLength(2);
+  });
+
+  it('installs a partition on a node that is down when it starts once that node restarts', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n3'] });
+    const p = await nem.apply({ f: 'start-partition', topology: 'one', grudge: { n3: ['n1', 'n2'], n1: ['n3'], n2: ['n3'] } });
+    expect(p?.value.down).toEqual(['n3']);
+    await nem.apply({ f: 'stop-kill' });
+    expect(rt.rulesOf('n3').filter((r) => r.includes('DROP'))).toHaveLength(2);
+  });
+
+  it('thaws a paused node before killing it, does not pause a dead one, and says when quorum is lost', async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-pause', target: 'minority', nodes: ['n1', 'n2'] });
+    const kill = await nem.apply({ f: 'start-kill', target: 'majority', nodes: ['n2', 'n3', 'n4'] });
+    expect(rt.calls).toContain('unpause n2');
+    expect(kill?.value).toMatchObject({ down: expect.arrayContaining(['n1', 'n2', 'n3', 'n4']), quorumLost: true });
+    const pause = await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n3'] });
+    expect(pause?.value.skipped).toEqual(['n3']);
+    await nem.apply({ f: 'stop-kill' });
+    await nem.apply({ f: 'stop-pause' });
+    for (const n of rt.nodes) expect(await rt.state(n.id)).toEqual({ running: true, paused: false });
+  });
+
+  it('fails loudly when a fault did not take effect', async () => {
+    const rt = new FakeRuntime(3);
+    rt.kill = async () => {}; // a kill that does nothing
+    const nem = new Nemesis(rt);
+    await expect(nem.apply({ f: 'start-kill', target: 'one', nodes: ['n2'] })).rejects.toThrow(/did not take effect on n2/);
+  });
+
+  it('measures a clock offset back from the node and resets it', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    const start = await nem.apply({ f: 'start-clock', variant: 'offset', target: 'one', offsets: { n2: -1.5 } });
+    expect((start?.value.measured as Record<string, number>).n2).toBeCloseTo(-1.5, 1);
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect((stop?.value.measured as Record<string, number>).n2).toBeCloseTo(0, 1);
+  });
+
+  it('healAll undoes every family in force and leaves no rule, frozen or dead node, or skewed clock', async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-partition', topology: 'leader-minority', grudge: { n1: ['n3', 'n4', 'n5'], n2: ['n3', 'n4', 'n5'], n3: ['n1', 'n2'], n4: ['n1', 'n2'], n5: ['n1', 'n2'] } });
+    await nem.apply({ f: 'start-loss', target: 'all', nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], probability: 0.2 });
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n4'] });
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n5'] });
+    await nem.apply({ f: 'start-clock', variant: 'offset', target: 'one', offsets: { n2: 2 } });
+    const { records, errors } = await nem.healAll();
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.f).sort()).toEqual(['stop-clock', 'stop-kill', 'stop-loss', 'stop-partition', 'stop-pause']);
+    expect(allRules(rt)).toEqual([]);
+    for (const n of rt.nodes) expect(await rt.state(n.id)).toEqual({ running: true, paused: false });
+    expect(rt.calls.filter((c) => c.startsWith('clock n2')).at(-1)).toBe('clock n2 +0 x1');
+  });
+});
