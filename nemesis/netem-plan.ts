@@ -270,9 +270,6 @@ export function queueRule(source: string, queue: number): string[] {
   return ['-s', source, '-m', 'mark', '!', '--mark', `0x${NETQ_MARK.toString(16)}`, '-j', 'NFQUEUE', '--queue-num', String(queue), '--queue-bypass'];
 }
 
-/** one queue number per family, so faults of different families have rules of their own */
-export const queueNumber = (family: QueueFamily): number => 1 + QUEUE_FAMILIES.indexOf(family);
-
 /** tbf's bucket: at least 10 ms of the rate and at least 16 KB (a few full-size packets; below ~MTU nothing passes) */
 export function rateSpec(rateKbit: number, latencyMs: number): RateSpec {
   return { rateKbit, burstBytes: Math.max(16 * 1024, Math.ceil((rateKbit * 1000) / 8 / 100)), latencyMs };

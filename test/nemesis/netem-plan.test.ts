@@ -7,12 +7,15 @@ import {
   expectedAddedRtt,
   interfaceWith,
   linksOf,
+  mergeSpecs,
   NETEM_DEFAULTS,
   netqArgs,
+  netqConfig,
   ourQdiscs,
   ourRules,
   PACKET_FAMILIES,
   packetFaultAction,
+  packetFaultInvolves,
   parseNetstat,
   parseQdiscs,
   probePairs,
@@ -147,6 +150,20 @@ describe('the daemon, rules and qdisc command lines', () => {
     expect(netqArgs(1, queueSpec('delay', o), 1, undefined, 10).slice(-2)).toEqual(['--rt-priority', '10']);
   });
 
+  it('faults in force together: delays add up, reordering and duplication come from their own fault', () => {
+    const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10, distribution: 'normal' });
+    const m = mergeSpecs([queueSpec('reorder', o), queueSpec('delay', o), queueSpec('duplicate', o)]);
+    expect(m).toEqual({ delayMs: 50, jitterMs: 10, distribution: 'normal', reorder: { probability: 0.25, gapMs: 20 }, duplicate: { probability: 0.2, gapMs: 5 } });
+    expect(mergeSpecs([queueSpec('delay', o), queueSpec('delay', o)]).delayMs).toBe(100);
+    expect(mergeSpecs([])).toEqual({ delayMs: 0, jitterMs: 0, distribution: 'uniform', reorder: null, duplicate: null });
+  });
+
+  it("netq's table: one line per sender, in µs", () => {
+    const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10 });
+    const table = netqConfig(new Map([['10.0.0.11', mergeSpecs([queueSpec('delay', o), queueSpec('reorder', o)])], ['10.0.0.12', queueSpec('duplicate', o)]]));
+    expect(table).toBe('10.0.0.11 50000 10000 uniform 0.25 20000 0 0\n10.0.0.12 0 0 uniform 0 0 0.2 5000\n');
+  });
+
   it('the queue rule matches the sender, lets marked copies pass and is bypassed without a daemon', () => {
     expect(queueRule('10.1.2.3', 2).join(' ')).toBe('-s 10.1.2.3 -m mark ! --mark 0x4e5451 -j NFQUEUE --queue-num 2 --queue-bypass');
   });
@@ -201,6 +218,16 @@ describe('parsers of what the tools list', () => {
 });
 
 describe('fault actions', () => {
+  it('involve the leader: a link with it at one end, any node scope (every node has a link to it), or the leader among the nodes', () => {
+    const q = queueSpec('delay', resolveNetemOptions());
+    const a = (scope: Scope) => ({ f: 'start-delay' as const, scope, queue: q, seed: 1 });
+    expect(packetFaultInvolves(a({ kind: 'link', a: 'n1', b: 'n2', direction: 'one-way' }), 'n2')).toBe(true);
+    expect(packetFaultInvolves(a({ kind: 'link', a: 'n1', b: 'n2', direction: 'both' }), 'n3')).toBe(false);
+    expect(packetFaultInvolves(a({ kind: 'node', node: 'n4', direction: 'inbound' }), 'n1')).toBe(true);
+    expect(packetFaultInvolves({ f: 'start-slow', nodes: ['n2'], slow: { cpus: 0.2, periodUs: 100_000, diskWriteIops: null, diskWriteBps: null } }, 'n1')).toBe(false);
+    expect(packetFaultInvolves({ f: 'start-bandwidth', nodes: ['n1', 'n2'], rate: rateSpec(1000, 100) }, 'n1')).toBe(true);
+  });
+
   it('every family starts with its parameters; bandwidth and slow hit a minority', () => {
     const o = resolveNetemOptions();
     fc.assert(
