@@ -342,7 +342,8 @@ export class PacketFaults {
         const peer = peers[i];
         if (n.pid <= 0 || !peer) return 'node down';
         try {
-          return Math.round((await bandwidth(n.pid, peer.ip, this.o.probePort, 30_000, maxBytes)).bitsPerSecond / 100) / 10;
+          // about 2 s at the limit; bounded, so a partitioned peer costs seconds, not minutes
+          return Math.round((await bandwidth(n.pid, peer.ip, this.o.probePort, 6000, maxBytes, PROBE_TIMEOUT_MS)).bitsPerSecond / 100) / 10;
         } catch (err) {
           return errorOf(err);
         }
@@ -478,7 +479,7 @@ export class PacketFaults {
       links.map(async (l) => {
         const [from, to] = [byId.get(l.from) as NetNode, byId.get(l.to) as NetNode];
         if (from.pid <= 0 || to.pid <= 0) return;
-        await bandwidth(from.pid, to.ip, this.o.probePort, PROBE_TIMEOUT_MS, BULK_BYTES).catch((err: Error) => errors.push(`${linkName(l)}: ${err.message}`));
+        await bandwidth(from.pid, to.ip, this.o.probePort, PROBE_TIMEOUT_MS, BULK_BYTES, PROBE_TIMEOUT_MS).catch((err: Error) => errors.push(`${linkName(l)}: ${err.message}`));
       }),
     );
     return errors;

@@ -40,10 +40,13 @@ export async function requestRate(pid: number, ip: string, port: number, ms: num
   return r.count / (r.elapsedUs / 1e6);
 }
 
-/** sends for `ms` (at most `maxBytes`); bits per second that arrived, until the receiver's count came back */
-export async function bandwidth(pid: number, ip: string, port: number, ms: number, maxBytes?: number): Promise<{ bytes: number; bitsPerSecond: number }> {
-  const args = ['bw', ip, String(port), String(ms), String(ms + 20_000), ...(maxBytes ? [String(maxBytes)] : [])];
-  const r = await run<{ bytes: number; elapsedUs: number }>(pid, args, ms + 20_000);
+/**
+ * sends for `ms` (at most `maxBytes`); bits per second that arrived, until the receiver's
+ * count came back. `timeoutMs` bounds the connect and each read or write (a partitioned peer).
+ */
+export async function bandwidth(pid: number, ip: string, port: number, ms: number, maxBytes?: number, timeoutMs = ms + 20_000): Promise<{ bytes: number; bitsPerSecond: number }> {
+  const args = ['bw', ip, String(port), String(ms), String(timeoutMs), ...(maxBytes ? [String(maxBytes)] : [])];
+  const r = await run<{ bytes: number; elapsedUs: number }>(pid, args, ms + timeoutMs);
   return { bytes: r.bytes, bitsPerSecond: (r.bytes * 8) / (r.elapsedUs / 1e6) };
 }
 

@@ -122,6 +122,12 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
       const input = (await inNetns(n3.pid, 'iptables', ['-S', 'INPUT'])).split('\n').filter((l) => l.startsWith('-A INPUT'));
       expect(input).toEqual(['-A INPUT -j FAULTLINE-PART', '-A INPUT -j FAULTLINE-NETQ']);
       await faults.apply({ f: 'stop-delay' });
+      // n3's rate is measured towards n1, which it cannot reach: recorded, and bounded in time
+      const t = performance.now();
+      const bw = await faults.apply({ f: 'start-bandwidth', nodes: ['n3'], rate: rateSpec(1000, 100) });
+      expect(performance.now() - t).toBeLessThan(20_000);
+      expect((bw?.value as { measured: Record<string, { to: string; duringKbit: unknown }> }).measured.n3).toMatchObject({ to: 'n1', duringKbit: expect.stringMatching(/connect/) });
+      await faults.apply({ f: 'stop-bandwidth' });
     } finally {
       for (const n of [n1, n3]) {
         await flush(rt, n.pid, 'FAULTLINE-PART');
