@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nativeBinary } from './native.js';
@@ -38,6 +38,33 @@ export interface NetqHandle {
   configFile: string;
 }
 
+/** netq's tables live in <tmp>/faultline-netq-<controller pid>-*; those of controllers that died without a teardown (SIGKILL) go on the next start */
+const CONFIG_PREFIX = 'faultline-netq-';
+let staleRemoved = false;
+
+/** removes the tables of controllers no longer running; returns how many */
+export function removeStaleTables(): number {
+  staleRemoved = true;
+  let n = 0;
+  for (const name of readdirSync(tmpdir())) {
+    const m = new RegExp(`^${CONFIG_PREFIX}(\\d+)-`).exec(name);
+    if (m && !alive(Number(m[1]))) {
+      rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const ipt = (pid: number, args: string[]): Promise<string> => inNetns(pid, 'iptables', ['-w', ...args]);
 const tryIpt = (pid: number, args: string[]) => tryInNetns(pid, 'iptables', ['-w', ...args]);
 
@@ -52,7 +79,8 @@ async function ensureChain(pid: number): Promise<void> {
  * before the rules go in; if a rule fails, what was done is undone.
  */
 export async function startNetq(o: { pid: number; specs: ReadonlyMap<string, QueueSpec>; queue: number; seed: number; rtPriority?: number }): Promise<NetqHandle> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'faultline-netq-'));
+  if (!staleRemoved) removeStaleTables();
+  const dir = mkdtempSync(path.join(tmpdir(), `${CONFIG_PREFIX}${process.pid}-`));
   const configFile = path.join(dir, 'senders');
   writeFileSync(configFile, netqConfig(o.specs));
   let daemon: Helper;

@@ -114,6 +114,7 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     expect((await netqRules(node(2).pid)).length).toBeGreaterThan(0); // the rule is still there ...
     expect(Math.max(...(await rtt(1, 2, 5)))).toBeLessThan(20); // ... and bypassed
     expect(await clearNetq(node(2).pid)).toEqual([]);
+    expect((await stopNetq(h)).rulesLeft).toEqual([]); // and its table file goes
   }, 60_000);
 
   it('never drops when full: past --max-held packets pass at once', async () => {

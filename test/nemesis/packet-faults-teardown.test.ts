@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NETEM_DEFAULTS } from '../../nemesis/netem-plan.js';
+import { removeStaleTables } from '../../nemesis/netq.js';
 import { sweepNamespace } from '../../nemesis/packet-faults.js';
 import { roundTrips, startProbeServer } from '../../nemesis/probe.js';
 import { repoRoot } from '../support/fixtures.js';
 import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
 
 interface Driver {
+  pid: number;
   helpers: number[];
   exit: Promise<number | null>;
   signal(s: NodeJS.Signals): void;
@@ -25,7 +29,7 @@ function driver(net: TestNetns, until: string): Promise<Driver> {
     child.stdout.on('data', (d) => {
       out += d;
       for (const m of out.matchAll(/^helper (\d+)$/gm)) if (!helpers.includes(Number(m[1]))) helpers.push(Number(m[1]));
-      if (out.split('\n').includes(until)) resolve({ helpers, exit, signal: (s) => child.kill(s) });
+      if (out.split('\n').includes(until)) resolve({ pid: child.pid as number, helpers, exit, signal: (s) => child.kill(s) });
     });
     void exit.then((code) => reject(new Error(`driver exited ${code} before "${until}": ${out}${err}`)));
   });
@@ -100,5 +104,10 @@ describe.runIf(hasNetns())('teardown of packet faults when the controller is int
     }
     for (const n of net.nodes) expect(await sweepNamespace(n.pid)).toEqual({ rules: [], qdiscs: [] });
     expect(everyNamespace()).toEqual(clean);
+    // the dead controller's netq tables (files) stay until a later controller's first start removes them
+    const tables = readdirSync(tmpdir()).filter((f) => f.startsWith(`faultline-netq-${d.pid}-`));
+    expect(tables.length).toBeGreaterThan(0);
+    removeStaleTables();
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`faultline-netq-${d.pid}-`))).toEqual([]);
   }, 60_000);
 });
