@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Network namespaces for the tests and the bench of the network faults, made and removed
@@ -26,7 +27,8 @@ export function hasNetns(): boolean {
   }
 }
 
-export function makeNetns(n: number, tag = String(process.pid % 100_000)): TestNetns {
+/** `tag` names the namespaces (flq<tag>n1, ...): unique per call, as test files may run side by side in one process (worker threads) */
+export function makeNetns(n: number, tag = `${process.pid}${randomBytes(3).toString('hex')}`): TestNetns {
   const sw = `flq${tag}sw`;
   const sleepers: ChildProcess[] = [];
   const names: string[] = [];
