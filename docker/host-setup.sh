@@ -4,8 +4,9 @@
 # whose binary goes into its offline image); start dockerd if no engine answers. Idempotent; needs root.
 # Also Debian's chromium: the tests drive the dashboard and the report pages in it
 # (through playwright-core, whose own browser downloads cannot work offline).
-# And FUSE 3 with its headers, gcc and pkg-config: the power-cut layer (nemesis/native/lazyfs.c,
-# built by npm run build).
+# And FUSE 3 with its headers, gcc and pkg-config: the power-cut layer (nemesis/native/lazyfs.c);
+# tc (iproute2) and libnetfilter-queue-dev: the packet queue of the delay/duplicate/reorder faults
+# (nemesis/native/netq.c); both compiled by npm run build.
 set -euo pipefail
 
 need=()
@@ -17,8 +18,10 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v fusermount3 >/dev/null 2>&1 || need+=(fuse3)
 [ -e /usr/include/fuse3/fuse.h ] || need+=(libfuse3-dev)
-command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v tc >/dev/null 2>&1 || need+=(iproute2)
+[ -e /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || need+=(libnetfilter-queue-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[host-setup] installing ${need[*]}" >&2
   apt-get update -qq

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../src/util/errors.js';
-import { lazyfsBinary } from './native/build.js';
+import { nativeBinary } from './native.js';
 
 /**
  * The power-cut mechanism: a FUSE layer (nemesis/native/lazyfs.c) mounted over a
@@ -127,7 +127,7 @@ export class Lazyfs {
 
   /** Mounts the layer over `mountpoint` (created if missing), backed by `backing` (which may be the same directory). */
   static async mount(backing: string, mountpoint: string, opts: LazyfsOptions = {}): Promise<Lazyfs> {
-    const binary = lazyfsBinary();
+    const binary = nativeBinary('lazyfs');
     mkdirSync(backing, { recursive: true });
     mkdirSync(mountpoint, { recursive: true });
     const args = [path.resolve(backing), path.resolve(mountpoint), '--metadata', opts.metadata ?? 'lazy'];

@@ -3,6 +3,8 @@ import { DiskFaults } from './faults/disk.js';
 import { NetworkFault } from './faults/network.js';
 import { ProcessFaults } from './faults/process.js';
 import type { FaultRecord } from './faults/types.js';
+import { NETEM_DEFAULTS, type NetemOptions, type PacketFaultAction } from './netem-plan.js';
+import { PacketFaults } from './packet-faults.js';
 import type { NemesisAction } from './plan.js';
 import type { NemesisRuntime } from './runtime.js';
 
@@ -31,8 +33,10 @@ export class Nemesis implements FaultInjector {
   private readonly process: ProcessFaults;
   private readonly clock: ClockFaults;
   private readonly disk: DiskFaults;
+  /** delay, duplicate, reorder (netq), bandwidth (tc tbf), slow (CPU quota, disk limit) */
+  private readonly packet: PacketFaults;
 
-  constructor(rt: NemesisRuntime) {
+  constructor(rt: NemesisRuntime, netem: NetemOptions = NETEM_DEFAULTS) {
     this.partition = new NetworkFault(rt, 'partition', 'FAULTLINE-PART');
     this.loss = new NetworkFault(rt, 'loss', 'FAULTLINE-LOSS');
     // a restarted node has a new network namespace: the faults in force re-install their rules there
@@ -40,10 +44,17 @@ export class Nemesis implements FaultInjector {
       await this.partition.reapply(id);
       await this.loss.reapply(id);
       await this.clock.reapply(id);
+      await this.packet.reapply(id);
     };
     this.process = new ProcessFaults(rt, onRestart, (id) => this.disk.holds(id));
     this.clock = new ClockFaults(rt, this.process);
     this.disk = new DiskFaults(rt, this.process, onRestart);
+    const ipOf = new Map(rt.nodes.map((n) => [n.id, n.ip]));
+    this.packet = new PacketFaults(
+      rt.nodes.map((n) => n.id),
+      async (id) => ({ id, ip: ipOf.get(id) as string, pid: await rt.pid(id), container: rt.containerName(id), dataDir: rt.dataDir(id) }),
+      netem,
+    );
   }
 
   apply(a: NemesisAction): Promise<FaultRecord | null> {
@@ -75,6 +86,17 @@ export class Nemesis implements FaultInjector {
         return this.disk.stopPowerCut();
       case 'stop-corrupt':
         return this.disk.stopCorrupt();
+      case 'start-delay':
+      case 'start-duplicate':
+      case 'start-reorder':
+      case 'start-bandwidth':
+      case 'start-slow':
+      case 'stop-delay':
+      case 'stop-duplicate':
+      case 'stop-reorder':
+      case 'stop-bandwidth':
+      case 'stop-slow':
+        return this.packet.apply(a as PacketFaultAction);
     }
   }
 
@@ -87,6 +109,7 @@ export class Nemesis implements FaultInjector {
     if (this.clock.inForce) out.push('clock');
     if (this.disk.cut.size > 0) out.push('power-cut');
     if (this.disk.corruptedNodes > 0) out.push('corrupt');
+    out.push(...this.packet.inForce());
     return out;
   }
 
@@ -103,6 +126,8 @@ export class Nemesis implements FaultInjector {
         errors.push(`${f}: ${(err as Error).message}`);
       }
     }
-    return { records, errors };
+    // after the restarts above, so a node's new namespace is the one cleaned
+    const packet = await this.packet.healAll();
+    return { records: [...records, ...packet.records], errors: [...errors, ...packet.errors] };
   }
 }

@@ -1,6 +1,7 @@
 import type { CorruptionKind } from './corrupt-plan.js';
 import type { FaultFamily } from './families.js';
 import { type Grudge, grudgeFor, LEADER_TOPOLOGIES, shuffle, type Topology } from './grudge.js';
+import { NETEM_DEFAULTS, type NetemOptions, type PacketFaultAction, packetFaultAction, packetFaultInvolves } from './netem-plan.js';
 import { CORRUPT_TARGETS, minoritySize, POWER_CUT_TARGETS, type PowerCutTarget, PROCESS_TARGETS, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
 
 /**
@@ -38,6 +39,7 @@ export type NemesisAction =
   | { f: 'start-power-cut'; target: PowerCutTarget; nodes: string[]; thenLeader: boolean; gapMs: number; tear: number | null }
   /** stop the node, damage one of its data files (planned from its files with this seed), restart it */
   | { f: 'start-corrupt'; target: Target; node: string; seed: number; kinds: CorruptionKind[] }
+  | Exclude<PacketFaultAction, { f: `stop-${string}` }>
   | { f: `stop-${FaultFamily}` };
 
 export interface PlanView {
@@ -67,6 +69,8 @@ export interface PlanOptions {
   tear: number;
   /** corrupt: the kinds of damage to draw from */
   corruptions: readonly CorruptionKind[];
+  /** delay, duplicate, reorder, bandwidth and slow (nemesis/netem-plan.ts); unset: their defaults */
+  netem?: NetemOptions;
 }
 
 /** power-cut: how long the rest of the cluster runs between the minority's cut and the leader's */
@@ -115,6 +119,12 @@ export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): N
       const target = weighted(CORRUPT_TARGETS, rand);
       return { f: 'start-corrupt', target, node: resolveTarget(target, nodes, leader, rand)[0], seed: Math.floor(rand() * 2 ** 31), kinds: [...o.corruptions] };
     }
+    case 'delay':
+    case 'duplicate':
+    case 'reorder':
+    case 'bandwidth':
+    case 'slow':
+      return packetFaultAction(family, o.netem ?? NETEM_DEFAULTS, nodes, rand, leader) as NemesisAction;
   }
 }
 
@@ -264,6 +274,12 @@ export function involvesLeader(a: NemesisAction, leader: string | null): boolean
       if (a.variant === 'lease') return a.leader === leader;
       if (a.variant === 'strobe') return a.nodes.includes(leader);
       return leader in (a.variant === 'offset' ? a.offsets : a.rates);
+    case 'start-delay':
+    case 'start-duplicate':
+    case 'start-reorder':
+    case 'start-bandwidth':
+    case 'start-slow':
+      return packetFaultInvolves(a, leader);
     default:
       return false;
   }

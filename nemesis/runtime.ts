@@ -33,6 +33,10 @@ export interface NemesisRuntime {
   writeClock(id: string, spec: string): void;
   /** runs a host program inside the network namespace of the process `pid` (nsenter -t pid -n) */
   netns(pid: number, argv: readonly string[]): Promise<ExecResult>;
+  /** the node's container (its cgroups: the slow fault's CPU quota and disk limit) */
+  containerName(id: string): string;
+  /** the host directory holding the node's data (bind-mounted into its container; the slow fault throttles its disk) */
+  dataDir(id: string): string;
   /** the disk faults' (power-cut, corrupt) view of the nodes' data; absent: they cannot run here */
   readonly disk?: DiskRuntime;
 }
@@ -44,9 +48,8 @@ export interface PowerLayer {
   powerOn(): Promise<void>;
 }
 
+/** What the disk faults need beyond the runtime (the node's data directory is NemesisRuntime.dataDir). */
 export interface DiskRuntime {
-  /** the node's data directory on the host (its files as the node left them) */
-  dataDir(id: string): string;
   /** null: no power-cut layer was mounted for this node (the cluster came up without power-cut) */
   layer(id: string): PowerLayer | null;
   /** the exit code of the node's process once it is not running (a refusal to start: 254 for ours) */

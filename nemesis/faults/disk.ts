@@ -131,7 +131,7 @@ export class DiskFaults {
       await this.process.resume(id);
       if ((await this.rt.state(id)).running) await this.rt.kill(id);
     }
-    const dir = this.disk.dataDir(id);
+    const dir = this.rt.dataDir(id);
     const plan = planCorruption(await listFiles(dir), mulberry32(a.seed), { ...CORRUPT_DEFAULTS, kinds: a.kinds });
     if (plan === null) {
       if (wasUp) await this.restart(id);

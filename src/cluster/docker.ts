@@ -74,7 +74,6 @@ export class DockerCluster implements NemesisRuntime {
   ) {
     this.nodes = nodes;
     this.disk = {
-      dataDir: (id) => this.node(id).dataDir,
       layer: (id) => this.layers.get(id) ?? null,
       exitCode: async (id) => {
         const info = await this.container(id).inspect();
@@ -200,6 +199,14 @@ export class DockerCluster implements NemesisRuntime {
 
   health(id: string, timeoutMs = 1000): Promise<NodeHealth | null> {
     return this.opts.sut.health(this.node(id), timeoutMs);
+  }
+
+  containerName(id: string): string {
+    return this.node(id).container;
+  }
+
+  dataDir(id: string): string {
+    return this.node(id).dataDir;
   }
 
   writeClock(id: string, spec: string): void {

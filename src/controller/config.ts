@@ -1,6 +1,7 @@
 import { CORRUPTION_KINDS, type CorruptionKind } from '../../nemesis/corrupt-plan.js';
 import { type FaultFamily, parseFamilies } from '../../nemesis/families.js';
 import { TOPOLOGIES, type Topology } from '../../nemesis/grudge.js';
+import { type NetemOptions, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { CLOCK_VARIANTS, type ClockVariant, type Scenario, SCENARIOS, scenarioFamilies } from '../../nemesis/plan.js';
 import { WORKLOADS, type WorkloadName } from '../../workloads/names.js';
 import { makeSut } from '../sut/registry.js';
@@ -43,6 +44,8 @@ export interface RunConfig {
   syncDelayMs: number;
   /** corrupt: the kinds of damage to draw from */
   corruptions: CorruptionKind[];
+  /** parameters of delay, duplicate, reorder, bandwidth and slow */
+  netem: NetemOptions;
   recoveryTimeoutS: number;
 }
 
@@ -74,6 +77,15 @@ export interface RunArgs {
   corruptions?: string;
   requestTimeout?: number;
   recoveryTimeout?: number;
+  delay?: number;
+  jitter?: number;
+  delayDistribution?: string;
+  reorder?: number;
+  reorderGap?: number;
+  duplicate?: number;
+  bandwidth?: number;
+  slowCpus?: number;
+  slowDiskIops?: number;
 }
 
 function keyValues(flag: string, kvs: readonly string[] | undefined): Record<string, string> {
@@ -142,6 +154,17 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
   const corruptions = listOf('corruptions', a.corruptions ?? O.corruptions.default, CORRUPTION_KINDS);
   const seed = a.seed ?? Date.now() % 1_000_000;
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer; got ${a.seed}`);
+  const netem = resolveNetemOptions({
+    delayMs: a.delay,
+    jitterMs: a.jitter,
+    distribution: a.delayDistribution as NetemOptions['distribution'] | undefined,
+    reorderProbability: a.reorder,
+    reorderGapMs: a.reorderGap,
+    duplicateProbability: a.duplicate,
+    rateKbit: a.bandwidth,
+    cpus: a.slowCpus,
+    diskWriteIops: a.slowDiskIops,
+  });
   const subnet = a.subnet;
   if (subnet !== undefined && !/^\d+\.\d+\.\d+\.0\/24$/.test(subnet)) throw new UsageError('--subnet must be a /24 such as 172.31.250.0/24');
   return {
@@ -169,6 +192,7 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
     tear,
     syncDelayMs,
     corruptions,
+    netem,
     recoveryTimeoutS: positive('recovery-timeout', a.recoveryTimeout, O['recovery-timeout'].default),
   };
 }

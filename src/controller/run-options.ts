@@ -1,5 +1,6 @@
 import { CORRUPTION_KINDS } from '../../nemesis/corrupt-plan.js';
 import { TOPOLOGIES } from '../../nemesis/grudge.js';
+import { NETEM_DEFAULTS as N } from '../../nemesis/netem-plan.js';
 import { CLOCK_VARIANTS, SCENARIOS } from '../../nemesis/plan.js';
 import { WORKLOADS } from '../../workloads/names.js';
 import { SUTS } from '../sut/names.js';
@@ -25,7 +26,7 @@ export const RUN_OPTIONS = {
   'sut-opt': { kind: 'strings', describe: 'key=value: an option of the system under test (for exchange, the same as --node-opt)' },
   'node-opt': { kind: 'strings', describe: 'key=value passed to every exchange node, e.g. read-mode=local (unsafe modes and planted bugs: see the README)' },
   workload: { kind: 'string', default: 'register', choices: WORKLOADS, describe: 'what the clients do' },
-  nemesis: { kind: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock, power-cut, corrupt; or all (every family the system supports) / none' },
+  nemesis: { kind: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock, delay, duplicate, reorder, bandwidth, slow, power-cut, corrupt; or all (every family the system supports) / none' },
   scenario: {
     kind: 'string',
     default: 'chaos',
@@ -42,6 +43,15 @@ export const RUN_OPTIONS = {
   tear: { kind: 'number', default: 0.3, describe: 'power-cut: the share of cuts that also tear the last unsynced write (keep a prefix of it); 0 to 1' },
   'sync-delay': { kind: 'number', default: 0, describe: 'power-cut: ms every fsync on a node\u2019s data directory takes at least (a slow disk: a cut meanwhile undoes it)' },
   corruptions: { kind: 'string', default: CORRUPTION_KINDS.join(','), describe: `corrupt: the damage to draw from: ${CORRUPTION_KINDS.join(', ')}` },
+  delay: { kind: 'number', default: N.delayMs, describe: 'ms the delay fault holds each packet (on one link or all of a node\u2019s links, one way or both)' },
+  jitter: { kind: 'number', default: N.jitterMs, describe: 'ms of jitter around --delay (uniform: \u00b1 this; normal: its standard deviation)' },
+  'delay-distribution': { kind: 'string', default: N.distribution, choices: ['uniform', 'normal'], describe: 'how the jitter is drawn' },
+  reorder: { kind: 'number', default: N.reorderProbability, describe: 'fraction of packets the reorder fault holds back, so later ones overtake them' },
+  'reorder-gap': { kind: 'number', default: N.reorderGapMs, describe: 'ms a reordered packet is held back' },
+  duplicate: { kind: 'number', default: N.duplicateProbability, describe: 'fraction of packets the duplicate fault delivers twice' },
+  bandwidth: { kind: 'number', default: N.rateKbit, describe: 'kbit/s the bandwidth fault lets a node send' },
+  'slow-cpus': { kind: 'number', default: N.cpus, describe: 'share of one CPU the slow fault leaves a node' },
+  'slow-disk-iops': { kind: 'number', default: N.diskWriteIops ?? 0, describe: 'writes/s the slow fault leaves a node on its data directory\u2019s disk (0: the disk untouched)' },
   nodes: { kind: 'number', default: 5, describe: 'cluster size (1 to 9)' },
   'time-limit': { kind: 'number', default: 30, describe: 'seconds of client load' },
   concurrency: { kind: 'number', default: 10, describe: 'client workers' },

@@ -121,7 +121,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       stopped: () => interrupted,
     });
     const endMs = cfg.timeLimitS * 1000;
-    const nemesis = new Nemesis(c);
+    const nemesis = new Nemesis(c, cfg.netem);
     const plan = makePlan(cfg.scenario, {
       families: cfg.families,
       topologies: cfg.topologies,
@@ -132,6 +132,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       maxFaults: cfg.maxFaults,
       tear: cfg.tear,
       corruptions: cfg.corruptions,
+      netem: cfg.netem,
     });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),

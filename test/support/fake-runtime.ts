@@ -41,6 +41,14 @@ export class FakeRuntime implements NemesisRuntime {
     return x;
   }
 
+  containerName(id: string): string {
+    return `fake-${id}`;
+  }
+
+  dataDir(id: string): string {
+    return `/nonexistent/${id}/data`;
+  }
+
   async pid(id: string): Promise<number> {
     return this.s(id).running ? this.s(id).pid : 0;
   }

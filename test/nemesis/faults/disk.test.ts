@@ -16,6 +16,10 @@ const report = (bytes: number): CutReport => ({ files: bytes ? [{ path: '/wal.lo
 
 /** a fake cluster with data directories on disk and fake power-cut layers that log into rt.calls */
 class DiskFake extends FakeRuntime {
+  override dataDir(id: string): string {
+    return path.join(this.root, id, 'data');
+  }
+
   readonly root = mkdtempSync(path.join(tmpdir(), 'faultline-diskfake-'));
   readonly disk: DiskRuntime;
   constructor(n = 5) {
@@ -34,7 +38,6 @@ class DiskFake extends FakeRuntime {
       });
     }
     this.disk = {
-      dataDir: (id) => path.join(this.root, id, 'data'),
       layer: (id) => layers.get(id) ?? null,
       exitCode: async (id) => this.exitCodes.get(id) ?? null,
       scratchDir: (id) => path.join(this.root, id, 'corrupt'),
@@ -94,7 +97,7 @@ describe('the corrupt fault', () => {
     expect(rt.calls.slice(0, 2)).toEqual(['kill n2', 'start n2']);
     expect(rec?.value).toMatchObject({ node: 'n2', seed: 7, outcome: 'started', corruption: { file: 'wal.log', kind: 'bitflip', sizeBefore: 600 } });
     const flips = (rec?.value.corruption as { flips: { offset: number; after: number }[] }).flips;
-    const now = readFileSync(path.join(rt.disk.dataDir('n2'), 'wal.log'));
+    const now = readFileSync(path.join(rt.dataDir('n2'), 'wal.log'));
     for (const f of flips) expect(now[f.offset]).toBe(f.after);
     const stop = await nemesis.apply({ f: 'stop-corrupt' });
     expect(stop?.value).toMatchObject({ repaired: [], keptDamage: ['n2'] });
@@ -103,11 +106,11 @@ describe('the corrupt fault', () => {
   it('a node that refuses to start is repaired by the stop (the exact bytes back) and restarted', async () => {
     const rt = new DiskFake(3);
     const nemesis = new Nemesis(rt);
-    const original = readFileSync(path.join(rt.disk.dataDir('n1'), 'wal.log'));
+    const original = readFileSync(path.join(rt.dataDir('n1'), 'wal.log'));
     rt.refuseStart.set('n1', 254);
     const rec = await nemesis.apply({ f: 'start-corrupt', target: 'leader', node: 'n1', seed: 3, kinds: ['truncate', 'tail'] });
     expect(rec?.value).toMatchObject({ node: 'n1', outcome: 'refused to start (exit 254)', exitCode: 254 });
-    expect(readFileSync(path.join(rt.disk.dataDir('n1'), 'wal.log')).length).toBeLessThan(600);
+    expect(readFileSync(path.join(rt.dataDir('n1'), 'wal.log')).length).toBeLessThan(600);
     expect(nemesis.inForce()).toEqual(['corrupt']);
     // a kill meanwhile does not restart it: it is the corruption's to repair
     await nemesis.apply({ f: 'start-kill', target: 'one', nodes: ['n1'] });
@@ -116,6 +119,6 @@ describe('the corrupt fault', () => {
     rt.refuseStart.delete('n1');
     const stop = await nemesis.apply({ f: 'stop-corrupt' });
     expect(stop?.value).toMatchObject({ repaired: ['n1'], restarted: ['n1'], running: { n1: true } });
-    expect(readFileSync(path.join(rt.disk.dataDir('n1'), 'wal.log')).equals(original)).toBe(true);
+    expect(readFileSync(path.join(rt.dataDir('n1'), 'wal.log')).equals(original)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../../../nemesis/families.js';
 import { CampaignError } from '../../../src/campaign/errors.js';
 import { flagsToKeys, parseCampaign } from '../../../src/campaign/parse.js';
 import { RUN_KEYS } from '../../../src/campaign/run-keys.js';
@@ -39,9 +40,9 @@ describe('parsing a campaign file', () => {
     });
     expect(c.name).toBe('nightly');
     expect(c.runs.map((r) => [r.config.workload, r.config.families.join(','), r.config.nodes, r.config.timeLimitS, r.expect])).toEqual([
-      ['register', 'partition,loss,kill,pause,clock,power-cut,corrupt', 5, 30, 'valid'],
+      ['register', FAMILIES.join(','), 5, 30, 'valid'],
       ['set', 'partition,kill', 5, 30, 'valid'],
-      ['register', 'partition,loss,kill,pause,clock,power-cut,corrupt', 5, 30, 'invalid'],
+      ['register', FAMILIES.join(','), 5, 30, 'invalid'],
     ]);
     expect(c.runs[2].config.sutOpts).toEqual({ 'read-mode': 'local' });
     expect(c.runs.every((r) => r.config.store === '/tmp/store' && r.config.seed === 7)).toBe(true);

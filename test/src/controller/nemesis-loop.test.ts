@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../../nemesis/families.js';
+import { PACKET_FAMILIES } from '../../../nemesis/netem-plan.js';
 import { TOPOLOGIES } from '../../../nemesis/grudge.js';
 import { Nemesis } from '../../../nemesis/nemesis.js';
 import { CLOCK_VARIANTS, makePlan } from '../../../nemesis/plan.js';
@@ -17,9 +18,10 @@ async function loop(seed: number, endMs = 120_000) {
   const waits: number[] = [];
   const report = await runNemesisLoop({
     nemesis: new Nemesis(rt),
-    // clock and disk faults wait in real time (libfaketime, a restarted node): kept out of the fast loop tests (test/nemesis covers them)
+    // clock, disk and packet faults wait in real time or need real namespaces (libfaketime, a restarted node, netq):
+    // kept out of the fast loop tests (test/nemesis covers them)
     plan: makePlan('chaos', {
-      families: FAMILIES.filter((f) => !['clock', 'power-cut', 'corrupt'].includes(f)),
+      families: FAMILIES.filter((f) => !['clock', 'power-cut', 'corrupt'].includes(f) && !(PACKET_FAMILIES as readonly string[]).includes(f)),
       topologies: TOPOLOGIES,
       clockVariants: CLOCK_VARIANTS,
       lossProbability: 0.3,

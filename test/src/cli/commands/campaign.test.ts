@@ -28,7 +28,7 @@ describe('faultline campaign: matrices, --repeat and --junit', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split('\n').slice(1);
     expect(rows).toHaveLength(16);
-    expect(rows[1]).toMatch(/^2 +runs\[0\] +register-partition-loss-kill-pause-clock-power-cut-corrupt +register +\S+ +read-mode=local +5 +30s +1 +valid$/);
+    expect(rows[1]).toMatch(/^2 +runs\[0\] +register-\S+ +register +\S+ +read-mode=local +5 +30s +1 +valid$/);
     expect(rows[15]).toMatch(/^16 +runs\[0\] #2 +set-\S+ +set +\S+ +read-mode=local +5 +30s +2 +valid$/);
   });
 
