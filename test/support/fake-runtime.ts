@@ -23,6 +23,7 @@ export class FakeRuntime implements NemesisRuntime {
   readonly nodes: SutNode[];
   readonly calls: string[] = [];
   leader: string | null;
+  private term = 1;
   /** nodes whose process exits at once when started (a system refusing its data directory), with this exit code */
   readonly refuseStart = new Map<string, number>();
   readonly exitCodes = new Map<string, number>();
@@ -100,7 +101,14 @@ export class FakeRuntime implements NemesisRuntime {
   async health(id: string): Promise<NodeHealth | null> {
     const s = this.s(id);
     if (!s.running || s.paused) return null;
-    return { id, role: this.leader === id ? 'leader' : 'follower', term: 1, leader: this.leader, commitIndex: 10, appliedIndex: 10, now: Date.now() + s.offset * 1000 };
+    // a leader that is dead, frozen or cut off from a majority is replaced by the first node that can lead, in a new term
+    const cutOff = (x: string): boolean => (this.s(x).chains.get('FAULTLINE-PART') ?? []).length >= Math.ceil(this.nodes.length / 2);
+    const up = (x: string): boolean => this.s(x).running && !this.s(x).paused && !cutOff(x);
+    if (this.leader === null || !up(this.leader)) {
+      this.leader = this.nodes.map((n) => n.id).find(up) ?? null;
+      this.term++;
+    }
+    return { id, role: this.leader === id ? 'leader' : 'follower', term: this.term, leader: this.leader, commitIndex: 10, appliedIndex: 10, now: Date.now() + s.offset * 1000 };
   }
 
   writeClock(id: string, spec: string): void {
