@@ -16,7 +16,7 @@ export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
   sessions: ['on', 'off'],
   'on-conflict': ['truncate', 'keep'],
   'snapshot-install': ['if-newer', 'always'],
-  'stale-votes': ['drop', 'count'],
+  'lease-start': ['send', 'ack'],
   'tick-ms': 'int',
   'election-ticks': 'int',
   'heartbeat-ticks': 'int',

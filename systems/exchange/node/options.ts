@@ -36,7 +36,7 @@ export const NODE_USAGE = `usage: node dist/systems/exchange/node/main.js --id <
   [--bind <addr>] [--read-mode index|lease|local|leader] [--ack commit|before-commit] [--persist fsync|none]
   planted bugs (README), each off by default: [--persist-vote fsync|none] [--commit-rule current-term|any-term]
   [--check-quorum on|off] [--sessions on|off] [--on-conflict truncate|keep] [--snapshot-install if-newer|always]
-  [--stale-votes drop|count]
+  [--lease-start send|ack] (with --read-mode lease)
   [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
   [--max-pending 20000] [--max-body-bytes 1048576] [--peer-timeout-ms 1000] [--peer-queue 4096]
   [--snapshot-every 20000] (applied entries between snapshots; 0 = never)
@@ -53,7 +53,7 @@ export const MODE_OPTIONS = {
   sessions: ['on', 'off'],
   'on-conflict': ['truncate', 'keep'],
   'snapshot-install': ['if-newer', 'always'],
-  'stale-votes': ['drop', 'count'],
+  'lease-start': ['send', 'ack'],
 } as const;
 type ModeFlag = keyof typeof MODE_OPTIONS;
 
@@ -157,7 +157,7 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
       sessions: mode('sessions'),
       onConflict: mode('on-conflict'),
       snapshotInstall: mode('snapshot-install'),
-      staleVotes: mode('stale-votes'),
+      leaseStart: mode('lease-start'),
     },
     tickMs,
     electionTicks,

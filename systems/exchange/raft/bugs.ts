@@ -10,8 +10,8 @@ export interface RaftBugs {
   onConflict: 'truncate' | 'keep';
   /** always: a follower installs every snapshot it receives, even one behind its log (its state rolls back) */
   snapshotInstall: 'if-newer' | 'always';
-  /** count: a candidate counts a (delayed) grant from an earlier election as a vote in its current one */
-  staleVotes: 'drop' | 'count';
+  /** ack: with read-mode=lease, the leader's lease runs from when a heartbeat's acks arrived, not from when it was sent */
+  leaseStart: 'send' | 'ack';
 }
 
-export const SAFE_RAFT: RaftBugs = { commitRule: 'current-term', onConflict: 'truncate', snapshotInstall: 'if-newer', staleVotes: 'drop' };
+export const SAFE_RAFT: RaftBugs = { commitRule: 'current-term', onConflict: 'truncate', snapshotInstall: 'if-newer', leaseStart: 'send' };

@@ -225,8 +225,6 @@ export class RaftNode {
         this.becomeFollower(m.term, m.type === 'append' ? m.from : null);
       }
     } else if (m.term < this.term) {
-      // planted bug stale-votes=count: a grant from an earlier election counted in this one
-      if (m.type === 'vote-resp' && m.granted && this.bugs.staleVotes === 'count') return this.handleVoteResp(m);
       if (m.type === 'append') this.send({ type: 'append-resp', from: this.id, to: m.from, term: this.term, success: false, index: this.log.lastIndex, ctx: 0 });
       else if (m.type === 'prevote') this.send({ type: 'prevote-resp', from: this.id, to: m.from, term: this.term, granted: false });
       return;
@@ -548,7 +546,9 @@ export class RaftNode {
   private confirmReads(): void {
     // the newest heartbeat round a majority (us included) acknowledged
     const acked = [Infinity, ...this.others.map((p) => (this.progress.get(p) as Progress).ackedCtx)].sort((a, b) => b - a)[this.quorum - 1];
-    const sentAt = this.ctxSentAt.get(acked);
+    // the lease runs from when the confirmed heartbeat was sent; the planted bug lease-start=ack runs it
+    // from when the acks arrived, so a heartbeat whose acks were delayed buys a lease the followers never granted
+    const sentAt = this.bugs.leaseStart === 'ack' && this.ctxSentAt.has(acked) ? this.cfg.now() : this.ctxSentAt.get(acked);
     if (sentAt !== undefined && sentAt > this.leaseStart) this.leaseStart = sentAt;
     for (const c of [...this.ctxSentAt.keys()]) if (c < acked) this.ctxSentAt.delete(c);
     while (this.pendingReads.length > 0 && this.pendingReads[0].ctx <= acked) {

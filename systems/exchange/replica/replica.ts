@@ -113,7 +113,7 @@ export class Replica {
         random: cfg.random ?? Math.random,
         now: cfg.now ?? Date.now,
         leaseMs: cfg.leaseMs,
-        bugs: { commitRule: cfg.modes.commitRule, onConflict: cfg.modes.onConflict, snapshotInstall: cfg.modes.snapshotInstall, staleVotes: cfg.modes.staleVotes },
+        bugs: { commitRule: cfg.modes.commitRule, onConflict: cfg.modes.onConflict, snapshotInstall: cfg.modes.snapshotInstall, leaseStart: cfg.modes.leaseStart },
       },
       state.hardState,
       state.entries,

@@ -41,12 +41,12 @@ describe('parseNodeOptions', () => {
   });
 
   it('takes every planted bug, each off by default, and reports the modes as flags', () => {
-    const bugs = ['--read-mode', 'leader', '--persist-vote', 'none', '--commit-rule', 'any-term', '--check-quorum', 'off', '--sessions', 'off', '--on-conflict', 'keep', '--snapshot-install', 'always', '--stale-votes', 'count'];
+    const bugs = ['--read-mode', 'leader', '--persist-vote', 'none', '--commit-rule', 'any-term', '--check-quorum', 'off', '--sessions', 'off', '--on-conflict', 'keep', '--snapshot-install', 'always', '--lease-start', 'ack'];
     const o = parseNodeOptions([...base, ...bugs]);
-    expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'leader', persistVote: 'none', commitRule: 'any-term', checkQuorum: 'off', sessions: 'off', onConflict: 'keep', snapshotInstall: 'always', staleVotes: 'count' });
+    expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'leader', persistVote: 'none', commitRule: 'any-term', checkQuorum: 'off', sessions: 'off', onConflict: 'keep', snapshotInstall: 'always', leaseStart: 'ack' });
     const flags = modeFlags(o.modes);
     for (let i = 0; i < bugs.length; i += 2) expect(flags[bugs[i].slice(2)]).toBe(bugs[i + 1]);
-    expect(modeFlags(SAFE_MODES)).toMatchObject({ 'read-mode': 'index', sessions: 'on', 'stale-votes': 'drop' });
+    expect(modeFlags(SAFE_MODES)).toMatchObject({ 'read-mode': 'index', sessions: 'on', 'lease-start': 'send' });
   });
 
   it('reads FAULTLINE_NODE_* variables, argv winning', () => {
