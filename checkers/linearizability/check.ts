@@ -6,6 +6,7 @@ import { PartitionSearch } from './search.js';
 import { StateTable } from './states.js';
 import { summarize } from './summary.js';
 import { Transitions } from './transitions.js';
+import { opTimeNs } from '../types.js';
 import type { LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult } from './types.js';
 
 const SLICE = 20_000; // search steps a partition runs before the next gets its turn
@@ -149,7 +150,10 @@ export function checkLinearizability(
       const readOnly = readOnlyOps(g.ops, searchModel, opts.greedy);
       // searched reduced (fast), told in the history's own values
       const anomaly = explain(g.key, g.ops, g.original, searchModel, reportModel, transitions, table, initial, readOnly, explainDeadline, g.unreduced ?? g.ops);
-      if (anomaly) result.anomaly = anomaly;
+      if (anomaly) {
+        result.anomaly = anomaly;
+        result.firstAnomalyNs = opTimeNs(anomaly.op);
+      }
     }
   }
   result.elapsedMs = performance.now() - start;
