@@ -15,12 +15,12 @@ export interface DetectRun {
   dir: string;
 }
 
-/** a campaign run's options as `faultline run` flags */
+/** a campaign run's options as `faultline run` flags (but the store and seed, which the bench sets) */
 export function runFlags(args: CampaignRun['args']): string[] {
   const flags: string[] = [];
   for (const [k, v] of Object.entries(args)) {
     const key = RUN_KEYS.get(k);
-    if (!key || v === undefined) continue;
+    if (!key || v === undefined || k === 'store' || k === 'seed') continue;
     for (const x of Array.isArray(v) ? v : [v]) flags.push(`--${key.flag}`, String(x));
   }
   return flags;

@@ -8,7 +8,7 @@
  * clusters at once (2 by default: the machine is shared).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const store = arg('store') ?? 'results';
   const base = Number(arg('seed') ?? Date.now() % 1_000_000);
   const only = arg('only')?.split(',');
+  const timeLimit = arg('time-limit'); // for a quick try only: the figure is measured at the campaign's 60 s
+  mkdirSync(store, { recursive: true });
   const file = arg('campaign') ?? path.join(ROOT, 'campaigns/detect.json');
   const campaign = parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS });
   const rows = campaign.runs.filter((r) => !only || only.includes(r.config.testName));
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const { row, seed } = jobs[next++];
-      const r = await faultline(['run', ...runFlags(row.args), '--seed', String(seed), '--store', store]);
+      const r = await faultline(['run', ...runFlags(timeLimit ? { ...row.args, timeLimit: Number(timeLimit) } : row.args), '--seed', String(seed), '--store', store]);
+      if (r.code !== 0 && r.code !== 1 && r.code !== 2) console.log(r.out.split('\n').slice(-5).join('\n'));
       const run = summarizeRun(row, seed, r.code, r.dir);
       done.push(run);
       save(); // after each run: an interrupted bench keeps what it measured
