@@ -1,6 +1,6 @@
 import type { FaultFamily } from './families.js';
 import { type Grudge, grudgeFor, LEADER_TOPOLOGIES, type Topology } from './grudge.js';
-import { minoritySize, PROCESS_TARGETS, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
+import { minoritySize, PAUSE_TARGETS, PROCESS_TARGETS, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
 
 /**
  * Nemesis scenarios as pure planners: at each step of the schedule a plan looks at
@@ -102,7 +102,7 @@ export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): N
     }
     case 'kill':
     case 'pause': {
-      const target = weighted(PROCESS_TARGETS, rand);
+      const target = weighted(family === 'kill' ? PROCESS_TARGETS : PAUSE_TARGETS, rand);
       return { f: `start-${family}`, target, nodes: resolveTarget(target, nodes, leader, rand) };
     }
     case 'clock': {
@@ -141,7 +141,11 @@ export function chaosPlan(o: PlanOptions): NemesisPlan {
   return {
     next(v) {
       if (o.families.length === 0) return null;
-      const family = active.length >= o.maxFaults ? pick(active, v.rand) : weighted(o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const), v.rand);
+      // with faults in force, half the steps stop one: a fault lasts a step or two (about one
+      // --interval) whatever its family's weight, instead of until its family is drawn again
+      // (a rarely drawn family's fault held the cluster for 20 s of a 60 s run)
+      const stopOne = active.length >= o.maxFaults || (active.length > 0 && v.rand() < 0.5);
+      const family = stopOne ? pick(active, v.rand) : weighted(o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const), v.rand);
       const i = active.indexOf(family);
       if (i >= 0) {
         active.splice(i, 1);

@@ -54,6 +54,18 @@ export const PROCESS_TARGETS: readonly (readonly [Target, number])[] = [
   ['all', 0.1],
 ];
 
+/**
+ * Pause targets: those of kill but never every node — pausing the whole cluster stops
+ * time for it (nothing happens until all resume; a measured 60 s run lost 20 s to it),
+ * while killing every node still tests what survives a restart.
+ */
+export const PAUSE_TARGETS: readonly (readonly [Target, number])[] = [
+  ['leader', 0.5],
+  ['one', 0.15],
+  ['minority', 0.2],
+  ['majority', 0.15],
+];
+
 /** clock and loss faults: on the leader half the time, else on a minority or one node */
 export const SKEW_TARGETS: readonly (readonly [Target, number])[] = [
   ['leader', 0.5],

@@ -114,6 +114,24 @@ describe('nemesis plans', () => {
     expect(leases / clocks).toBeGreaterThan(0.3);
   });
 
+  it('a fault of the default mix lasts a step or two whatever its family, and a pause never freezes every node', () => {
+    let lasted = 0;
+    let stopped = 0;
+    for (let seed = 0; seed < 100; seed++) {
+      const since = new Map<string, number>();
+      actions('chaos', 5, seed, 60).forEach(({ a }, step) => {
+        if (a.f === 'start-pause') expect(a.target).not.toBe('all');
+        if (a.f.startsWith('start-')) since.set(familyOf(a), step);
+        else {
+          lasted += step - (since.get(familyOf(a)) as number);
+          stopped++;
+        }
+      });
+    }
+    expect(stopped).toBeGreaterThan(1000);
+    expect(lasted / stopped).toBeLessThan(3);
+  });
+
   it('clock faults: offsets and drift rates of the configured size, strobes no faster than libfaketime rereads, lease on the leader', () => {
     fc.assert(
       fc.property(cluster, ({ n, seed }) => {
