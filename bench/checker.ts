@@ -12,7 +12,9 @@ import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
 import { readHistory } from '../src/history/read.js';
 import type { Operation } from '../src/history/types.js';
-import { generateConcurrentRegister, generateHistory } from './gen-history.js';
+import { RUN_FILES } from '../src/store/layout.js';
+import { generateConcurrentRegister, generateHistory, generateSetHistory } from './gen-history.js';
+import { measureStartup } from './startup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
   // 1,000,000 ops, 1,000 keys, 10 clients, 1% info: parse included
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-'));
   try {
-    const file = path.join(dir, 'history.jsonl');
+    const file = path.join(dir, RUN_FILES.history);
     const total = quick ? 200_000 : 1_000_000;
     const { bytes } = generateHistory(file, { ops: total, keys: 1000, clients: 10, infoRate: 0.01, seed: 42 });
     const t0 = performance.now();
@@ -150,8 +152,34 @@ async function main(): Promise<void> {
     row(`${label}: parse rate`, bytes / 1e6 / ((t1 - t0) / 1000), '—', 'MB/s', `${(bytes / 1e6).toFixed(0)} MB file`);
     row(`${label}: pair / check`, t2 - t1, '—', 'ms', `check ${(t3 - t2).toFixed(0)} ms`);
     row(`${label}: peak RSS`, process.resourceUsage().maxRSS / 1024, '—', 'MB', 'target < 2048 MB');
+    // start-up of `faultline check` on a 10-op file against bare node, interleaved
+    const s = measureStartup(repo, dir);
+    row('check start-up, 10-op file (median of 10)', s.checkMs, '—', 'ms', `bare node -e 0 ${s.nodeMs.toFixed(0)} ms: ${s.ratio.toFixed(2)}×; goal ≤ 1.5×`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  // a set history shaped like `run --workload set` under faults (issue 8: main's
+  // checker was still running after 90 s at 1 GB with --memory 256); after the 1M
+  // rows, so the heap this search leaves does not raise their peak RSS
+  const setOps = generateSetHistory({ ops: 2300, clients: 10, readRate: 0.1, infoRate: 0.02, failRate: 0.3, seed: 1 });
+  const setModel = getModel('set');
+  const setRuns = Array.from({ length: quick ? 1 : 3 }, () => {
+    let valid: unknown;
+    const ms = time(() => {
+      valid = checkLinearizability(setOps, setModel, { explain: false, memoryBytes: 256 << 20 }).valid;
+    });
+    if (valid !== true) throw new Error(`the set history judged ${String(valid)}`);
+    return ms;
+  });
+  row('set, 2,300 ops record-like (10 clients, 2% info, 30% fail adds): valid', median(setRuns), '—');
+  if (!quick) {
+    let plain: ReturnType<typeof checkLinearizability> | undefined;
+    const ms = time(() => {
+      plain = checkLinearizability(setOps, { ...setModel, mustFollow: undefined, reduce: undefined }, { explain: false, memoryBytes: 256 << 20 });
+    });
+    const mb = ((plain!.memoryBytes ?? 0) / 1048576).toFixed(0);
+    row('the same without the set model’s constraints and reduce, --memory 256', ms, '—', 'ms', `${plain!.valid} (${plain!.unknownReason}, ${mb} MB counted): the budget holds`);
   }
 
   console.log('\n| benchmark | faultline | Porcupine v1.3.0 | ratio / note |');

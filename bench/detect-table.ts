@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUN_KEYS } from '../src/campaign/run-keys.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import type { CampaignRun } from '../src/campaign/types.js';
 
-/** One run of the detection bench, as results.json and history.jsonl tell it. */
+/** One run of the detection bench, as its results and history tell it. */
 export interface DetectRun {
   testName: string;
   seed: number;
@@ -38,7 +39,7 @@ function firstClientNs(history: string): number {
 
 export function summarizeRun(row: CampaignRun, seed: number, code: number | null, dir: string): DetectRun {
   const run: DetectRun = { testName: row.config.testName, seed, verdict: 'error', caughtBy: [], firstAnomalyS: null, dir };
-  const file = path.join(dir, 'results.json');
+  const file = path.join(dir, RUN_FILES.results);
   if (code === 255 || !existsSync(file)) return run;
   const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { valid: unknown };
   run.verdict = results.valid === true ? 'valid' : results.valid === false ? 'invalid' : 'unknown';
@@ -50,7 +51,7 @@ export function summarizeRun(row: CampaignRun, seed: number, code: number | null
     if (typeof c.firstAnomalyNs === 'number') first = Math.min(first, c.firstAnomalyNs);
   }
   if (first < Infinity) {
-    const t0 = firstClientNs(readFileSync(path.join(dir, 'history.jsonl'), 'utf8'));
+    const t0 = firstClientNs(readFileSync(path.join(dir, RUN_FILES.history), 'utf8'));
     run.firstAnomalyS = Math.round((first - t0) / 1e8) / 10;
   }
   return run;

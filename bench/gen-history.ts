@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Operation } from '../src/history/types.js';
+import { mulberry32 } from '../src/controller/random.js';
+import type { Op, Operation } from '../src/history/types.js';
 
 export interface GenOptions {
   ops: number;
@@ -220,6 +221,90 @@ export function generateConcurrentRegister(o: ConcurrentRegisterOptions): Operat
   });
 }
 
+export interface SetHistoryOptions {
+  /** ops in all (one final read after them) */
+  ops: number;
+  clients: number;
+  /** fraction of reads; the rest are adds of unique elements, as the set workload does */
+  readRate: number;
+  /** fraction of adds whose outcome is unknown (info); half of them took effect */
+  infoRate: number;
+  /** fraction of adds that failed (did not happen) */
+  failRate: number;
+  seed: number;
+}
+
+/**
+ * A set history shaped like `faultline run --workload set` records under faults:
+ * clients back to back, unique adds, reads of the whole set (its elements at the
+ * read's linearization point), adds that failed, adds that timed out (info) of
+ * which some took effect and show up in later reads, a final read. Linearizable.
+ * A client whose op ends info continues as a new process. Returned as operations.
+ */
+export function generateSetHistory(o: SetHistoryOptions): Operation[] {
+  const rand = xorshift(o.seed);
+  interface Gen {
+    client: number;
+    read: boolean;
+    element: number;
+    call: number;
+    lin: number;
+    ret: number;
+    outcome: 'ok' | 'fail' | 'info';
+    /** an info add that took effect */
+    applied: boolean;
+    out: number[] | null;
+  }
+  const clock = new Float64Array(o.clients);
+  const generation = new Int32Array(o.clients);
+  const gens: Gen[] = [];
+  let next = 1;
+  for (let i = 0; i <= o.ops; i++) {
+    const last = i === o.ops; // the final read, after everything
+    const client = i % o.clients;
+    const call = last ? Math.max(...clock) + 1 : clock[client];
+    const lin = call + 1 + Math.floor(rand() * 3000);
+    const ret = lin + 1 + Math.floor(rand() * 3000);
+    clock[client] = ret + 1 + Math.floor(rand() * 200); // after its completion, never at the same time
+    const read = last || rand() < o.readRate;
+    const r = rand();
+    const outcome = read ? 'ok' : r < o.infoRate ? 'info' : r < o.infoRate + o.failRate ? 'fail' : 'ok';
+    gens.push({ client: client + generation[client] * o.clients, read, element: read ? 0 : next++, call, lin, ret, outcome, applied: outcome === 'info' && rand() < 0.5, out: null });
+    if (outcome === 'info') generation[client]++;
+  }
+  const present: number[] = [];
+  for (const g of [...gens].sort((x, y) => x.lin - y.lin)) {
+    if (g.read) g.out = [...present];
+    else if (g.outcome === 'ok' || g.applied) present.push(g.element);
+  }
+  gens.sort((x, y) => x.call - y.call);
+  return gens.map((g, id): Operation => ({
+    id,
+    process: g.client,
+    f: g.read ? 'read' : 'add',
+    input: g.read ? null : g.element,
+    output: g.outcome !== 'ok' ? undefined : g.read ? g.out : g.element,
+    outcome: g.outcome,
+    call: g.call,
+    ret: g.outcome === 'info' ? Infinity : g.ret,
+    invokeIndex: -1,
+    completeIndex: -1,
+  }));
+}
+
+/** Operations as history events (invoke at call, completion at ret; info ones complete at the end), for a file. */
+export function operationEvents(ops: readonly Operation[]): Record<string, unknown>[] {
+  const events: { t: number; completion: boolean; e: Record<string, unknown> }[] = [];
+  const end = Math.max(...ops.map((o) => (o.ret === Infinity ? o.call : o.ret))) + 1;
+  for (const o of ops) {
+    events.push({ t: o.call, completion: false, e: { type: 'invoke', process: o.process, f: o.f, value: o.input } });
+    const e: Record<string, unknown> = { type: o.outcome, process: o.process, f: o.f, value: o.outcome === 'ok' ? o.output : o.input };
+    events.push({ t: o.ret === Infinity ? end : o.ret, completion: true, e });
+  }
+  events.sort((a, b) => a.t - b.t || Number(a.completion) - Number(b.completion));
+  return events.map((x, index) => ({ index, time: x.t, ...x.e }));
+}
+
 /** xorshift32 in [0, 1): fast, seeded, the same stream on every machine */
 function xorshift(seed: number): () => number {
   let x = seed >>> 0 || 1;
@@ -229,4 +314,43 @@ function xorshift(seed: number): () => number {
     x ^= x << 5;
     return (x >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A long run for the report pages: `n` client ops by `processes` workers over about ten
+ * minutes, a fault of one of five families every minute, some `info` ops whose worker
+ * continues as a new process, and a few never completed.
+ */
+export function generateLongRun(n = 100_000, processes = 64, seed = 3): Op[] {
+  const rand = mulberry32(seed);
+  const events: { time: number; type: Op['type']; process: number | string; f: string; value: unknown; error?: string; node?: string }[] = [];
+  const perProcess = Math.ceil(n / processes);
+  const span = 600e9;
+  const families = ['partition', 'kill', 'pause', 'clock', 'loss'];
+  for (let i = 0; i < 10; i++) {
+    const f = families[i % families.length];
+    const start = (i + 0.3) * 60e9;
+    events.push({ time: start, type: 'info', process: 'nemesis', f: `start-${f}`, value: { nodes: [`n${1 + (i % 5)}`] } });
+    events.push({ time: start + 20e9 + rand() * 10e9, type: 'info', process: 'nemesis', f: `stop-${f}`, value: null });
+  }
+  let made = 0;
+  for (let w = 0; w < processes && made < n; w++) {
+    let p = w;
+    let t = rand() * 50 * 1e6;
+    for (let k = 0; k < perProcess && made < n; k++, made++) {
+      const f = rand() < 0.5 ? 'read' : rand() < 0.6 ? 'write' : 'cas';
+      const key = `k${Math.floor(t / 1e9)}`;
+      const latency = (1 + rand() * 6) * 1e6 * (rand() < 0.01 ? 50 : 1);
+      const r = rand();
+      const type: Op['type'] = r < 0.01 ? 'info' : f === 'cas' && r < 0.3 ? 'fail' : 'ok';
+      const v = Math.floor(rand() * 1000);
+      events.push({ time: t, type: 'invoke', process: p, f, value: [key, f === 'read' ? null : f === 'cas' ? [v, v + 1] : v] });
+      if (k === perProcess - 1 && w % 16 === 0) continue; // never completed
+      events.push({ time: t + latency, type, process: p, f, value: [key, f === 'read' ? v : f === 'cas' ? [v, v + 1] : v], ...(type === 'fail' ? { error: 'precondition-failed' } : {}), node: `n${1 + (p % 5)}` });
+      if (type === 'info') p += processes;
+      t += latency + (span / perProcess) * (0.5 + rand());
+    }
+  }
+  events.sort((a, b) => a.time - b.time);
+  return events.map((e, index) => ({ ...e, index }) as Op);
 }

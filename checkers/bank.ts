@@ -1,4 +1,5 @@
 import { pairHistory } from '../src/history/pair.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
 import { type CheckerResult, opTimeNs } from './types.js';
 
@@ -17,7 +18,7 @@ export interface BankResult extends CheckerResult {
  * show no negative balance. A read that is not a snapshot (a torn read) fails this too.
  */
 export function checkBank(ops: readonly Op[], expectedTotal: number): BankResult {
-  const { operations } = pairHistory(ops, 'history.jsonl');
+  const { operations } = pairHistory(ops, RUN_FILES.history);
   const reads = operations.filter((o) => o.f === 'read' && o.outcome === 'ok');
   const result: BankResult = { valid: true, reads: reads.length, wrongTotal: [], negative: [], expectedTotal };
   for (const r of reads) {

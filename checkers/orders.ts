@@ -1,4 +1,5 @@
 import { pairHistory } from '../src/history/pair.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
 import type { ExchangeState, OrderRecord } from './orders-types.js';
 import { replayTrades } from './orders-replay.js';
@@ -28,7 +29,7 @@ export interface OrdersResult extends CheckerResult {
  * committed submits and cancels are replayed in log order.
  */
 export function checkOrders(ops: readonly Op[], initial: { cash: number; shares: Record<string, number> }): OrdersResult {
-  const { operations } = pairHistory(ops, 'history.jsonl');
+  const { operations } = pairHistory(ops, RUN_FILES.history);
   const reads = operations.filter((o) => o.f === 'state' && o.outcome === 'ok');
   const final = reads.length > 0 ? (reads[reads.length - 1].output as ExchangeState) : null;
   const submits = operations.filter((o) => o.f === 'submit');

@@ -1,4 +1,5 @@
 import { pairHistory } from '../src/history/pair.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import type { Op, Operation } from '../src/history/types.js';
 import { type CheckerResult, opTimeNs } from './types.js';
 
@@ -39,7 +40,7 @@ const key = (v: unknown): unknown => (typeof v === 'number' ? v : JSON.stringify
  * arrays: O(Σ read sizes + elements · log reads).
  */
 export function checkSet(ops: readonly Op[], opts: SetOptions = { linearizable: true }): SetResult {
-  const { operations } = pairHistory(ops, 'history.jsonl');
+  const { operations } = pairHistory(ops, RUN_FILES.history);
   const adds: Operation[] = [];
   const reads: Operation[] = [];
   for (const o of operations) {

@@ -4,10 +4,14 @@ import { UsageError } from '../src/util/errors.js';
  * Fault families (`--nemesis`): each starts and stops as one flip-flop.
  * - partition: iptables grudges between nodes; loss: random packet drops between peers;
  * - kill: SIGKILL and restart; pause: the cgroup freezer;
- * - clock: libfaketime offsets, strobes, drift, and the lease breaker.
+ * - clock: libfaketime offsets, strobes, drift, and the lease breaker;
+ * - power-cut: a node loses every write it had not fsynced (faultline-lazyfs under its
+ *   data directory), then restarts; a minority and then the leader, most often;
+ * - corrupt: a stopped node's data file gets bit flips, a truncation or a lost tail,
+ *   then it restarts; the stop repairs a node that refused to start.
  */
-export type FaultFamily = 'partition' | 'loss' | 'kill' | 'pause' | 'clock';
-export const FAMILIES: readonly FaultFamily[] = ['partition', 'loss', 'kill', 'pause', 'clock'];
+export type FaultFamily = 'partition' | 'loss' | 'kill' | 'pause' | 'clock' | 'power-cut' | 'corrupt';
+export const FAMILIES: readonly FaultFamily[] = ['partition', 'loss', 'kill', 'pause', 'clock', 'power-cut', 'corrupt'];
 
 /** contracts.md §3 names these; they are refused with this reason until they exist */
 const NOT_BUILT: Record<string, string> = {
@@ -16,8 +20,6 @@ const NOT_BUILT: Record<string, string> = {
   duplicate: 'not built yet (this kernel has no tc netem; a packet queue is planned)',
   reorder: 'not built yet (this kernel has no tc netem; a packet queue is planned)',
   slow: 'not built yet',
-  'power-cut': 'not built yet',
-  corrupt: 'not built yet',
 };
 
 /**

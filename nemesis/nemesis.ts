@@ -1,4 +1,5 @@
 import { ClockFaults } from './faults/clock.js';
+import { DiskFaults } from './faults/disk.js';
 import { NetworkFault } from './faults/network.js';
 import { ProcessFaults } from './faults/process.js';
 import type { FaultRecord } from './faults/types.js';
@@ -29,17 +30,20 @@ export class Nemesis implements FaultInjector {
   private readonly loss: NetworkFault;
   private readonly process: ProcessFaults;
   private readonly clock: ClockFaults;
+  private readonly disk: DiskFaults;
 
   constructor(rt: NemesisRuntime) {
     this.partition = new NetworkFault(rt, 'partition', 'FAULTLINE-PART');
     this.loss = new NetworkFault(rt, 'loss', 'FAULTLINE-LOSS');
     // a restarted node has a new network namespace: the faults in force re-install their rules there
-    this.process = new ProcessFaults(rt, async (id) => {
+    const onRestart = async (id: string): Promise<void> => {
       await this.partition.reapply(id);
       await this.loss.reapply(id);
       await this.clock.reapply(id);
-    });
+    };
+    this.process = new ProcessFaults(rt, onRestart, (id) => this.disk.holds(id));
     this.clock = new ClockFaults(rt, this.process);
+    this.disk = new DiskFaults(rt, this.process, onRestart);
   }
 
   apply(a: NemesisAction): Promise<FaultRecord | null> {
@@ -53,6 +57,10 @@ export class Nemesis implements FaultInjector {
         return this.process.start(a);
       case 'start-clock':
         return this.clock.start(a);
+      case 'start-power-cut':
+        return this.disk.startPowerCut(a);
+      case 'start-corrupt':
+        return this.disk.startCorrupt(a);
       case 'stop-partition':
         return this.partition.stop();
       case 'stop-loss':
@@ -63,6 +71,10 @@ export class Nemesis implements FaultInjector {
         return this.process.stopPause();
       case 'stop-clock':
         return this.clock.stop();
+      case 'stop-power-cut':
+        return this.disk.stopPowerCut();
+      case 'stop-corrupt':
+        return this.disk.stopCorrupt();
     }
   }
 
@@ -73,6 +85,8 @@ export class Nemesis implements FaultInjector {
     if (this.process.killed.size > 0) out.push('kill');
     if (this.process.paused.size > 0) out.push('pause');
     if (this.clock.inForce) out.push('clock');
+    if (this.disk.cut.size > 0) out.push('power-cut');
+    if (this.disk.corruptedNodes > 0) out.push('corrupt');
     return out;
   }
 
@@ -80,7 +94,8 @@ export class Nemesis implements FaultInjector {
   async healAll(): Promise<{ records: FaultRecord[]; errors: string[] }> {
     const records: FaultRecord[] = [];
     const errors: string[] = [];
-    for (const f of ['stop-clock', 'stop-pause', 'stop-kill', 'stop-partition', 'stop-loss'] as const) {
+    // the disk faults' stops before stop-kill: a repaired node is restarted, and a kill no longer waits behind them
+    for (const f of ['stop-clock', 'stop-pause', 'stop-corrupt', 'stop-power-cut', 'stop-kill', 'stop-partition', 'stop-loss'] as const) {
       try {
         const r = await this.apply({ f });
         if (r) records.push(r);

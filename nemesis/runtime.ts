@@ -1,4 +1,5 @@
 import type { NodeHealth, SutNode } from '../src/sut/types.js';
+import type { CutOptions, CutReport } from './lazyfs.js';
 
 /** What a command run in a node's network namespace printed and how it ended. */
 export interface ExecResult {
@@ -32,4 +33,24 @@ export interface NemesisRuntime {
   writeClock(id: string, spec: string): void;
   /** runs a host program inside the network namespace of the process `pid` (nsenter -t pid -n) */
   netns(pid: number, argv: readonly string[]): Promise<ExecResult>;
+  /** the disk faults' (power-cut, corrupt) view of the nodes' data; absent: they cannot run here */
+  readonly disk?: DiskRuntime;
+}
+
+/** The power-cut layer over one node's data directory (nemesis/lazyfs.ts). */
+export interface PowerLayer {
+  /** the power fails: unsynced writes dropped, every I/O fails until powerOn() */
+  cut(o: CutOptions): Promise<CutReport>;
+  powerOn(): Promise<void>;
+}
+
+export interface DiskRuntime {
+  /** the node's data directory on the host (its files as the node left them) */
+  dataDir(id: string): string;
+  /** null: no power-cut layer was mounted for this node (the cluster came up without power-cut) */
+  layer(id: string): PowerLayer | null;
+  /** the exit code of the node's process once it is not running (a refusal to start: 254 for ours) */
+  exitCode(id: string): Promise<number | null>;
+  /** where a corruption's removed bytes are kept when too large for the history */
+  scratchDir(id: string): string;
 }

@@ -66,6 +66,26 @@ export const PAUSE_TARGETS: readonly (readonly [Target, number])[] = [
   ['majority', 0.15],
 ];
 
+/**
+ * power cuts: most often a minority of followers and then, in turn, the leader (the
+ * nodes that acknowledged the last writes, the leader last: what loses data whose
+ * fsync had not completed); else the leader alone, a minority, or everything (a
+ * datacenter outage).
+ */
+export type PowerCutTarget = Target | 'minority-then-leader';
+export const POWER_CUT_TARGETS: readonly (readonly [PowerCutTarget, number])[] = [
+  ['minority-then-leader', 0.5],
+  ['leader', 0.2],
+  ['minority', 0.15],
+  ['all', 0.15],
+];
+
+/** corruption: the leader or any one node, half the time each */
+export const CORRUPT_TARGETS: readonly (readonly [Target, number])[] = [
+  ['leader', 0.5],
+  ['one', 0.5],
+];
+
 /** clock and loss faults: on the leader half the time, else on a minority or one node */
 export const SKEW_TARGETS: readonly (readonly [Target, number])[] = [
   ['leader', 0.5],

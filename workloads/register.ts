@@ -3,6 +3,7 @@ import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
 import { fn, type GenOp } from './generator.js';
 import type { Workload } from './workload.js';
+import { RUN_FILES } from '../src/store/layout.js';
 
 export interface RegisterOptions {
   /** registers in use at a time (few keys → many concurrent ops per key) */
@@ -57,8 +58,8 @@ export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload 
     generator: () => registerGenerator(o),
     checkers: {
       linearizable(ops) {
-        const { operations } = pairHistory(ops, 'history.jsonl');
-        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs });
+        const { operations, source } = pairHistory(ops, RUN_FILES.history);
+        return checkLinearizability(operations, getModel('cas-register', { nilRead: 'value' }), { timeoutMs: o.checkTimeoutMs, source });
       },
     },
   };

@@ -1,7 +1,10 @@
 /**
  * Lowe's cache of configurations already explored: (set of linearized ops, state).
  * Open addressing over typed arrays; bitsets live in one growing arena, so an
- * insert allocates nothing until a table doubles.
+ * insert allocates nothing until a table doubles. A doubling that would take the
+ * cache past `limit` bytes does not happen: the cache is `full`, stops remembering
+ * (a configuration not remembered is only explored again: still exact) and the
+ * checker ends the search at the memory budget.
  */
 export class ConfigCache {
   private slots: Int32Array; // entry index + 1, 0 = empty
@@ -10,6 +13,10 @@ export class ConfigCache {
   private stateIds: Int32Array;
   private arena: Uint32Array;
   private count = 0;
+  /** bytes the cache may grow to */
+  limit = Infinity;
+  /** a doubling was refused: the memory budget is spent */
+  full = false;
 
   constructor(private readonly words: number, initialSlots = 1024) {
     this.slots = new Int32Array(initialSlots);
@@ -40,6 +47,11 @@ export class ConfigCache {
       slot = (slot + 1) & this.mask;
     }
     if (this.count >= this.hashes.length) {
+      // entries double, and the slots with them at the next insert
+      if (this.bytes + this.hashes.byteLength * 2 * (2 + Math.max(1, words)) + this.slots.byteLength * 2 > this.limit) {
+        this.full = true;
+        return true;
+      }
       this.growEntries();
     }
     const i = this.count++;

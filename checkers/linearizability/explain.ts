@@ -4,8 +4,6 @@ import type { StateTable } from './states.js';
 import { summarize } from './summary.js';
 import type { Anomaly, Model } from './types.js';
 
-const SLICE = 50_000;
-
 /**
  * Explains an illegal partition: reruns its search recording the longest partial
  * linearizations (kept out of the verdict pass, which must stay lean), then names
@@ -13,24 +11,60 @@ const SLICE = 50_000;
  * the history's operations (as the user wrote them). `shown` are the ops before
  * model.reduce (default `ops`): states are told by replaying the orders on them,
  * so a reduced value (a register's "unread") is shown as the value it stands for.
+ * Resumable like the search: advance() runs until a time, so the checker can yield
+ * (Ctrl-C, progress) and stop at its deadline.
  */
-export function explain(
+export class Explanation {
+  private readonly search: PartitionSearch;
+
+  constructor(
+    private readonly key: unknown,
+    private readonly ops: readonly Operation[],
+    private readonly original: readonly Operation[],
+    private readonly model: Model<unknown>,
+    private readonly reportModel: Model<unknown>,
+    stepper: Stepper,
+    private readonly table: StateTable<unknown>,
+    initialState: number,
+    readOnly: Uint8Array | null,
+    private readonly deadline: number,
+    private readonly shown: readonly Operation[] = ops,
+    after: readonly (readonly number[] | undefined)[] | null = null,
+    memoryBytes = Infinity,
+  ) {
+    this.search = new PartitionSearch(ops, stepper, table, initialState, readOnly, true, 10, after);
+    this.search.cacheLimit = memoryBytes;
+  }
+
+  /** bytes held (for progress) */
+  get bytes(): number {
+    return this.search.cacheBytes + this.table.bytes;
+  }
+
+  /** Searches until `until` (or its deadline, or a full cache); true when done. */
+  advance(until: number): boolean {
+    if (this.search.status !== 'running' || this.search.cacheFull) return true;
+    const end = Math.min(until, this.deadline);
+    this.search.run(Infinity, end);
+    return this.search.status !== 'running' || this.search.cacheFull || performance.now() >= this.deadline;
+  }
+
+  /** The anomaly from the longest prefixes found so far (undefined if none was). */
+  anomaly(): Anomaly | undefined {
+    return describeAnomaly(this.search, this.key, this.ops, this.original, this.model, this.reportModel, this.table, this.shown);
+  }
+}
+
+function describeAnomaly(
+  search: PartitionSearch,
   key: unknown,
   ops: readonly Operation[],
   original: readonly Operation[],
   model: Model<unknown>,
   reportModel: Model<unknown>,
-  stepper: Stepper,
   table: StateTable<unknown>,
-  initialState: number,
-  readOnly: Uint8Array | null,
-  deadline: number,
-  shown: readonly Operation[] = ops,
+  shown: readonly Operation[],
 ): Anomaly | undefined {
-  const search = new PartitionSearch(ops, stepper, table, initialState, readOnly, true);
-  while (search.run(SLICE) === 'running') {
-    if (performance.now() > deadline) break;
-  }
   const best = search.longest[0];
   if (best === undefined) return undefined;
   const blocked = shown[best.blocked];

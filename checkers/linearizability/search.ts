@@ -47,6 +47,12 @@ export interface LongestPrefix {
 export class PartitionSearch {
   status: SearchStatus = 'running';
   steps = 0;
+  /**
+   * steps between two looks at the clock in run(): adapted so a look comes about
+   * every CLOCK_MS whatever a step costs (one step, if one step costs more); starts
+   * at one, since nothing is known of a step's cost yet, and doubles while steps are cheap
+   */
+  private clockEvery = 1;
   readonly longest: LongestPrefix[] = [];
   private readonly list: EntryList;
   private readonly bits: Uint32Array;
@@ -58,6 +64,9 @@ export class PartitionSearch {
   private readonly required: Uint8Array;
   private readonly readOnly: Uint8Array;
   private readonly greedy: boolean;
+  /** model.mustFollow as CSR: op i waits for afterList[afterStart[i] .. afterStart[i + 1]) */
+  private readonly afterStart: Int32Array | null;
+  private readonly afterList: Int32Array;
   private cache: ConfigCache | null;
   private depth = 0;
   private entry: number;
@@ -80,8 +89,10 @@ export class PartitionSearch {
     readOnly: Uint8Array | null = null,
     private readonly trackLongest = false,
     private readonly maxLongest = 10,
+    after: readonly (readonly number[] | undefined)[] | null = null,
   ) {
     const n = ops.length;
+    [this.afterStart, this.afterList] = csr(after, n);
     this.list = buildEntries(ops);
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Uint32Array(words);
@@ -111,26 +122,55 @@ export class PartitionSearch {
     if (this.remaining === 0) this.finish('ok');
   }
 
+  /** bytes held: the cache, the stacks and lists, the transition memo */
   get cacheBytes(): number {
-    return this.cache === null ? 0 : this.cache.bytes + this.stackEntry.byteLength * 2 + this.stepper.bytes;
+    if (this.cache === null) return 0;
+    const n = this.ops.length;
+    // stacks (3), bits, zobrist, required, readOnly, the entry list (3 × 2n), constraints
+    return this.cache.bytes + n * (4 + 4 + 1 + 1 + 1 + 4 + 24) + this.afterList.byteLength + this.stepper.bytes;
   }
 
-  /** Runs up to `budget` steps; returns the status after them. */
-  run(budget: number): SearchStatus {
+  /** the cache may not grow past this many bytes (the memory budget's share left to it) */
+  set cacheLimit(bytes: number) {
+    if (this.cache !== null) this.cache.limit = bytes;
+  }
+
+  /** the cache refused to grow: the memory budget is spent */
+  get cacheFull(): boolean {
+    return this.cache?.full ?? false;
+  }
+
+  /**
+   * Runs up to `budget` steps, or until performance.now() passes `deadline` (looked
+   * at about every CLOCK_MS of steps), or until the cache is full; returns the status.
+   */
+  run(budget: number, deadline = Infinity): SearchStatus {
     if (this.status !== 'running') return this.status;
     const { next, prev, match, head } = this.list;
-    const { bits, zobrist, stackEntry, stackState, stackGreedy, required, readOnly, greedy, stepper } = this;
+    const { bits, zobrist, stackEntry, stackState, stackGreedy, required, readOnly, greedy, stepper, afterStart, afterList } = this;
     const cache = this.cache as ConfigCache;
     let { entry, stateId, hash, depth, remaining, scanning } = this;
     let n = 0;
+    let clockAt = this.clockEvery;
+    let lastClock = performance.now();
     while (n < budget) {
+      if (n >= clockAt) {
+        const now = performance.now();
+        // about CLOCK_MS between looks: fewer steps if they were slow, more if fast
+        const took = now - lastClock;
+        if (took > 2 * CLOCK_MS) this.clockEvery = Math.max(1, this.clockEvery >> 1);
+        else if (took < CLOCK_MS / 2 && this.clockEvery < 1 << 16) this.clockEvery <<= 1;
+        lastClock = now;
+        clockAt = n + this.clockEvery;
+        if (now >= deadline || cache.full) break;
+      }
       n++;
       const ret = match[entry];
       if (ret >= 0) {
         const op = entry >> 1;
         if (scanning) {
           // the greedy pass: only a read-only op legal here (leaving the state as it is)
-          if (readOnly[op] === 0) {
+          if (readOnly[op] === 0 || (afterStart !== null && !ready(op, afterStart, afterList, bits))) {
             entry = next[entry];
             continue;
           }
@@ -165,8 +205,9 @@ export class PartitionSearch {
           // equivalent to it, so it fails too: backtrack
           bits[op >> 5] &= ~(1 << (op & 31));
         } else {
-          // a read-only op is illegal here, or the greedy pass would have taken it
-          const nextState = readOnly[op] === 1 ? -1 : stepper.step(stateId, op);
+          // a read-only op is illegal here, or the greedy pass would have taken it;
+          // an op whose predecessors (mustFollow) are not all linearized cannot go yet
+          const nextState = readOnly[op] === 1 || (afterStart !== null && !ready(op, afterStart, afterList, bits)) ? -1 : stepper.step(stateId, op);
           if (nextState >= 0) {
             const h = (hash ^ zobrist[op]) >>> 0;
             bits[op >> 5] |= 1 << (op & 31);
@@ -262,4 +303,25 @@ export class PartitionSearch {
     for (let i = 0; i < depth; i++) order[i] = this.stackEntry[i] >> 1;
     this.longest.push({ order, stateId, blocked });
   }
+}
+
+/** about this many ms of steps between two looks at the clock */
+const CLOCK_MS = 2;
+
+/** true if every op that `op` must follow is linearized (its bit is set) */
+function ready(op: number, start: Int32Array, list: Int32Array, bits: Uint32Array): boolean {
+  for (let k = start[op], end = start[op + 1]; k < end; k++) {
+    const j = list[k];
+    if ((bits[j >> 5] & (1 << (j & 31))) === 0) return false;
+  }
+  return true;
+}
+
+function csr(after: readonly (readonly number[] | undefined)[] | null, n: number): [Int32Array | null, Int32Array] {
+  if (after === null || !after.some((a) => a !== undefined && a.length > 0)) return [null, new Int32Array(0)];
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i] + (after[i]?.length ?? 0);
+  const list = new Int32Array(start[n]);
+  for (let i = 0; i < n; i++) list.set(after[i] ?? [], start[i]);
+  return [start, list];
 }

@@ -1,10 +1,34 @@
 import type { Model } from './types.js';
 
+/** a Map entry (key, value, chain link) and its share of the hash table */
+const MAP_ENTRY_BYTES = 40;
+
+/**
+ * An estimate of the memory a state holds of its own: strings by length (one byte
+ * per character: history values are mostly ASCII), arrays by their slots, maps by
+ * their fields and string fields; values shared with the history are not counted
+ * twice beyond that (a register state is the op's own value).
+ */
+export function approxBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + v.length;
+  if (v === null || typeof v !== 'object') return 16;
+  if (ArrayBuffer.isView(v)) return 64 + v.byteLength;
+  if (Array.isArray(v)) return 16 + 8 * v.length;
+  let n = 24;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    n += 8 + (typeof x === 'string' ? 16 + x.length : 0);
+  }
+  return n;
+}
+
 /**
  * Interns model states as small integers so the search compares and hashes ints.
  * Primitive states (numbers, strings, null...) go through a Map, which already
  * hashes by value; object states through an open-addressing table on the model's
- * hash, calling `equal` only when hashes match.
+ * hash, calling `equal` only when hashes match. `bytes` is what it holds, counted
+ * against the checker's memory budget: its own arrays and each state's real size
+ * (model.stateBytes, or an estimate from the state's shape).
  */
 export class StateTable<S> {
   readonly states: S[] = [];
@@ -12,8 +36,14 @@ export class StateTable<S> {
   private hashes = new Int32Array(256);
   private slots = new Int32Array(512); // state id + 1, 0 = empty
   private objects = 0;
+  private payload = 0;
 
   constructor(private readonly model: Model<S>) {}
+
+  /** bytes held: the tables, the states array, Map entries and the states themselves */
+  get bytes(): number {
+    return this.hashes.byteLength + this.slots.byteLength + this.states.length * 8 + this.primitive.size * MAP_ENTRY_BYTES + this.payload;
+  }
 
   id(state: S): number {
     if (state === null || typeof state !== 'object') {
@@ -46,6 +76,7 @@ export class StateTable<S> {
   private push(state: S): number {
     const id = this.states.length;
     this.states.push(state);
+    this.payload += this.model.stateBytes ? this.model.stateBytes(state) : approxBytes(state);
     if (id >= this.hashes.length) {
       const hashes = new Int32Array(this.hashes.length * 2);
       hashes.set(this.hashes);

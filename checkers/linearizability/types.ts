@@ -1,5 +1,12 @@
+import type { OpSource } from '../../src/history/pair.js';
 import type { Operation } from '../../src/history/types.js';
 import type { CheckerResult, Valid } from '../types.js';
+
+/** What is wrong with an op's shape: which of its events, and a sentence "expected ...; got ...". */
+export interface OpProblem {
+  event: 'invoke' | 'complete';
+  message: string;
+}
 
 /**
  * A sequential specification, Porcupine-style: pure functions only.
@@ -26,6 +33,30 @@ export interface Model<S = unknown> {
   split?(op: Operation): { key: unknown; op: Operation };
   /** the `f`s this model knows; an op with another f is an input error */
   fs?: readonly string[];
+  /**
+   * The shape this model needs of an op (a cas value is a [from, to] pair, an ok read
+   * carries what it read, ...): undefined if the op has it, else what is wrong. The
+   * checker asks once per op before searching (never in the search's loop) and
+   * refuses the history at the first problem (exit 254, naming file and line): a
+   * recording bug must not look like a bug in the database. `input` and `output` are
+   * the op's values as this model sees them (a combinator passes them unwrapped, so
+   * that no copy of the op is made for each op of a large history).
+   */
+  validate?(op: Operation, input: unknown, output: unknown): OpProblem | undefined;
+  /** how nil reads are taken (register models only), for the summary */
+  readonly nilRead?: 'value' | 'unknown';
+  /**
+   * Real-time aside, orders every valid linearization of this partition must follow
+   * (e.g. a set read that lacks an element comes before that element's add):
+   * after[i] lists ops (local indexes) that must be linearized before op i. The
+   * search skips op i until they are. Only prunes: a missing constraint costs time,
+   * a wrong one can make a valid history look invalid (never the reverse).
+   */
+  mustFollow?(ops: readonly Operation[]): (readonly number[] | undefined)[];
+  /** bytes of one interned state, for the memory budget (default: an estimate from its shape) */
+  stateBytes?(state: S): number;
+  /** bytes the model itself holds (e.g. the inner states of a combinator), for the memory budget */
+  heldBytes?(): number;
   /**
    * true if `op` can be dropped without changing the verdict: e.g. a read whose
    * result is unknown (info) has no effect and constrains nothing
@@ -59,7 +90,10 @@ export interface Model<S = unknown> {
 }
 
 export interface ModelOptions {
-  /** starting value (cas-register, register); default null */
+  /**
+   * starting value: register and cas-register (default null), kv (a string for every
+   * key; default ""); the other models have none and refuse one
+   */
   initial?: unknown;
   /** 'value': a read of null claims the register is empty; 'unknown': a nil read matches any state */
   nilRead?: 'value' | 'unknown';
@@ -68,8 +102,17 @@ export interface ModelOptions {
 export interface LinearizabilityOptions {
   /** stop and answer unknown after this long; default: no limit */
   timeoutMs?: number;
-  /** stop and answer unknown when the search's cache would exceed this; default 1 GiB */
+  /**
+   * stop and answer unknown when the search's memory (its configuration cache,
+   * stacks and interned states, at their real sizes) would exceed this; default 1 GiB
+   */
   memoryBytes?: number;
+  /** where the ops come from, so a malformed op is reported by file and line */
+  source?: OpSource;
+  /** aborting it stops the check: unknown ('interrupted'), with what was decided so far */
+  signal?: AbortSignal;
+  /** called about once a second while the check runs (checkLinearizabilityAsync) */
+  onProgress?(p: CheckProgress): void;
   /** compute the violation explanation (longest linearizations); default true */
   explain?: boolean;
   /** check partitions (model.partition); default true */
@@ -132,6 +175,22 @@ export interface PartitionResult {
   elapsedMs: number;
 }
 
+export interface CheckProgress {
+  elapsedMs: number;
+  phase: 'search' | 'explain';
+  partitions: number;
+  /** partitions decided so far */
+  decided: number;
+  /** memory the search holds now (as counted against the budget) */
+  bytes: number;
+}
+
+/**
+ * Why a check is unknown: a budget ran out, it was interrupted, or there was nothing
+ * to check (no client operation completed ok: never "valid").
+ */
+export type UnknownReason = 'timeout' | 'memory' | 'interrupted' | 'empty';
+
 export interface LinearizabilityResult extends CheckerResult {
   valid: Valid;
   model: string;
@@ -139,7 +198,13 @@ export interface LinearizabilityResult extends CheckerResult {
   partitions: number;
   elapsedMs: number;
   /** set when valid === 'unknown' */
-  unknownReason?: 'timeout' | 'memory';
+  unknownReason?: UnknownReason;
+  /** the reason in a sentence (e.g. "the history has no client operations") */
+  unknownDetail?: string;
+  /** set when the search stopped at the memory budget: what it held */
+  memoryBytes?: number;
+  /** the verdict was known (invalid) but Ctrl-C stopped its explanation */
+  explainInterrupted?: boolean;
   anomaly?: Anomaly;
   partitionResults: PartitionResult[];
   /** every operation of the invalid partition, for the HTML page */

@@ -19,12 +19,18 @@ export class ProcessFaults {
   constructor(
     private readonly rt: NemesisRuntime,
     private readonly onRestart: (id: string) => Promise<void>,
+    /** nodes another fault holds down (a power cut, a refused start): not killed again, not restarted by stop-kill */
+    private readonly heldDown: (id: string) => boolean = () => false,
   ) {}
 
   async start(a: ProcessStart): Promise<FaultRecord> {
     const kill = a.f === 'start-kill';
     const skipped: string[] = [];
     for (const id of a.nodes) {
+      if (this.heldDown(id)) {
+        skipped.push(id); // already down
+        continue;
+      }
       if (kill) {
         if (this.paused.delete(id)) await this.rt.unpause(id); // a frozen container cannot be killed
         this.killed.add(id);
@@ -56,7 +62,7 @@ export class ProcessFaults {
 
   async stopKill(): Promise<FaultRecord | null> {
     if (this.killed.size === 0) return null;
-    const ids = [...this.killed];
+    const ids = [...this.killed].filter((id) => !this.heldDown(id));
     this.killed.clear();
     for (const id of ids) await this.rt.start(id);
     const states = await Promise.all(ids.map((id) => this.rt.state(id)));

@@ -1,7 +1,8 @@
-import path from 'node:path';
 import type { RunConfig } from '../controller/config.js';
 import { RunAbortedError, type RunSummary } from '../controller/run.js';
-import { createRunDir, writeJson } from '../store/store.js';
+import { anomalyText, describeAnomalies } from '../report/anomalies.js';
+import { createRunDir } from '../store/store.js';
+import { writeCampaignJson } from '../store/writers.js';
 import { campaignExitCode, campaignValid, statusOf, verdictName } from './outcome.js';
 import { type CampaignReport, describeRun, type RunReport, summaryOf } from './report.js';
 import type { Campaign, CampaignRun } from './types.js';
@@ -14,6 +15,8 @@ export interface CampaignDeps {
   now?: () => Date;
   onRunStart?: (run: CampaignRun) => void;
   onRunEnd?: (report: RunReport, summary: RunSummary | null) => void;
+  /** after campaign.json is written (at the start, after each run, at the end) */
+  onReport?: (report: CampaignReport) => void;
 }
 
 /**
@@ -38,9 +41,12 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
     stopped: false,
     valid: 'unknown',
     exitCode: null,
-    runs: c.runs.map((r) => ({ ...describeRun(r), verdict: null, status: 'skipped', dir: null, opsPerSecond: null, summary: null })),
+    runs: c.runs.map((r) => ({ ...describeRun(r), verdict: null, status: 'skipped', dir: null, opsPerSecond: null, started: null, elapsedS: null, anomalies: [], summary: null })),
   };
-  const save = (): void => writeJson(path.join(dir, 'campaign.json'), report);
+  const save = (): void => {
+    writeCampaignJson(dir, report);
+    deps.onReport?.(report);
+  };
   save();
 
   for (const run of c.runs) {
@@ -51,6 +57,8 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
     deps.onRunStart?.(run);
     const r = report.runs[run.index];
     let summary: RunSummary | null = null;
+    const t0 = now();
+    r.started = t0.toISOString();
     try {
       summary = await deps.runTest(run.config);
       r.verdict = verdictName(summary.valid);
@@ -58,12 +66,14 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
       r.dir = summary.dir;
       r.opsPerSecond = summary.throughput.opsPerSecond;
       r.summary = summaryOf(summary);
+      r.anomalies = describeAnomalies(summary.results).map(anomalyText);
     } catch (err) {
       r.status = 'error';
       r.dir = err instanceof RunAbortedError ? err.dir : null;
       const cause = err instanceof RunAbortedError ? err.cause : err;
       r.error = cause instanceof Error ? cause.message : String(cause);
     }
+    r.elapsedS = Math.round((now().getTime() - t0.getTime()) / 100) / 10;
     save();
     deps.onRunEnd?.(r, summary);
     if (summary?.interrupted) {

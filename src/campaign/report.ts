@@ -6,8 +6,16 @@ import type { CampaignRun, Expectation } from './types.js';
 
 /** One run of a campaign as campaign.json records it. */
 export interface RunReport {
-  /** 1-based, as printed; runs[run - 1] in the file */
+  /** 1-based position in the plan, as printed */
   run: number;
+  /** where it comes from in the file: runs[source] */
+  source: number;
+  /** the value each list-valued key took (empty when none) */
+  matrix: Record<string, unknown>;
+  /** 1-based repetition (--repeat) */
+  repeat: number;
+  /** its identity across campaigns (faultline compare matches runs by it) */
+  key: string;
   testName: string;
   workload: string;
   nemesis: string;
@@ -20,6 +28,11 @@ export interface RunReport {
   /** the run's results directory (null if skipped) */
   dir: string | null;
   opsPerSecond: number | null;
+  /** when it started (ISO) and how long it took, s; null until it ran */
+  started: string | null;
+  elapsedS: number | null;
+  /** what each checker that did not say valid found, in words (src/report/anomalies.ts) */
+  anomalies: string[];
   /** the run's summary; each checker's full result is in the run's results.json */
   summary: (Omit<RunSummary, 'results' | 'dir'> & { checkers: Record<string, Valid> }) | null;
   error?: string;
@@ -43,10 +56,14 @@ export interface CampaignReport {
   runs: RunReport[];
 }
 
-export function describeRun(r: CampaignRun): Pick<RunReport, 'run' | 'testName' | 'workload' | 'nemesis' | 'nodeOpts' | 'seed' | 'expect' | 'config'> {
+export function describeRun(r: CampaignRun): Pick<RunReport, 'run' | 'source' | 'matrix' | 'repeat' | 'key' | 'testName' | 'workload' | 'nemesis' | 'nodeOpts' | 'seed' | 'expect' | 'config'> {
   const c = r.config;
   return {
     run: r.index + 1,
+    source: r.source,
+    matrix: r.matrix,
+    repeat: r.repeat,
+    key: r.key,
     testName: c.testName,
     workload: c.workload,
     nemesis: describeNemesis(c),

@@ -35,6 +35,7 @@ export function formatCampaignReport(c: CampaignReport): string {
 export function formatPlan(runs: readonly ReturnType<typeof describeRun>[]): string {
   const plan: Column<ReturnType<typeof describeRun>>[] = [
     ['run', (r) => String(r.run)],
+    ['from', (r) => `runs[${r.source}]${r.repeat > 1 ? ` #${r.repeat}` : ''}`],
     ['test', (r) => r.testName],
     ['workload', (r) => r.workload],
     ['nemesis', (r) => r.nemesis],

@@ -1,26 +1,17 @@
+import { describe } from '../history/describe.js';
 import { HISTORY_FORMATS, type HistoryFormat } from '../history/detect.js';
 import { UsageError } from '../util/errors.js';
+import { type CheckArgs, DEFAULT_MODEL, STDIN_TOKEN } from './check-args.js';
 
-/** `faultline check` arguments as yargs hands them over. */
-export interface CheckArgs {
-  history: string;
-  model?: string;
-  initial?: string;
-  format?: string;
-  nilRead?: string;
-  timeout?: number;
-  memory?: number;
-  partition?: boolean;
-  json?: boolean;
-  html?: string;
-}
+export { type CheckArgs, DEFAULT_MODEL };
 
 /** Resolved once: defaults → validate → normalize. */
 export interface CheckOptions {
+  /** a path, or `-` for standard input */
   file: string;
   model: string;
-  /** the model's starting value (parsed from --initial JSON); default null */
-  initial: unknown;
+  /** the model's starting value (parsed from --initial JSON); undefined: the model's own */
+  initial?: unknown;
   /** undefined = detect from the content */
   format?: HistoryFormat;
   /** undefined = by format: 'unknown' for EDN (Knossos), 'value' otherwise (Porcupine) */
@@ -32,40 +23,43 @@ export interface CheckOptions {
   html?: string;
 }
 
-export const DEFAULT_MODEL = 'cas-register';
-
 export function resolveCheckOptions(args: CheckArgs): CheckOptions {
+  const given = text('the history', args.history);
+  const file = given === STDIN_TOKEN ? '-' : given;
+  if (file === '') throw new UsageError('expected a history file (or - for standard input); got an empty name');
   const opts: CheckOptions = {
-    file: args.history,
-    model: args.model ?? DEFAULT_MODEL,
-    initial: null,
+    file,
+    model: args.model === undefined ? DEFAULT_MODEL : text('--model', args.model),
     partition: args.partition ?? true,
     json: args.json ?? false,
   };
   if (args.initial !== undefined) {
+    const initial = text('--initial', args.initial);
     try {
-      opts.initial = JSON.parse(args.initial);
+      opts.initial = JSON.parse(initial);
     } catch {
-      throw new UsageError(`expected --initial to be a JSON value (e.g. 0, null, "x", [1,2]); got ${args.initial}`);
+      throw new UsageError(`expected --initial to be a JSON value (e.g. 0, null, "x", [1,2]); got ${initial}`);
     }
   }
   if (args.format !== undefined) {
-    if (!(HISTORY_FORMATS as readonly string[]).includes(args.format)) {
-      throw new UsageError(`expected --format to be one of ${HISTORY_FORMATS.join(', ')}; got ${args.format}`);
+    const format = text('--format', args.format);
+    if (!(HISTORY_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`expected --format to be one of ${HISTORY_FORMATS.join(', ')}; got ${format}`);
     }
-    opts.format = args.format as HistoryFormat;
+    opts.format = format as HistoryFormat;
   }
   if (args.nilRead !== undefined) {
     if (args.nilRead !== 'value' && args.nilRead !== 'unknown') {
-      throw new UsageError(`expected --nil-read to be value or unknown; got ${args.nilRead}`);
+      throw new UsageError(`expected --nil-read to be value or unknown; got ${shown(args.nilRead)}`);
     }
     opts.nilRead = args.nilRead;
   }
   if (args.timeout !== undefined) opts.timeoutMs = positive('--timeout', args.timeout) * 1000;
   if (args.memory !== undefined) opts.memoryBytes = Math.floor(positive('--memory', args.memory) * 1024 * 1024);
   if (args.html !== undefined) {
-    if (args.html === '') throw new UsageError('expected --html to name an output file');
-    opts.html = args.html;
+    const html = text('--html', args.html);
+    if (html === '') throw new UsageError('expected --html to name an output file');
+    opts.html = html;
   }
   return opts;
 }
@@ -75,7 +69,20 @@ export function defaultNilRead(format: HistoryFormat): 'value' | 'unknown' {
   return format === 'edn' ? 'unknown' : 'value';
 }
 
-function positive(flag: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`expected ${flag} to be a positive number; got ${String(v)}`);
-  return v;
+/** what the user wrote, as text: never `NaN` or `[object Object]` */
+function shown(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : describe(v);
+}
+
+function text(flag: string, v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new UsageError(`expected ${flag} to be given once, as text; got ${shown(v)}`);
+}
+
+/** a positive number from what was written ("2.5") or a number already */
+function positive(flag: string, v: string | number): number {
+  const n = typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`expected ${flag} to be a positive number; got ${typeof v === 'number' ? String(v) : shown(v)}`);
+  return n;
 }

@@ -1,4 +1,5 @@
-import type { OpSummary } from '../../checkers/linearizability/types.js';
+import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizability/types.js';
+import type { CheckOptions } from './check-options.js';
 import type { CheckReport } from './check-run.js';
 
 const PREFIX_SHOWN = 5;
@@ -19,21 +20,44 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
     nilRead: r.nilRead,
     events: r.events,
     readMs: round(r.readMs),
+    initial: r.initial,
+    decided: decided(res),
   };
-  if (res.unknownReason !== undefined) out.unknownReason = res.unknownReason;
+  if (r.skipped > 0) out.skipped = r.skipped;
+  if (res.unknownReason !== undefined) {
+    out.unknownReason = res.unknownReason;
+    out.unknownDetail = res.unknownDetail;
+  }
+  if (res.explainInterrupted) out.explainInterrupted = true;
   return out;
 }
 
-/** The short human summary. */
-export function checkSummary(r: CheckReport): string {
+/** partitions decided (linearizable, or the illegal one) so far */
+function decided(res: LinearizabilityResult): number {
+  return res.partitionResults.filter((p) => p.valid !== 'unknown').length;
+}
+
+/** The short human summary. `opts` (what was asked) lets an unknown verdict say what to raise. */
+export function checkSummary(r: CheckReport, opts?: Pick<CheckOptions, 'timeoutMs' | 'memoryBytes'>): string {
   const res = r.result;
+  const skipped = r.skipped > 0 ? `, ${r.skipped} other line${r.skipped === 1 ? '' : 's'} skipped` : '';
   const lines = [
-    `history    ${r.file} (${r.format}, ${r.events} events${r.nemesis > 0 ? `, ${r.nemesis} nemesis` : ''}, read in ${ms(r.readMs)})`,
-    `model      ${res.model} (initial ${show(r.initial)}, nil reads: ${r.nilRead})`,
+    `history    ${r.file} (${r.format}, ${r.events} events${r.nemesis > 0 ? `, ${r.nemesis} nemesis` : ''}${skipped}, read in ${ms(r.readMs)})`,
+    `model      ${res.model} (initial ${r.initial}${r.nilRead ? `, nil reads: ${r.nilRead}` : ''})`,
     `ops        ${res.ops} in ${res.partitions} partition${res.partitions === 1 ? '' : 's'}`,
     `time       ${ms(res.elapsedMs)}`,
     `verdict    ${verdict(r)}`,
   ];
+  if (res.valid === 'unknown') {
+    if (res.unknownDetail) lines.push(`because    ${res.unknownDetail}`);
+    if (res.unknownReason !== 'empty' && res.partitions > 1) {
+      const n = decided(res);
+      lines.push(`known      ${n} of ${res.partitions} partitions linearizable, ${res.partitions - n} undecided`);
+    }
+    const hint = unknownHint(res, opts);
+    if (hint) lines.push(`to decide  ${hint}`);
+  }
+  if (res.valid === false && !res.anomaly && res.explainInterrupted) lines.push('(interrupted while explaining the violation: run again without Ctrl-C for the explanation)');
   const a = res.anomaly;
   if (res.valid === false && a) {
     lines.push('');
@@ -56,12 +80,30 @@ export function checkSummary(r: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+const UNKNOWN_WORDS: Record<string, string> = {
+  timeout: 'time budget exhausted',
+  memory: 'memory budget exhausted',
+  interrupted: 'interrupted',
+  empty: 'nothing to check',
+};
+
 function verdict(r: CheckReport): string {
   const res = r.result;
   if (res.valid === true) return 'valid (linearizable)';
   if (res.valid === false) return 'INVALID (not linearizable)';
-  const why = res.unknownReason === 'timeout' ? 'time budget exhausted' : res.unknownReason === 'memory' ? 'memory budget exhausted' : 'undecided';
-  return `unknown (${why})`;
+  return `unknown (${UNKNOWN_WORDS[res.unknownReason ?? ''] ?? 'undecided'})`;
+}
+
+/** what to raise (or do) to get a verdict */
+function unknownHint(res: LinearizabilityResult, opts?: Pick<CheckOptions, 'timeoutMs' | 'memoryBytes'>): string | undefined {
+  switch (res.unknownReason) {
+    case 'timeout':
+      return `raise --timeout (it was ${opts?.timeoutMs !== undefined ? `${opts.timeoutMs / 1000} s` : 'set'})`;
+    case 'memory':
+      return `raise --memory (it was ${Math.round((opts?.memoryBytes ?? 1 << 30) / (1 << 20))} MB)`;
+    default:
+      return undefined;
+  }
 }
 
 /** `op 17 process 3: cas(3, 4)  [history #40..#45]` (indexes of the invoke and completion events) */

@@ -1,23 +1,37 @@
-import yargs, { type CommandModule } from 'yargs';
-import { FaultlineError, UsageError } from '../util/errors.js';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { UsageError } from '../util/errors.js';
+import { VERSION } from '../util/version.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 
 /**
- * Parses argv and runs the chosen command. Errors end here: a FaultlineError prints
- * `faultline: <message>` and exits with its exitCode (254 for usage and input);
- * anything else is a bug: print the stack and exit 255. Commands set
- * process.exitCode for their verdict (0/1/2) instead of calling process.exit, so
- * stdout is flushed.
+ * Parses argv with yargs and runs the chosen command. Errors end in reportError
+ * (exit 254 for usage and input, 255 for a bug). Commands set process.exitCode for
+ * their verdict (0/1/2) instead of calling process.exit, so stdout is flushed.
+ * Options take their last value when repeated, and `a.b` is a name, not an object
+ * (so a message never shows `[object Object]` for what the user wrote).
  */
 export async function runCli(argv: string[], commands: readonly CommandModule<any, any>[]): Promise<void> {
+  try {
+    await buildCli(argv, commands).parseAsync();
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** The yargs parser with faultline's settings and these commands. */
+export function buildCli(argv: string[], commands: readonly CommandModule<any, any>[]): Argv {
   let cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
+    .parserConfiguration({ 'dot-notation': false, 'duplicate-arguments-array': false })
     .strict()
     .demandCommand(1, 'expected a command')
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version(VERSION)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad usage or input, 255 internal error.')
     .fail((msg, err) => {
@@ -25,19 +39,5 @@ export async function runCli(argv: string[], commands: readonly CommandModule<an
       throw err ?? new UsageError(`${msg}\nRun 'faultline --help' for usage.`);
     });
   for (const command of commands) cli = cli.command(command);
-  try {
-    await cli.parseAsync();
-  } catch (err) {
-    reportError(err);
-  }
-}
-
-export function reportError(err: unknown): void {
-  if (err instanceof FaultlineError) {
-    process.stderr.write(`faultline: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    process.stderr.write(`faultline: internal error (a bug in faultline)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 255;
-  }
+  return cli;
 }

@@ -4,10 +4,12 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { FAKETIME_LIB } from '../../docker/image.js';
-import type { ExecResult, NemesisRuntime } from '../../nemesis/runtime.js';
+import { type Lazyfs, type LazyfsOptions, mount, removeStaleMounts } from '../../nemesis/lazyfs.js';
+import type { DiskRuntime, ExecResult, NemesisRuntime } from '../../nemesis/runtime.js';
 import { leaderOf } from '../sut/leader.js';
 import type { NodeHealth, SystemUnderTest } from '../sut/types.js';
 import { EnvironmentError } from '../util/errors.js';
+import { nodePaths } from '../store/layout.js';
 
 export const LABEL = 'faultline.cluster';
 /** `<host>:<pid>` of the controller that owns a cluster, or `manual` (left running on purpose) */
@@ -27,6 +29,8 @@ export interface ClusterOptions {
   owner?: string;
   /** host directory holding each node's data/ and clock/ (bind-mounted) */
   dir: string;
+  /** mount the power-cut layer (faultline-lazyfs) over each node's data/ before its container first starts */
+  powerCut?: LazyfsOptions;
 }
 
 export interface ClusterNode {
@@ -59,18 +63,31 @@ export async function dockerAvailable(): Promise<boolean> {
  */
 export class DockerCluster implements NemesisRuntime {
   readonly nodes: ClusterNode[];
+  readonly disk: DiskRuntime;
   private destroyed = false;
+  /** the power-cut layer of each node, when the cluster has one */
+  private readonly layers = new Map<string, Lazyfs>();
 
   private constructor(
     readonly opts: ClusterOptions,
     nodes: ClusterNode[],
   ) {
     this.nodes = nodes;
+    this.disk = {
+      dataDir: (id) => this.node(id).dataDir,
+      layer: (id) => this.layers.get(id) ?? null,
+      exitCode: async (id) => {
+        const info = await this.container(id).inspect();
+        return info.State.Running ? null : info.State.ExitCode;
+      },
+      scratchDir: (id) => path.join(path.dirname(this.node(id).dataDir), 'corrupt'),
+    };
   }
 
   static async up(opts: ClusterOptions): Promise<DockerCluster> {
     if (!(await dockerAvailable())) throw new EnvironmentError('E_NO_DOCKER', 'no Docker engine answers (run bash docker/host-setup.sh)');
     await removeOrphans(); // leftovers of a crashed controller; other live runs are left alone
+    await removeStaleMounts(); // power-cut layers whose helper died with its controller
     const owner = opts.owner ?? `${hostname()}:${process.pid}`;
     const labels = { [LABEL]: opts.name, [OWNER_LABEL]: owner };
     // two controllers may pick the same free subnet at once: the loser's network create fails and it tries the next
@@ -89,13 +106,13 @@ export class DockerCluster implements NemesisRuntime {
     const base = subnet.replace(/\.0\/24$/, '');
     const nodes: ClusterNode[] = Array.from({ length: opts.nodes }, (_, i) => {
       const id = `n${i + 1}`;
-      const nodeDir = path.join(opts.dir, id);
+      const files = nodePaths(opts.dir, id);
       return {
         id,
         ip: `${base}.${11 + i}`,
         container: `faultline-${opts.name}-${id}`,
-        clockFile: path.join(nodeDir, 'clock', 'offset'),
-        dataDir: path.join(nodeDir, 'data'),
+        clockFile: files.clockFile,
+        dataDir: files.data,
       };
     });
     const cluster = new DockerCluster({ ...opts, subnet }, nodes);
@@ -103,6 +120,13 @@ export class DockerCluster implements NemesisRuntime {
       const { sut } = opts;
       // libfaketime only for systems whose clock it moves (it does nothing to a Go binary)
       const clockEnv = sut.fakeClock ? [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'] : [];
+      if (opts.powerCut) {
+        // mounted over the data directory itself (the durable files stay where the run keeps them), before the container binds it
+        for (const n of nodes) {
+          mkdirSync(n.dataDir, { recursive: true });
+          cluster.layers.set(n.id, await mount(n.dataDir, n.dataDir, opts.powerCut));
+        }
+      }
       await Promise.all(
         nodes.map(async (n) => {
           mkdirSync(n.dataDir, { recursive: true });
@@ -210,9 +234,10 @@ export class DockerCluster implements NemesisRuntime {
       this.nodes.map(async (n) => {
         try {
           const buf = (await docker.getContainer(n.container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-          mkdirSync(path.join(dir, n.id), { recursive: true });
-          writeFileSync(path.join(dir, n.id, 'node.log'), demux(buf));
-          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(dir, n.id, path.basename(file))], { reject: false });
+          const files = nodePaths(dir, n.id);
+          mkdirSync(files.dir, { recursive: true });
+          writeFileSync(files.log, demux(buf));
+          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(files.dir, path.basename(file))], { reject: false });
         } catch {
           // a missing container has no logs to keep
         }
@@ -220,11 +245,19 @@ export class DockerCluster implements NemesisRuntime {
     );
   }
 
-  /** Idempotent: removes this cluster's containers and network. */
+  /** Idempotent: removes this cluster's containers and network, then unmounts its power-cut layers (which write back what is unsynced: no power was lost). */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await removeClusters(this.opts.name);
+    try {
+      await removeClusters(this.opts.name);
+    } finally {
+      const layers = [...this.layers.values()];
+      this.layers.clear();
+      const results = await Promise.allSettled(layers.map((l) => l.unmount()));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed.length > 0) throw new EnvironmentError('E_TEARDOWN', `power-cut layers left mounted: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { CORRUPTION_KINDS, type CorruptionKind } from '../../nemesis/corrupt-plan.js';
 import { type FaultFamily, parseFamilies } from '../../nemesis/families.js';
 import { TOPOLOGIES, type Topology } from '../../nemesis/grudge.js';
 import { CLOCK_VARIANTS, type ClockVariant, type Scenario, SCENARIOS, scenarioFamilies } from '../../nemesis/plan.js';
@@ -36,6 +37,12 @@ export interface RunConfig {
   skewSeconds: number;
   /** clock rate change of the drift variant (0.1: 10% fast or slow) */
   drift: number;
+  /** power-cut: the share of cuts that tear the last unsynced write */
+  tear: number;
+  /** power-cut: ms every fsync takes at least on the nodes' data directories (0: the disk's own speed) */
+  syncDelayMs: number;
+  /** corrupt: the kinds of damage to draw from */
+  corruptions: CorruptionKind[];
   recoveryTimeoutS: number;
 }
 
@@ -62,6 +69,9 @@ export interface RunArgs {
   subnet?: string;
   loss?: number;
   skew?: number;
+  tear?: number;
+  syncDelay?: number;
+  corruptions?: string;
   requestTimeout?: number;
   recoveryTimeout?: number;
 }
@@ -125,6 +135,11 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
   const prefix = sut.name === 'exchange' ? '' : `${sut.name}-`;
   const testName = a.testName ?? `${prefix}${workload}-${scenario !== 'chaos' ? scenario : families.length === 0 ? 'none' : families.join('-')}`;
   if (!/^\w[\w.-]*$/.test(testName) || testName === 'latest') throw new UsageError(`--test-name must start with a letter or digit and hold letters, digits, '.', '_' and '-' only (not 'latest'); got ${JSON.stringify(testName)}`);
+  const tear = a.tear ?? O.tear.default;
+  if (!(tear >= 0 && tear <= 1)) throw new UsageError(`--tear must be a share from 0 to 1; got ${a.tear}`);
+  const syncDelayMs = a.syncDelay ?? O['sync-delay'].default;
+  if (!(syncDelayMs >= 0 && syncDelayMs <= 10_000)) throw new UsageError(`--sync-delay must be from 0 to 10000 ms; got ${a.syncDelay}`);
+  const corruptions = listOf('corruptions', a.corruptions ?? O.corruptions.default, CORRUPTION_KINDS);
   const seed = a.seed ?? Date.now() % 1_000_000;
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer; got ${a.seed}`);
   const subnet = a.subnet;
@@ -151,6 +166,9 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
     lossProbability,
     skewSeconds: positive('skew', a.skew, O.skew.default),
     drift,
+    tear,
+    syncDelayMs,
+    corruptions,
     recoveryTimeoutS: positive('recovery-timeout', a.recoveryTimeout, O['recovery-timeout'].default),
   };
 }

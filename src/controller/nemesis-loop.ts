@@ -113,8 +113,9 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
 
 /** Did this fault take the leader away: killed, paused, or cut off from a majority? */
 export function hitsLeader(rec: FaultRecord, leader: string, nodes: number): boolean {
-  const v = rec.value as { nodes?: string[]; leader?: string; variant?: string; grudge?: Record<string, string[]> };
-  if ((rec.f === 'start-kill' || rec.f === 'start-pause') && v.nodes?.includes(leader)) return true;
+  const v = rec.value as { nodes?: string[]; node?: string; leader?: string; variant?: string; grudge?: Record<string, string[]> };
+  if ((rec.f === 'start-kill' || rec.f === 'start-pause' || rec.f === 'start-power-cut') && v.nodes?.includes(leader)) return true;
+  if (rec.f === 'start-corrupt' && v.node === leader) return true;
   if (v.variant === 'pause-isolate-bump-leader' && v.leader === leader) return true;
   return (v.grudge?.[leader]?.length ?? 0) >= Math.ceil(nodes / 2);
 }

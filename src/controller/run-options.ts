@@ -1,3 +1,4 @@
+import { CORRUPTION_KINDS } from '../../nemesis/corrupt-plan.js';
 import { TOPOLOGIES } from '../../nemesis/grudge.js';
 import { CLOCK_VARIANTS, SCENARIOS } from '../../nemesis/plan.js';
 import { WORKLOADS } from '../../workloads/names.js';
@@ -24,7 +25,7 @@ export const RUN_OPTIONS = {
   'sut-opt': { kind: 'strings', describe: 'key=value: an option of the system under test (for exchange, the same as --node-opt)' },
   'node-opt': { kind: 'strings', describe: 'key=value passed to every exchange node, e.g. read-mode=local (unsafe modes and planted bugs: see the README)' },
   workload: { kind: 'string', default: 'register', choices: WORKLOADS, describe: 'what the clients do' },
-  nemesis: { kind: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock; or all (every family the system supports) / none' },
+  nemesis: { kind: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock, power-cut, corrupt; or all (every family the system supports) / none' },
   scenario: {
     kind: 'string',
     default: 'chaos',
@@ -38,6 +39,9 @@ export const RUN_OPTIONS = {
   loss: { kind: 'number', default: 0.3, describe: 'packet loss probability of the loss fault' },
   skew: { kind: 'number', default: 2, describe: 'clock skew size in seconds of the clock faults' },
   drift: { kind: 'number', default: 0.1, describe: 'clock rate change of the drift fault (0.1: 10% fast or slow)' },
+  tear: { kind: 'number', default: 0.3, describe: 'power-cut: the share of cuts that also tear the last unsynced write (keep a prefix of it); 0 to 1' },
+  'sync-delay': { kind: 'number', default: 0, describe: 'power-cut: ms every fsync on a node\u2019s data directory takes at least (a slow disk: a cut meanwhile undoes it)' },
+  corruptions: { kind: 'string', default: CORRUPTION_KINDS.join(','), describe: `corrupt: the damage to draw from: ${CORRUPTION_KINDS.join(', ')}` },
   nodes: { kind: 'number', default: 5, describe: 'cluster size (1 to 9)' },
   'time-limit': { kind: 'number', default: 30, describe: 'seconds of client load' },
   concurrency: { kind: 'number', default: 10, describe: 'client workers' },

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -9,21 +7,33 @@ import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
-import { createRunDir, writeJson } from '../store/store.js';
+import { runPaths } from '../store/layout.js';
+import { createRunDir } from '../store/store.js';
+import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } from '../store/writers.js';
 import { makeSut } from '../sut/registry.js';
+import { VERSION } from '../util/version.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
+import { LiveStatusWriter } from './live/writer.js';
+import type { LiveStatus } from './live/status.js';
 import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
-import { countOutcomes, type RunFacts, throughputOf, writeDataListings, writeResults } from './results.js';
+import { diskFacts } from './disk-facts.js';
+import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
 export interface RunSummary extends RunFacts {
   dir: string;
   valid: Valid;
   results: Record<string, CheckerResult>;
+}
+
+/** What a caller follows of a run while it goes on. */
+export interface RunHooks {
+  /** every second: the live status also written to status.json (the terminal progress) */
+  onStatus?: (s: LiveStatus) => void;
 }
 
 /** A run that ended before it could be checked: the cluster could not come up, or a bug. */
@@ -36,18 +46,6 @@ export class RunAbortedError extends Error {
   }
 }
 
-const VERSION = (() => {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    for (const up of ['../..', '../../..']) {
-      const p = path.resolve(here, up, 'package.json');
-      const pkg = JSON.parse(readFileSync(p, 'utf8'));
-      if (pkg.name === 'faultline') return pkg.version as string;
-    }
-  } catch {}
-  return 'unknown';
-})();
-
 /**
  * `faultline run`: cluster up → clients (paced by the generator) and the nemesis
  * for the time limit → heal → recovery wait → final reads → teardown → checkers →
@@ -55,18 +53,20 @@ const VERSION = (() => {
  * the history is streamed, so an interrupted run leaves a readable prefix; an
  * interrupted run is not checked (its verdict is unknown).
  */
-export async function runTest(cfg: RunConfig): Promise<RunSummary> {
+export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const dir = createRunDir(cfg.store, cfg.testName);
-  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: path.join(dir, 'controller.log'), sync: true }));
+  const files = runPaths(dir);
+  const log = pino({ base: { test: cfg.testName } }, pino.destination({ dest: files.controllerLog, sync: true }));
   const testJson = { ...cfg, faultline: VERSION, node: process.version, started: new Date().toISOString() };
-  writeJson(path.join(dir, 'test.json'), testJson);
+  writeTestJson(dir, testJson);
   const sut = makeSut(cfg.sut, cfg.sutOpts);
   const workload = makeWorkload(cfg.workload, cfg.concurrency);
   // unique per run, so runs side by side on one engine never touch each other's containers
   const clusterName = `${cfg.testName.replace(/[^\w-]/g, '-').slice(0, 30)}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const recorder = new Recorder(path.join(dir, 'history.jsonl'));
+  const recorder = new Recorder(files.history);
   const client = sut.client(cfg.requestTimeoutMs);
   const workloadClient = client.workload(workload);
+  const live = new LiveStatusWriter({ dir, cfg, recorder, workload, onStatus: hooks.onStatus, warn: (m) => log.warn(m) });
   let interrupted = false;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -89,16 +89,27 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
   try {
     const image = await buildImage(sut.image());
     log.info({ image }, 'node image ready');
-    cluster = await DockerCluster.up({ name: clusterName, sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.join(dir, 'nodes') });
+    cluster = await DockerCluster.up({
+      name: clusterName,
+      sut,
+      image: image.tag,
+      nodes: cfg.nodes,
+      subnet: cfg.subnet,
+      dir: files.nodes,
+      // the power-cut layer goes under each data directory before its node first starts
+      powerCut: cfg.families.includes('power-cut') ? { syncDelayMs: cfg.syncDelayMs } : undefined,
+    });
     // what was actually used: the image, and the subnet when it was chosen automatically
-    writeJson(path.join(dir, 'test.json'), { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
+    writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster);
+    live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
     const c = cluster;
     loadStartNs = recorder.now();
+    live.startLoad(loadStartNs);
     const clock = (): number => (recorder.now() - loadStartNs) / 1e6;
     const pool = workerPool({
       concurrency: cfg.concurrency,
@@ -111,7 +122,17 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     });
     const endMs = cfg.timeLimitS * 1000;
     const nemesis = new Nemesis(c);
-    const plan = makePlan(cfg.scenario, { families: cfg.families, topologies: cfg.topologies, clockVariants: cfg.clockVariants, lossProbability: cfg.lossProbability, skewSeconds: cfg.skewSeconds, drift: cfg.drift, maxFaults: cfg.maxFaults });
+    const plan = makePlan(cfg.scenario, {
+      families: cfg.families,
+      topologies: cfg.topologies,
+      clockVariants: cfg.clockVariants,
+      lossProbability: cfg.lossProbability,
+      skewSeconds: cfg.skewSeconds,
+      drift: cfg.drift,
+      maxFaults: cfg.maxFaults,
+      tear: cfg.tear,
+      corruptions: cfg.corruptions,
+    });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
       cfg.families.length === 0
@@ -120,25 +141,29 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     ]);
     nemesisReport = report;
     loadEndNs = recorder.now();
+    live.setPhase('recovering');
 
     if (!interrupted) {
       // everything healed: wait until every node agrees, then the final reads
       finalRecoveryMs = await timeToRecover(c, cfg.recoveryTimeoutS * 1000, true);
       log.info({ finalRecoveryMs }, 'recovered');
       const final = workload.final?.();
+      live.setPhase('final');
       if (final) await runPhase(pool, timeLimit(cfg.recoveryTimeoutS * 1000, delay(50, final)));
     }
   } catch (err) {
     log.error({ err: (err as Error).message }, 'run aborted');
-    writeJson(path.join(dir, 'results.json'), { valid: 'unknown', error: (err as Error).message });
+    writeAbortedResults(dir, (err as Error).message);
+    live.finish('aborted');
     throw new RunAbortedError(dir, err);
   } finally {
+    live.watch(null);
     await watch?.stop();
     recorder.close();
     client.close();
     if (cluster) {
-      await cluster.collectLogs(path.join(dir, 'nodes')).catch(() => {});
-      writeDataListings(path.join(dir, 'nodes'));
+      await cluster.collectLogs(files.nodes).catch(() => {});
+      writeDataListings(files.nodes);
       await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
     } else {
       await removeClusters(clusterName).catch(() => {});
@@ -147,6 +172,7 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     process.off('SIGTERM', onSignal);
   }
 
+  live.setPhase('checking');
   const ops = recorder.ops;
   const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
   const facts: RunFacts = {
@@ -159,8 +185,10 @@ export async function runTest(cfg: RunConfig): Promise<RunSummary> {
     recoveries: nemesisReport.recoveries.sort((a, b) => a.atMs - b.atMs),
     finalRecoveryMs,
     interrupted,
+    disk: diskFacts(ops, loadStartNs),
   };
   await writeResults(dir, cfg.testName, ops, valid, results, facts);
+  live.finish('done', valid);
   log.info({ valid }, 'checked');
   log.flush?.();
   return { dir, valid, results, ...facts };

@@ -1,5 +1,7 @@
 import { type CheckerResult, verdictName } from '../../checkers/types.js';
+import { RUN_FILES } from '../store/layout.js';
 import { describeNemesis, type RunConfig } from './config.js';
+import { formatDiskFacts } from './disk-facts.js';
 import type { Recovery } from './nemesis-loop.js';
 import type { RunSummary } from './run.js';
 
@@ -11,7 +13,7 @@ const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
 export function checkerDetail(name: string, r: CheckerResult): string {
   switch (name) {
     case 'linearizable':
-      return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? 'see linearizability.html'}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
+      return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? `see ${RUN_FILES.linearizability}`}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
     case 'set':
       return ` (lost ${len(r.lost)}, unexpected ${len(r.unexpected)}, stale ${len(r.stale)}, never read ${len(r.neverRead)}, recovered ${r.recovered}, ok ${r.ok}; ${r.acknowledged} of ${r.attempted} adds acknowledged)`;
     case 'bank':
@@ -43,6 +45,7 @@ export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
     `failover   ${recoveries(s.recoveries, 'leader')}`,
     `healed     ${recoveries(s.recoveries, 'heal')}`,
     `recovery   ${s.finalRecoveryMs === null ? (s.interrupted ? 'not waited for' : 'cluster did not converge') : `${s.finalRecoveryMs} ms after the final heal`}`,
+    ...(s.disk ? formatDiskFacts(s.disk) : []),
   ];
   if (s.interrupted) lines.push('interrupted: not checked (the history is readable by faultline check)');
   for (const [name, r] of Object.entries(s.results)) lines.push(`checker    ${name}: ${verdict(r.valid)}${checkerDetail(name, r)}`);

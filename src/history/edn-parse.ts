@@ -1,9 +1,14 @@
+import { describe } from './describe.js';
+import { inexactInteger, MAX_DEPTH, TOO_DEEP } from './limits.js';
+
 /**
  * A small recursive-descent EDN reader, just enough for Jepsen histories: maps,
  * vectors, lists, sets (as arrays), keywords and symbols (as strings, keywords
  * without the colon), strings, characters, nil, booleans, numbers (N/M suffixes,
  * ratios), tagged literals (#inst "..." → the string; #some.Record{...} → the map),
  * `;` comments and `#_` discards. It tracks line numbers so errors name the line.
+ * Nesting (collections, tags, discards) deeper than MAX_DEPTH is refused rather than
+ * recursed into, and so are integers a double cannot hold exactly (limits.ts).
  * (edn-data 1.2.2 was tried first: about 8 MB/s, no line numbers, and it silently
  * ignores a second top-level form; this is several times faster.)
  */
@@ -23,6 +28,7 @@ for (const c of ' \t\r\n,()[]{}";') DELIM[c.charCodeAt(0)] = 1;
 export class EdnReader {
   pos = 0;
   line = 1;
+  private depth = 0;
   constructor(readonly text: string) {}
 
   /** Skips whitespace, commas, comments and `#_` discarded forms. */
@@ -41,7 +47,10 @@ export class EdnReader {
         this.pos = nl === -1 ? n : nl;
       } else if (c === 35 && t.charCodeAt(this.pos + 1) === 95) {
         this.pos += 2;
+        // `#_ #_ #_ ...` nests: count it as depth like any other form
+        if (++this.depth > MAX_DEPTH) throw new EdnSyntaxError(TOO_DEEP, this.line);
         this.read();
+        this.depth--;
       } else break;
     }
   }
@@ -57,6 +66,13 @@ export class EdnReader {
 
   /** Reads one form. */
   read(): unknown {
+    if (++this.depth > MAX_DEPTH) throw new EdnSyntaxError(TOO_DEEP, this.line);
+    const v = this.readForm();
+    this.depth--;
+    return v;
+  }
+
+  private readForm(): unknown {
     this.skipBlank();
     const t = this.text;
     if (this.pos >= t.length) throw new EdnSyntaxError('expected a value, but the input ends', this.line);
@@ -105,8 +121,8 @@ export class EdnReader {
       const keyLine = this.line;
       const k = this.read();
       this.skipBlank();
-      if (this.pos >= this.text.length) throw new EdnSyntaxError(`expected a value for map key ${String(k)}, but the input ends`, this.line);
-      if (this.peek() === 125) throw new EdnSyntaxError(`expected a value for map key ${String(k)}`, keyLine);
+      if (this.pos >= this.text.length) throw new EdnSyntaxError(`expected a value for map key ${describe(k)}, but the input ends`, this.line);
+      if (this.peek() === 125) throw new EdnSyntaxError(`expected a value for map key ${describe(k)}`, keyLine);
       const key = typeof k === 'string' ? k : JSON.stringify(k);
       const v = this.read();
       if (key === '__proto__') Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true });
@@ -208,6 +224,11 @@ export class EdnReader {
     const slash = body.indexOf('/');
     const v = slash === -1 ? Number(body) : Number(body.slice(0, slash)) / Number(body.slice(slash + 1));
     if (Number.isNaN(v) || body.startsWith('0x')) throw new EdnSyntaxError(`expected a number, got ${tok}`, line);
+    if (!Number.isFinite(v)) throw new EdnSyntaxError(`the number ${tok} is out of range`, line);
+    if (slash === -1 && /^[-+]?\d+$/.test(body)) {
+      const inexact = inexactInteger(body.charCodeAt(0) === 43 ? body.slice(1) : body);
+      if (inexact !== null) throw new EdnSyntaxError(inexact, line);
+    }
     return v;
   }
 }

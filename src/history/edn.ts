@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
 import { EdnReader, EdnSyntaxError } from './edn-parse.js';
+import { type HistorySource, historySource, readText } from './source.js';
 import type { Op } from './types.js';
 import { toOp } from './validate.js';
 
@@ -10,6 +10,16 @@ import { toOp } from './validate.js';
  * line where its map starts. Keywords become strings (`:nemesis` → "nemesis").
  */
 export function parseEdnHistory(text: string, file: string): { ops: Op[]; lines: number[] } {
+  try {
+    return parseForms(text, file);
+  } catch (err) {
+    // a syntax error between op maps (in a `#_` discard: blanks are read as forms too)
+    if (!(err instanceof EdnSyntaxError)) throw err;
+    throw new InputError(file, err.line, `expected an EDN op map: ${err.message}`, { cause: err });
+  }
+}
+
+function parseForms(text: string, file: string): { ops: Op[]; lines: number[] } {
   const ops: Op[] = [];
   const lines: number[] = [];
   const r = new EdnReader(text);
@@ -51,6 +61,7 @@ export function parseEdnHistory(text: string, file: string): { ops: Op[]; lines:
   return { ops, lines };
 }
 
-export async function readEdn(file: string): Promise<{ ops: Op[]; lines: number[] }> {
-  return parseEdnHistory(await readFile(file, 'utf8'), file);
+export async function readEdn(file: string | HistorySource): Promise<{ ops: Op[]; lines: number[] }> {
+  const source = typeof file === 'string' ? historySource(file) : file;
+  return parseEdnHistory(await readText(source), source.name);
 }

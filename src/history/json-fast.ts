@@ -1,16 +1,21 @@
+import { inexactInteger, MAX_DEPTH } from './limits.js';
+
 /**
  * A JSON reader for one history line, straight from the file's bytes. It handles
  * the common case (ASCII strings without escapes, plain numbers) and interns short
  * strings ("invoke", "read", keys), which saves both the UTF-8 decode and most
  * string allocations; anything else (escapes, non-ASCII, long or exotic numbers,
  * bad syntax) returns FALLBACK and the caller uses JSON.parse on that line, so the
- * result is always what JSON.parse gives.
+ * result is always what JSON.parse gives. It does not recurse past MAX_DEPTH, nor
+ * read an integer a double cannot hold exactly: such lines go to the caller too,
+ * which refuses them (limits.ts).
  */
 export const FALLBACK: unique symbol = Symbol('fallback');
 
 let buf: Uint8Array = new Uint8Array(0);
 let pos = 0;
 let fail = false;
+let depth = 0;
 
 // string interning: open table keyed by a hash of the bytes
 const INTERN_MAX = 32;
@@ -23,6 +28,7 @@ export function parseJsonBytes(bytes: Uint8Array, start: number, end: number): u
   buf = bytes;
   pos = start;
   fail = false;
+  depth = 0;
   const v = value(end);
   if (fail) return FALLBACK;
   skipWs(end);
@@ -67,6 +73,7 @@ export function parseOpBytes(bytes: Uint8Array, start: number, end: number): unk
   buf = bytes;
   pos = start;
   fail = false;
+  depth = 1;
   skipWs(end);
   if (buf[pos] !== 123) return parseJsonBytes(bytes, start, end);
   pos++;
@@ -160,11 +167,13 @@ function value(end: number): unknown {
 }
 
 function object(end: number): unknown {
+  if (++depth > MAX_DEPTH) return bad();
   pos++; // {
   const obj: Record<string, unknown> = {};
   skipWs(end);
   if (buf[pos] === 125) {
     pos++;
+    depth--;
     return obj;
   }
   for (;;) {
@@ -182,7 +191,10 @@ function object(end: number): unknown {
     const c = buf[pos];
     pos++;
     if (c === 44) continue;
-    if (c === 125) return obj;
+    if (c === 125) {
+      depth--;
+      return obj;
+    }
     break;
   }
   fail = true;
@@ -190,10 +202,12 @@ function object(end: number): unknown {
 }
 
 function array(end: number): unknown {
+  if (++depth > MAX_DEPTH) return bad();
   pos++; // [
   skipWs(end);
   if (buf[pos] === 93) {
     pos++;
+    depth--;
     return [];
   }
   // Small arrays are built as literals of their exact size: `[]` + push would give
@@ -201,17 +215,26 @@ function array(end: number): unknown {
   const a = value(end);
   if (fail) return undefined;
   let c = next(end);
-  if (c === 93) return [a];
+  if (c === 93) {
+    depth--;
+    return [a];
+  }
   if (c !== 44) return bad();
   const b = value(end);
   if (fail) return undefined;
   c = next(end);
-  if (c === 93) return [a, b];
+  if (c === 93) {
+    depth--;
+    return [a, b];
+  }
   if (c !== 44) return bad();
   const d = value(end);
   if (fail) return undefined;
   c = next(end);
-  if (c === 93) return [a, b, d];
+  if (c === 93) {
+    depth--;
+    return [a, b, d];
+  }
   if (c !== 44) return bad();
   const arr: unknown[] = [a, b, d];
   for (;;) {
@@ -220,7 +243,10 @@ function array(end: number): unknown {
     arr.push(v);
     c = next(end);
     if (c === 44) continue;
-    if (c === 93) return arr;
+    if (c === 93) {
+      depth--;
+      return arr;
+    }
     return bad();
   }
 }
@@ -313,6 +339,11 @@ function number(end: number): unknown {
     }
     const text = latin1(start, pos);
     if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(text)) {
+      fail = true;
+      return undefined;
+    }
+    // an integer beyond 2^53 that a double cannot hold: the caller refuses the line
+    if (count > 15 && pos - digits === count && inexactInteger(text) !== null) {
       fail = true;
       return undefined;
     }

@@ -1,34 +1,44 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { InputError } from '../util/errors.js';
 import type { Op } from './types.js';
 import { opToEdn } from './edn-write.js';
-import { FALLBACK, parseJsonBytes, parseOpBytes } from './json-fast.js';
+import { FALLBACK, parseOpBytes } from './json-fast.js';
+import { jsonLimitProblem } from './limits.js';
+import { type HistorySource, historySource } from './source.js';
 import { toOp } from './validate.js';
 
 const CHUNK = 4 << 20;
+/** the first read: a small history (the usual `check` of a short test) needs no 4 MB buffer */
+const FIRST_CHUNK = 64 << 10;
 
 /**
  * Streams a history.jsonl file in large chunks and yields validated ops in batches
  * (one async step per chunk, not per op). Lines are parsed from the bytes by a fast
  * path (json-fast.ts) with JSON.parse as the fallback, so results equal JSON.parse's.
  * Blank lines are skipped; anything else that is not an op map is an InputError.
+ * `file` is a path (plain or gzip) or a HistorySource (e.g. standard input).
  */
-export function readJsonlBatches(file: string): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
-  return scan(file);
+export function readJsonlBatches(file: string | HistorySource): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
+  return scan(asSource(file));
+}
+
+function asSource(file: string | HistorySource): HistorySource {
+  return typeof file === 'string' ? historySource(file) : file;
 }
 
 /** With `into`, every chunk's ops go straight into it (no per-chunk arrays to copy). */
-async function* scan(file: string, into?: { ops: Op[]; lines: number[] }): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
-  const handle = await open(file, 'r');
+async function* scan(source: HistorySource, into?: { ops: Op[]; lines: number[] }): AsyncGenerator<{ ops: Op[]; lines: number[] }> {
+  const file = source.name;
+  const handle = await source.open();
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    let buf = Buffer.allocUnsafe(FIRST_CHUNK);
     let filled = 0;
     let line = 0;
     let position = 0;
     let eof = false;
     while (!eof) {
-      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+      const wanted = buf.length - filled;
+      const bytesRead = await handle.read(buf, filled, wanted);
       if (bytesRead === 0) eof = true;
       filled += bytesRead;
       const view = buf.subarray(0, filled);
@@ -60,6 +70,12 @@ async function* scan(file: string, into?: { ops: Op[]; lines: number[] }): Async
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
+      if (bytesRead === wanted && buf.length < CHUNK) {
+        // more to come: read in large chunks from now on
+        const bigger = Buffer.allocUnsafe(CHUNK);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
       if (ops.length > before) yield { ops, lines };
     }
   } finally {
@@ -73,6 +89,9 @@ function parseLine(bytes: Uint8Array, start: number, end: number, file: string, 
   if (first === end) return null;
   let raw = parseOpBytes(bytes, first, end);
   if (raw === FALLBACK) {
+    // what JSON.parse would read, but not as written: too deep to handle, or inexact
+    const problem = jsonLimitProblem(bytes, first, end);
+    if (problem !== null) throw new InputError(file, line, problem);
     try {
       raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + first, end - first).toString('utf8'));
     } catch (err) {
@@ -83,15 +102,15 @@ function parseLine(bytes: Uint8Array, start: number, end: number, file: string, 
 }
 
 /** One validated op at a time, with the line it came from. */
-export async function* readJsonlOps(file: string): AsyncGenerator<{ op: Op; line: number }> {
+export async function* readJsonlOps(file: string | HistorySource): AsyncGenerator<{ op: Op; line: number }> {
   for await (const batch of readJsonlBatches(file)) {
     for (let i = 0; i < batch.ops.length; i++) yield { op: batch.ops[i], line: batch.lines[i] };
   }
 }
 
-export async function readJsonl(file: string): Promise<{ ops: Op[]; lines: number[] }> {
+export async function readJsonl(file: string | HistorySource): Promise<{ ops: Op[]; lines: number[] }> {
   const into = { ops: [] as Op[], lines: [] as number[] };
-  for await (const _ of scan(file, into)) {
+  for await (const _ of scan(asSource(file), into)) {
     // scan fills `into`
   }
   return into;

@@ -5,6 +5,15 @@ export interface PairedHistory {
   operations: Operation[];
   /** nemesis events, in order */
   nemesis: Op[];
+  /** where each operation's events are in the file, for the checkers' error messages */
+  source: OpSource;
+}
+
+/** The file an operation came from and the lines of its invocation and completion. */
+export interface OpSource {
+  file: string;
+  /** the line of the op's invocation or completion (the invocation's if it never completed) */
+  line(op: Operation, event: 'invoke' | 'complete'): number;
 }
 
 /**
@@ -14,7 +23,7 @@ export interface PairedHistory {
  * `info` is retired: invoking again is an input error (Jepsen gives it a new id).
  * `lines[i]` names the source line of ops[i] in error messages.
  */
-export function pairHistory(ops: readonly Op[], file = '<history>', lines?: readonly number[]): PairedHistory {
+export function pairHistory(ops: readonly Op[], file = 'history', lines?: readonly number[]): PairedHistory {
   const operations: Operation[] = [];
   const nemesis: Op[] = [];
   const open = new Map<ProcessId, number>(); // process -> id of its open operation
@@ -68,7 +77,19 @@ export function pairHistory(ops: readonly Op[], file = '<history>', lines?: read
     operation.output = op.value;
     operation.ret = op.time;
   }
-  return { operations, nemesis };
+  const source: OpSource = {
+    file,
+    line: (op, event) => {
+      const at = invokedAt[op.id];
+      if (at === undefined) return op.id + 1;
+      if (event === 'complete') {
+        // its completion is the next event of its process (looked for only on an error)
+        for (let j = at + 1; j < ops.length; j++) if (ops[j].process === ops[at].process) return lineOf(j);
+      }
+      return lineOf(at);
+    },
+  };
+  return { operations, nemesis, source };
 }
 
 /**

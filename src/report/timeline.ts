@@ -1,152 +1,162 @@
 import type { Op } from '../history/types.js';
 import { faultWindows } from './faults.js';
-import { BASE_CSS, esc } from './html.js';
+import { esc, jsonForScript } from './html.js';
+import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-client.js';
 
 export interface TimelineOptions {
   /** page title, e.g. the run's name */
   title?: string;
-  /** draw at most this many client ops (the first ones by invocation); default 2000 */
-  maxOps?: number;
+  /** anomalies to jump to: a label and the history indexes of the ops at fault (their invocations) */
+  anomalies?: readonly { label: string; indexes: readonly number[] }[];
+  /** bytes of op values the page may embed in all (each op's full text is cut to its share); default 8 MB */
+  textBudget?: number;
 }
 
-const ROW = 16; // px per history event: time is compressed to the order of events, as in Porcupine
-const COL = 170;
-const GUTTER = 64;
+/** Outcome codes of the embedded data. */
+const OUTCOME = { ok: 0, fail: 1, info: 2, open: 3 } as const;
 
-interface Box {
-  process: number | string;
-  f: string;
-  invoke: Op;
-  done?: Op;
-  top: number;
-  bottom: number;
+/** What the page embeds: one column per field, so 100,000 ops stay a few MB. */
+export interface TimelineData {
+  title: string;
+  /** the history's end, ms */
+  end: number;
+  /** each lane's processes (a lane holds processes whose ops never overlap: a worker and its successors) */
+  lanes: (number | string)[][];
+  fs: string[];
+  nodes: string[];
+  /** per op: start and end (ms; end -1 when it never completed), lane, outcome code, f (index into fs) */
+  s: number[];
+  e: number[];
+  l: number[];
+  o: number[];
+  f: number[];
+  /** process, history indexes of invocation and completion (-1: none) */
+  p: (number | string)[];
+  ii: number[];
+  ci: number[];
+  /** the invocation's and the completion's value as JSON, cut to the op's share of the budget */
+  vi: string[];
+  vo: string[];
+  /** the completion's error as text ('' for none) and the answering node (index into nodes, -1 none) */
+  er: string[];
+  nd: number[];
+  faults: { f: string; start: number; stop: number; closed: boolean; value: string }[];
+  anomalies: { label: string; indexes: number[] }[];
+  /** ops whose text was cut */
+  cut: number;
+}
+
+const ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+
+/**
+ * Jepsen's timeline.html, for runs of any size: the whole history on a canvas (time
+ * across, one lane per worker, each op a box from invocation to completion coloured by
+ * outcome), the nemesis's fault windows as bands, an overview of the run to steer by,
+ * zoom and pan, a jump to each fault and to each anomaly, and an op's full text on a
+ * click. Self-contained: the data is embedded, the script inline, nothing fetched.
+ */
+export function renderTimelineHtml(ops: readonly Op[], opts: TimelineOptions = {}): string {
+  const data = timelineData(ops, opts);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${esc(data.title)}: timeline</title><style>${TIMELINE_CSS}</style></head><body>
+<header><h1>${esc(data.title)}</h1><div class="meta" id="meta">${data.s.length} client operations · ${data.lanes.length} lanes · ${(data.end / 1000).toFixed(1)} s · ${data.faults.length} fault window${data.faults.length === 1 ? '' : 's'}${data.cut ? ` · the text of ${data.cut} large op${data.cut === 1 ? '' : 's'} is cut (history.jsonl has it whole)` : ''}</div>
+<div class="toolbar"><button id="fit" title="the whole run (0)">whole run</button><button id="zin" title="zoom in (+)">+</button><button id="zout" title="zoom out (−)">−</button>
+<span class="group" id="faultjumps"></span><span class="group" id="anomalyjumps"></span>
+<span class="legend"><i class="sw ok"></i>ok <i class="sw fail"></i>fail <i class="sw info"></i>info <i class="sw open"></i>never completed <i class="sw band"></i>fault in force</span></div>
+<canvas id="overview" height="46" title="the whole run: click or drag to move the view"></canvas></header>
+<div id="wrap"><canvas id="tl"></canvas><canvas id="hover"></canvas></div>
+<div id="tip" hidden></div>
+<aside id="detail" hidden><button id="close" title="close (Esc)">×</button><pre id="detailtext"></pre></aside>
+<noscript><p>The timeline is drawn by a script; history.jsonl holds the same operations as text.</p></noscript>
+<script type="application/json" id="data">${jsonForScript(data)}</script><script>${TIMELINE_SCRIPT}</script></body></html>`;
+}
+
+export function timelineData(ops: readonly Op[], opts: TimelineOptions = {}): TimelineData {
+  let end = 0;
+  let clientOps = 0;
+  for (const op of ops) {
+    if (op.time > end) end = op.time;
+    if (op.process !== 'nemesis' && op.type === 'invoke') clientOps++;
+  }
+  // each op's share of the text budget: small values whole, a huge read cut
+  const cap = Math.max(160, Math.min(4000, Math.floor((opts.textBudget ?? 8e6) / Math.max(1, 2 * clientOps))));
+  const d: TimelineData = { title: opts.title ?? 'timeline', end: ms(end), lanes: [], fs: [], nodes: [], s: [], e: [], l: [], o: [], f: [], p: [], ii: [], ci: [], vi: [], vo: [], er: [], nd: [], faults: [], anomalies: [], cut: 0 };
+  const fIndex = new Map<string, number>();
+  const nodeIndex = new Map<string, number>();
+  const open = new Map<number | string, number>(); // process → its op's position
+  const text = (v: unknown): string => (v === undefined ? '' : (JSON.stringify(v) ?? String(v)));
+  const cut = (s: string, i: number): string => {
+    if (s.length <= cap) return s;
+    d.cut++;
+    return `${s.slice(0, cap)}… (${s.length - cap} more characters; history.jsonl index ${i})`;
+  };
+  for (const op of ops) {
+    if (op.process === 'nemesis') continue;
+    if (op.type === 'invoke') {
+      let fi = fIndex.get(op.f);
+      if (fi === undefined) fIndex.set(op.f, (fi = d.fs.push(op.f) - 1));
+      open.set(op.process, d.s.length);
+      d.s.push(ms(op.time));
+      d.e.push(-1);
+      d.l.push(0);
+      d.o.push(OUTCOME.open);
+      d.f.push(fi);
+      d.p.push(op.process);
+      d.ii.push(op.index);
+      d.ci.push(-1);
+      d.vi.push(cut(text(op.value), op.index));
+      d.vo.push('');
+      d.er.push('');
+      d.nd.push(-1);
+      continue;
+    }
+    const k = open.get(op.process);
+    if (k === undefined) continue;
+    open.delete(op.process);
+    d.e[k] = Math.max(ms(op.time), d.s[k]);
+    d.o[k] = OUTCOME[op.type];
+    d.ci[k] = op.index;
+    if (op.type === 'ok') d.vo[k] = cut(text(op.value), op.index);
+    if (op.error !== undefined) d.er[k] = cut(typeof op.error === 'string' ? op.error : text(op.error), op.index);
+    if (typeof op.node === 'string') {
+      let ni = nodeIndex.get(op.node);
+      if (ni === undefined) nodeIndex.set(op.node, (ni = d.nodes.push(op.node) - 1));
+      d.nd[k] = ni;
+    }
+  }
+  assignLanes(d);
+  d.faults = faultWindows(ops).map((w) => ({ f: w.f, start: ms(w.start), stop: ms(w.stop), closed: w.closed, value: JSON.stringify(w.value) ?? '' }));
+  d.anomalies = (opts.anomalies ?? []).map((a) => ({ label: a.label, indexes: [...a.indexes] }));
+  return d;
 }
 
 /**
- * Jepsen's timeline.html: one column per process, time running down, each op a box from its
- * invocation to its completion coloured by outcome (ok green, fail red, info yellow; never
- * completed: hatched to the end), and the nemesis's fault windows as shaded bands across
- * every column. Only the first `maxOps` client ops are drawn, and the page says so.
+ * Packs processes into lanes: a process occupies its lane from its first invocation to its
+ * last completion (the end of the run when one never completed), and takes the lane freed
+ * last before it starts. Jepsen's workers continue under a new process right after an
+ * `info`, so a lane ends up holding one worker's successive processes.
  */
-export function renderTimelineHtml(ops: readonly Op[], opts: TimelineOptions = {}): string {
-  const maxOps = opts.maxOps ?? 2000;
-  const title = opts.title ?? 'timeline';
-  const boxes: Box[] = [];
-  const pending = new Map<number | string, Box>();
-  const rowTimes: number[] = [];
-  let total = 0;
-  for (const op of ops) {
-    if (op.process === 'nemesis') {
-      if (boxes.length < maxOps || pending.size > 0) rowTimes.push(op.time);
-      continue;
-    }
-    if (op.type === 'invoke') {
-      total++;
-      if (boxes.length >= maxOps) continue;
-      const box: Box = { process: op.process, f: op.f, invoke: op, top: rowTimes.length, bottom: -1 };
-      rowTimes.push(op.time);
-      boxes.push(box);
-      pending.set(op.process, box);
-    } else {
-      const box = pending.get(op.process);
-      if (!box) continue;
-      pending.delete(op.process);
-      box.done = op;
-      box.bottom = rowTimes.length;
-      rowTimes.push(op.time);
-    }
+function assignLanes(d: TimelineData): void {
+  const span = new Map<number | string, { first: number; last: number; ops: number[] }>();
+  for (let k = 0; k < d.s.length; k++) {
+    const x = span.get(d.p[k]);
+    const last = d.e[k] < 0 ? Infinity : d.e[k];
+    if (x) {
+      x.last = Math.max(x.last, last);
+      x.ops.push(k);
+    } else span.set(d.p[k], { first: d.s[k], last, ops: [k] });
   }
-  const rows = Math.max(rowTimes.length, 1);
-  for (const b of boxes) if (b.bottom < 0) b.bottom = rows; // never completed: runs to the end
-  const procs = [...new Set(boxes.map((b) => b.process))].sort(byProcess);
-  const col = new Map(procs.map((p, i) => [p, i]));
-  const width = GUTTER + procs.length * COL;
-  const height = (rows + 1) * ROW;
-  const rowOf = (t: number) => lowerBound(rowTimes, t);
-  const bands = faultWindows(ops)
-    .filter((w) => rowTimes.length > 0 && w.start <= rowTimes[rowTimes.length - 1])
-    .map((w, i) => {
-      const top = rowOf(w.start) * ROW;
-      const bottom = Math.max(top + 4, (w.closed ? rowOf(w.stop) : rows) * ROW);
-      return `<div class="band b${i % 4}" style="top:${top}px;height:${bottom - top}px;width:${width}px" title="${esc(`${w.f} ${JSON.stringify(w.value) ?? ''}`)}"><span>${esc(w.f)}</span></div>`;
-    })
-    .join('');
-  const heads = procs.map((p) => `<div class="head" style="left:${GUTTER + (col.get(p) ?? 0) * COL}px">process ${esc(p)}</div>`).join('');
-  const ticks: string[] = [];
-  for (let r = 0; r < rowTimes.length; r += 10) ticks.push(`<div class="tick" style="top:${r * ROW}px">${(rowTimes[r] / 1e9).toFixed(3)} s</div>`);
-  const cells = boxes.map((b) => box(b, col.get(b.process) ?? 0)).join('');
-  const note =
-    total > boxes.length
-      ? `<p class="note">Showing the first ${boxes.length} of ${total} client operations.</p>`
-      : `<p class="meta">${total} client operations · ${procs.length} processes</p>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}: timeline</title><style>${BASE_CSS}${CSS}</style></head><body>
-<h1>${esc(title)}</h1>${note}
-<div class="legend"><span class="sw ok"></span>ok <span class="sw fail"></span>fail <span class="sw info"></span>info (unknown) <span class="sw open"></span>never completed <span class="sw band0"></span>fault in force (nemesis)</div>
-<div class="heads" style="width:${width}px">${heads}</div>
-<div class="tl" style="width:${width}px;height:${height}px">${bands}${ticks.join('')}${cells}</div></body></html>`;
-}
-
-function box(b: Box, column: number): string {
-  const outcome = b.done?.type ?? 'open';
-  // Jepsen's labels: the argument, then the result only where it says something new
-  const arg = b.invoke.value === null || b.invoke.value === undefined ? '' : ` ${show(b.invoke.value)}`;
-  const res = b.done?.type === 'ok' ? show(b.done.value) : '';
-  const label = `${b.f}${arg}${res !== '' && res !== show(b.invoke.value) ? ` → ${res}` : ''}`;
-  const detail = [
-    `process ${b.process}: ${b.f}`,
-    `invoke ${show(b.invoke.value)} at ${(b.invoke.time / 1e9).toFixed(6)} s (#${b.invoke.index})`,
-    b.done
-      ? `${b.done.type} ${show(b.done.value)} at ${(b.done.time / 1e9).toFixed(6)} s (#${b.done.index}), ${((b.done.time - b.invoke.time) / 1e6).toFixed(2)} ms`
-      : 'never completed',
-    b.done?.error !== undefined ? `error ${show(b.done.error)}` : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
-  const top = b.top * ROW;
-  const h = Math.max(ROW - 2, (b.bottom - b.top) * ROW + ROW - 2);
-  return `<div class="op ${outcome}" style="left:${GUTTER + column * COL + 3}px;top:${top + 1}px;height:${h}px" title="${esc(detail)}">${esc(label)}</div>`;
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
-  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
-}
-
-function byProcess(a: number | string, b: number | string): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
-  return a.localeCompare(b);
-}
-
-/** First index whose time is ≥ t (times ascending). */
-export function lowerBound(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
+  const free: number[] = []; // lane → when it is free again
+  for (const [process, x] of [...span].sort((a, b) => a[1].first - b[1].first || String(a[0]).localeCompare(String(b[0])))) {
+    // the lane freed most recently: a worker's next process starts soon after its last one ended
+    let lane = -1;
+    for (let i = 0; i < free.length; i++) if (free[i] < x.first && (lane < 0 || free[i] > free[lane])) lane = i;
+    if (lane < 0) {
+      lane = free.length;
+      free.push(0);
+      d.lanes.push([]);
+    }
+    free[lane] = x.last;
+    d.lanes[lane].push(process);
+    for (const k of x.ops) d.l[k] = lane;
   }
-  return lo;
 }
-
-const CSS = `
-.tl{position:relative;border-top:1px solid #e3e7ee;font:11px/14px ui-monospace,Menlo,Consolas,monospace}
-.heads{position:sticky;top:0;height:24px;background:#fff;z-index:3;border-bottom:1px solid #c9d1dd}
-.head{position:absolute;top:4px;width:${COL - 6}px;font-weight:600;color:#5b6575}
-.op{position:absolute;width:${COL - 8}px;box-sizing:border-box;border:1px solid;border-radius:3px;padding:0 4px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;z-index:2}
-.op.ok{background:#c8e6c9;border-color:#2e7d32} .op.fail{background:#ffcdd2;border-color:#c62828}
-.op.info{background:#fff3c4;border-color:#d49a00}
-.op.open{background:repeating-linear-gradient(45deg,#fff8e1 0 4px,#f0d48a 4px 7px);border:1px dashed #d49a00}
-.band{position:absolute;left:0;z-index:1;border-top:2px solid;border-bottom:2px solid}
-.band span{position:sticky;left:0;font:600 11px system-ui,sans-serif;padding:0 4px}
-.b0{background:rgba(239,108,0,.12);border-color:#ef6c00;color:#ef6c00} .b1{background:rgba(106,27,154,.12);border-color:#6a1b9a;color:#6a1b9a}
-.b2{background:rgba(0,131,143,.12);border-color:#00838f;color:#00838f} .b3{background:rgba(173,20,87,.12);border-color:#ad1457;color:#ad1457}
-.tick{position:absolute;left:0;width:${GUTTER - 6}px;text-align:right;color:#8a94a6;font-size:10px;border-top:1px solid #eef1f5}
-.legend{margin:4px 0 8px;color:#5b6575;font-size:13px} .sw{display:inline-block;width:14px;height:10px;border-radius:2px;margin:0 4px 0 14px;vertical-align:middle;border:1px solid}
-.sw.ok{background:#c8e6c9;border-color:#2e7d32} .sw.fail{background:#ffcdd2;border-color:#c62828} .sw.info{background:#fff3c4;border-color:#d49a00}
-.sw.open{background:repeating-linear-gradient(45deg,#fff8e1 0 3px,#f0d48a 3px 5px);border:1px dashed #d49a00} .sw.band0{background:rgba(239,108,0,.12);border-color:#ef6c00}
-.note{color:#8a5a00}
-`;

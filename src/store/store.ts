@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { LATEST } from './layout.js';
 
 /**
  * The results store (contracts.md §4): <store>/<test-name>/<timestamp>/, with a
@@ -13,16 +14,12 @@ export function createRunDir(store: string, testName: string, now = new Date(), 
   let dir = path.join(testDir, stamp);
   for (let i = 1; existsSync(dir); i++) dir = path.join(testDir, `${stamp}-${i}`);
   mkdirSync(dir, { recursive: true });
-  relink(path.join(testDir, 'latest'), path.basename(dir));
-  if (storeLatest) relink(path.join(path.resolve(store), 'latest'), path.join(testName, path.basename(dir)));
+  relink(path.join(testDir, LATEST), path.basename(dir));
+  if (storeLatest) relink(path.join(path.resolve(store), LATEST), path.join(testName, path.basename(dir)));
   return dir;
 }
 
 function relink(link: string, target: string): void {
   rmSync(link, { force: true });
   symlinkSync(target, link);
-}
-
-export function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../util/errors.js';
+import { etcdSut } from './etcd/adapter.js';
 import { exchangeSut } from './exchange/adapter.js';
 import type { SystemUnderTest } from './types.js';
 
@@ -6,6 +7,7 @@ import { SUTS, type SutName } from './names.js';
 
 const MAKERS: Record<SutName, (options: Record<string, string>) => SystemUnderTest> = {
   exchange: exchangeSut,
+  etcd: etcdSut,
 };
 
 /** The adapter for a system, with its options validated (UsageError on a bad one). */

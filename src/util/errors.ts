@@ -28,12 +28,15 @@ export class UsageError extends FaultlineError {
   }
 }
 
-/** Bad input data; names the file and line and what was expected. Exit 254. */
+/**
+ * Bad input data; names the file and line and what was expected. Exit 254.
+ * Without a line (the file as a whole: unreadable, not gzip) the message is `file: ...`.
+ */
 export class InputError extends FaultlineError {
   readonly file: string;
-  readonly line: number;
-  constructor(file: string, line: number, message: string, options?: { cause?: unknown }) {
-    super('E_INPUT', `${file}:${line}: ${message}`, ExitCode.badInput, options);
+  readonly line: number | undefined;
+  constructor(file: string, line: number | undefined, message: string, options?: { cause?: unknown }) {
+    super('E_INPUT', `${line === undefined ? file : `${file}:${line}`}: ${message}`, ExitCode.badInput, options);
     this.file = file;
     this.line = line;
   }

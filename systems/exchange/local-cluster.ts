@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,15 +41,25 @@ export interface LocalNode {
   output: string[];
 }
 
+export interface LocalClusterOptions {
+  /**
+   * Called for each node's data directory (created) before any node starts, e.g. to
+   * mount a file system over it (the power-cut layer); what it returns is disposed
+   * of at stop(), after the nodes are dead and before the directories are removed.
+   */
+  mountDataDir?: (dir: string, id: string) => Promise<{ dispose(): Promise<void> }>;
+}
+
 export class LocalCluster {
   readonly nodes: LocalNode[] = [];
   readonly dir: string;
+  private readonly mounts: { dispose(): Promise<void> }[] = [];
 
   private constructor(dir: string) {
     this.dir = dir;
   }
 
-  static async start(size: number, extra: string[] = []): Promise<LocalCluster> {
+  static async start(size: number, extra: string[] = [], opts: LocalClusterOptions = {}): Promise<LocalCluster> {
     const c = new LocalCluster(mkdtempSync(path.join(tmpdir(), 'faultline-cluster-')));
     const ports = await freePorts(size * 2);
     const ids = Array.from({ length: size }, (_, i) => `n${i + 1}`);
@@ -58,6 +68,17 @@ export class LocalCluster {
       const dataDir = path.join(c.dir, id);
       c.nodes.push({ id, url: `http://127.0.0.1:${ports[2 * i + 1]}`, dataDir, proc: null, args: ['--id', id, '--cluster', cluster, '--data-dir', dataDir, ...extra], output: [] });
     });
+    if (opts.mountDataDir) {
+      try {
+        for (const n of c.nodes) {
+          mkdirSync(n.dataDir, { recursive: true });
+          c.mounts.push(await opts.mountDataDir(n.dataDir, n.id));
+        }
+      } catch (err) {
+        await c.stop();
+        throw err;
+      }
+    }
     for (const n of c.nodes) c.spawn(n);
     return c;
   }
@@ -104,6 +125,7 @@ export class LocalCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.kill(n)));
+    await Promise.all(this.mounts.splice(0).map((m) => m.dispose()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -48,7 +48,8 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline campaign against a real Dock
         ],
       }),
     );
-    const r = await faultline(['campaign', file]);
+    const junit = path.join(store, 'reports', 'junit.xml');
+    const r = await faultline(['campaign', file, '--junit', junit]);
     expect(r.stdout).toMatch(/\n1 +set +partition,kill +- +valid +valid +met +\d+ +\//);
     expect(r.stdout).toMatch(/\n2 +register +partition +read-mode=local +invalid +invalid +met +\d+ +\//);
     expect(r.stdout).toContain('every expectation met (2 met, 0 unmet, 0 unknown, 0 aborted, 0 skipped)');
@@ -62,6 +63,11 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline campaign against a real Dock
     for (const [i, valid] of [[0, true], [1, false]] as const) {
       expect(JSON.parse(readFileSync(path.join(campaign.runs[i].dir, 'results.json'), 'utf8')).valid).toBe(valid);
     }
+    // the JUnit report: both runs passed, each naming its results directory
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuite name="e2e" tests="2" failures="0" errors="0" skipped="0"');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    for (const run of campaign.runs) expect(xml).toContain(`results: ${run.dir}`);
     expect(ourLeftovers()).toEqual([]); // every run tore its cluster down
   }, 300_000);
 });

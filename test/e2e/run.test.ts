@@ -27,7 +27,7 @@ function faultline(args: string[], interruptAfterMs?: number, signal: NodeJS.Sig
   });
 }
 
-const run = (extra: string[]): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '3', '--seed', '1', ...extra];
+const run = (extra: string[], seed = '1'): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '3', '--seed', seed, ...extra];
 
 describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cluster', () => {
   it('has a Docker engine (CI must not silently skip these tests)', () => {
@@ -79,11 +79,19 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect(r.code).toBe(1);
   }, 180_000);
 
-  it('catches persist=none when cascading kills take a majority down (acknowledged writes lost on restart)', async () => {
-    const r = await faultline(run(['--workload', 'set', '--scenario', 'cascading', '--node-opt', 'persist=none', '--time-limit', '20']));
-    expect(r.stdout).toMatch(/checker +set: INVALID \(lost [1-9]/);
-    expect(r.code).toBe(1);
-  }, 180_000);
+  it('catches persist=none when cascading kills take a majority down (acknowledged writes lost on restart), within 3 tries', async () => {
+    // the loss needs the two restarted (empty) nodes to elect one of them before the survivor
+    // wins an election: a race, so up to three seeds, as CI runs every planted bug
+    const tries: Result[] = [];
+    for (const seed of ['1', '2', '3']) {
+      const r = await faultline(run(['--workload', 'set', '--scenario', 'cascading', '--node-opt', 'persist=none', '--time-limit', '20'], seed));
+      tries.push(r);
+      if (r.code === 1) break;
+    }
+    const caught = tries.at(-1) as Result;
+    expect(caught.stdout).toMatch(/checker +set: INVALID \(lost [1-9]/);
+    expect(caught.code).toBe(1);
+  }, 400_000);
 
   it('split-brain partitions and rolling restarts leave a safe cluster valid, with failover and heal times', async () => {
     const split = await faultline(run(['--workload', 'register', '--scenario', 'split-brain', '--time-limit', '18']));
@@ -93,7 +101,8 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     const rolling = await faultline(run(['--workload', 'bank', '--scenario', 'rolling-restart', '--time-limit', '18']));
     expect(rolling.stdout).toContain('checker    bank: valid');
     const kills = readFileSync(path.join(rolling.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"f":"start-kill"'));
-    expect(kills.map((l) => JSON.parse(l).value.nodes[0]).slice(0, 3)).toEqual(['n1', 'n2', 'n3']);
+    expect(kills.length).toBeGreaterThanOrEqual(2); // staggered waits: how many fit in 18 s varies
+    expect(kills.map((l) => JSON.parse(l).value.nodes[0])).toEqual(['n1', 'n2', 'n3', 'n1', 'n2', 'n3'].slice(0, kills.length));
     expect(rolling.code).toBe(0);
   }, 240_000);
 

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CORRUPTION_KINDS } from '../../nemesis/corrupt-plan.js';
 import { FAMILIES } from '../../nemesis/families.js';
 import { TOPOLOGIES } from '../../nemesis/grudge.js';
-import { CLOCK_VARIANTS, involvesLeader, makePlan, type NemesisAction, type PlanOptions, type Scenario } from '../../nemesis/plan.js';
+import { CLOCK_VARIANTS, involvesLeader, makePlan, type NemesisAction, type PlanOptions, type Scenario, startAction } from '../../nemesis/plan.js';
 import { mulberry32 } from '../../src/controller/random.js';
 
-const OPTS: PlanOptions = { families: FAMILIES, topologies: TOPOLOGIES, clockVariants: CLOCK_VARIANTS, lossProbability: 0.3, skewSeconds: 2, drift: 0.1, maxFaults: 3 };
+const OPTS: PlanOptions = { families: FAMILIES, topologies: TOPOLOGIES, clockVariants: CLOCK_VARIANTS, lossProbability: 0.3, skewSeconds: 2, drift: 0.1, maxFaults: 3, tear: 0.3, corruptions: CORRUPTION_KINDS };
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 const familyOf = (a: NemesisAction): string => a.f.replace(/^(start|stop)-/, '');
 
@@ -196,5 +197,52 @@ describe('nemesis plans', () => {
 
   it('is reproducible from its seed', () => {
     expect(actions('chaos', 5, 7, 30)).toEqual(actions('chaos', 5, 7, 30));
+  });
+
+  it('power-cut: a minority of followers then the leader most often, else the leader, a minority or all; a share of cuts tear', () => {
+    const rand = mulberry32(4);
+    const counts: Record<string, number> = {};
+    let tears = 0;
+    const draws = 2000;
+    for (let i = 0; i < draws; i++) {
+      const n = 1 + Math.floor(rand() * 9);
+      const nodes = ids(n);
+      const leader = rand() < 0.9 ? nodes[Math.floor(rand() * n)] : null;
+      const a = startAction('power-cut', OPTS, { nodes, leader, rand });
+      if (a.f !== 'start-power-cut') throw new Error(a.f);
+      counts[a.target] = (counts[a.target] ?? 0) + 1;
+      if (a.tear !== null) {
+        tears++;
+        expect(a.tear).toBeGreaterThanOrEqual(0.1);
+        expect(a.tear).toBeLessThanOrEqual(0.9);
+      }
+      expect(new Set(a.nodes).size).toBe(a.nodes.length);
+      for (const x of a.nodes) expect(nodes).toContain(x);
+      if (a.target === 'minority-then-leader') {
+        expect(a.thenLeader).toBe(true);
+        expect(a.gapMs).toBeGreaterThan(0);
+        if (leader) expect(a.nodes).not.toContain(leader); // the leader goes last, in turn
+        expect(a.nodes.length).toBeLessThanOrEqual(Math.max(1, Math.floor(n / 2)));
+      } else expect(a.thenLeader).toBe(false);
+      if (a.target === 'leader' && leader) expect(a.nodes).toEqual([leader]);
+    }
+    expect(counts['minority-then-leader'] / draws).toBeGreaterThan(0.4);
+    expect(Object.keys(counts).sort()).toEqual(['all', 'leader', 'minority', 'minority-then-leader']);
+    expect(tears / draws).toBeGreaterThan(0.25);
+    expect(tears / draws).toBeLessThan(0.35);
+  });
+
+  it('corrupt: one node (the leader half the time), a seed for the damage, the chosen kinds', () => {
+    const rand = mulberry32(8);
+    let onLeader = 0;
+    for (let i = 0; i < 400; i++) {
+      const a = startAction('corrupt', { ...OPTS, corruptions: ['tail'] }, { nodes: ids(5), leader: 'n3', rand });
+      if (a.f !== 'start-corrupt') throw new Error(a.f);
+      expect(ids(5)).toContain(a.node);
+      expect(Number.isSafeInteger(a.seed)).toBe(true);
+      expect(a.kinds).toEqual(['tail']);
+      if (a.node === 'n3') onLeader++;
+    }
+    expect(onLeader / 400).toBeGreaterThan(0.5); // 'leader' half the time, and 'one' may pick it too
   });
 });

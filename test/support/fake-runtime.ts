@@ -23,6 +23,9 @@ export class FakeRuntime implements NemesisRuntime {
   readonly nodes: SutNode[];
   readonly calls: string[] = [];
   leader: string | null;
+  /** nodes whose process exits at once when started (a system refusing its data directory), with this exit code */
+  readonly refuseStart = new Map<string, number>();
+  readonly exitCodes = new Map<string, number>();
   private readonly byId = new Map<string, FakeNode>();
   private nextPid = 100;
 
@@ -55,6 +58,11 @@ export class FakeRuntime implements NemesisRuntime {
     this.calls.push(`start ${id}`);
     const s = this.s(id);
     if (s.running) return;
+    const refuse = this.refuseStart.get(id);
+    if (refuse !== undefined) {
+      this.exitCodes.set(id, refuse);
+      return;
+    }
     Object.assign(s, { running: true, pid: this.nextPid++, startedAt: Date.now(), chains: new Map() });
   }
 

@@ -31,8 +31,13 @@ export function arbKvHistory(o: { fs: string[]; keys: string[]; maxLen: number; 
   );
 }
 
-/** Exhaustive oracle for small histories: some order of the ops (info ops optional) respects real time and the model. */
-export function bruteForce(ops: Operation[], model: Model<unknown>): boolean {
+/**
+ * Exhaustive oracle for small histories: some order of the ops (info ops optional)
+ * respects real time and the model. A history where no op completed ok has nothing
+ * to check: 'unknown', as the checker says.
+ */
+export function bruteForce(ops: Operation[], model: Model<unknown>): boolean | 'unknown' {
+  if (!ops.some((o) => o.outcome === 'ok')) return 'unknown';
   const live = ops.filter((o) => o.outcome !== 'fail');
   const used = new Array<boolean>(live.length).fill(false);
   const search = (state: unknown): boolean => {

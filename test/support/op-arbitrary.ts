@@ -8,7 +8,9 @@ export const opValueArb: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constant(null),
     fc.boolean(),
     fc.integer({ min: -1e9, max: 1e9 }),
-    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
+    // no whole numbers beyond 2^53: written as integer literals, the readers refuse
+    // those a double cannot hold exactly (limits.ts), and a history holds none
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0) && (Number.isSafeInteger(d) || !Number.isInteger(d))),
     fc.string({ unit: 'binary' }),
     fc.constantFrom('read', 'k7', 'a b', 'x/y', ':kw', 'nil', 'true', '', '"q"', '\\', '\n'),
     fc.array(tie('value'), { maxLength: 4 }),

@@ -1,5 +1,6 @@
 import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizability/types.js';
 import type { Op } from '../../src/history/types.js';
+import { generateLongRun } from '../../bench/gen-history.js';
 import { prng } from './histories.js';
 
 const MS = 1e6;
@@ -83,3 +84,6 @@ export function perfSample(seed = 7): Op[] {
   events.sort((a, b) => a.time - b.time);
   return events.map((e, index) => ({ ...e, index }) as Op);
 }
+
+/** A long run of `n` client ops by `processes` workers over about ten minutes (bench/gen-history.ts). */
+export const largeRunSample = (n = 100_000, processes = 64, seed = 3): Op[] => generateLongRun(n, processes, seed);

@@ -1,5 +1,6 @@
 import type { Operation } from '../../../src/history/types.js';
 import { StateTable } from '../states.js';
+import { describe } from '../../../src/history/describe.js';
 import type { Model } from '../types.js';
 import { isKeyValuePair, show } from './values.js';
 
@@ -16,6 +17,12 @@ export function independent<S>(model: Model<S>): Model<S> {
   return {
     ...model,
     split,
+    validate(op) {
+      if (!isKeyValuePair(op.input)) {
+        return { event: 'invoke', message: `expected [key, value] as in the rest of this independent history; got ${describe(op.input)}` };
+      }
+      return model.validate?.(op, op.input[1], isKeyValuePair(op.output) ? op.output[1] : op.output);
+    },
     isNoop: model.isNoop ? (op) => model.isNoop!(split(op).op) : undefined,
     describeOp(op) {
       const { key, op: inner } = split(op);
@@ -24,13 +31,24 @@ export function independent<S>(model: Model<S>): Model<S> {
   };
 }
 
-/** True if every op of the history is in the independent `[key, value]` form. */
+/**
+ * True if the history is in the independent `[key, value]` form: every op's value is
+ * a [key, v] pair. A cas alone is ambiguous (a plain cas [from, to] is a pair too),
+ * so the other ops decide when there are any; a history of cas ops only is
+ * independent when each is [k, [from, to]]. (So a malformed cas in an independent
+ * history is reported as such instead of turning the history into a plain one.)
+ */
 export function looksIndependent(ops: readonly Operation[]): boolean {
+  let others = 0;
+  for (const op of ops) {
+    if (op.f === 'cas') continue;
+    if (!isKeyValuePair(op.input)) return false;
+    others++;
+  }
+  if (others > 0) return true;
   if (ops.length === 0) return false;
   for (const op of ops) {
-    if (!isKeyValuePair(op.input)) return false;
-    // a plain cas input [from, to] has a scalar second element; an independent cas has [k, [from, to]]
-    if (op.f === 'cas' && !(Array.isArray(op.input[1]) && op.input[1].length === 2)) return false;
+    if (!isKeyValuePair(op.input) || !(Array.isArray(op.input[1]) && op.input[1].length === 2)) return false;
   }
   return true;
 }
@@ -81,6 +99,8 @@ export function keyed<S>(model: Model<S>): Model<Int32Array> {
       for (let i = 0; i < end; i++) h = Math.imul(h ^ s[i], 0x01000193);
       return h >>> 0;
     },
+    stateBytes: (s) => 64 + s.byteLength,
+    heldBytes: () => inner.bytes + (model.heldBytes?.() ?? 0),
     isNoop: model.isNoop ? (op) => model.isNoop!(split(op).op) : undefined,
     // the other keys' states are untouched, so an op read-only for its key is read-only here
     readOnly: model.readOnly ? (op) => model.readOnly!(split(op).op) : undefined,
@@ -113,6 +133,7 @@ export function powerset<S>(model: Model<S>): Model<string> {
     },
     equal: (a, b) => a === b,
     hash: (s) => s.length,
+    heldBytes: () => inner.bytes + (model.heldBytes?.() ?? 0),
     isNoop: model.isNoop,
     // no readOnly: a read-only op of the model still narrows a set of states (a read
     // filters out the states it does not match), so here it changes the state

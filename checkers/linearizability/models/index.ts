@@ -1,24 +1,28 @@
-import { UsageError } from '../../../src/util/errors.js';
 import type { Model, ModelOptions } from '../types.js';
 import { kvModel } from './kv.js';
-import { fifoQueueModel, mutexModel, setModel } from './others.js';
+import { checkModelChoice, MODEL_NAMES } from './names.js';
+import { fifoQueueModel, mutexModel } from './others.js';
 import { registerModel } from './register.js';
+import { setModel } from './set.js';
 
-const MODELS: Record<string, (opts: ModelOptions) => Model<any>> = {
+const MAKE: Record<string, (opts: ModelOptions) => Model<any>> = {
   register: (opts) => registerModel(opts, false),
   'cas-register': (opts) => registerModel(opts, true),
-  kv: () => kvModel(),
+  kv: (opts) => kvModel(opts.initial ?? ''),
   mutex: () => mutexModel(),
   'fifo-queue': () => fifoQueueModel(),
   set: () => setModel(),
 };
 
 export function modelNames(): string[] {
-  return Object.keys(MODELS);
+  return [...MODEL_NAMES];
 }
 
+/**
+ * The model by name. `initial` (--initial) sets the register's value and every kv
+ * key's string; the models that start in a fixed state refuse it rather than ignore it.
+ */
 export function getModel(name: string, opts: ModelOptions = {}): Model<unknown> {
-  const make = MODELS[name];
-  if (make === undefined) throw new UsageError(`unknown model ${JSON.stringify(name)}; expected one of ${modelNames().join(', ')}`);
-  return make(opts);
+  checkModelChoice(name, opts);
+  return MAKE[name](opts);
 }

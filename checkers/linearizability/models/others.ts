@@ -1,6 +1,6 @@
 import type { Operation } from '../../../src/history/types.js';
 import type { Model } from '../types.js';
-import { show, stringHash, valueEqual, valueHash } from './values.js';
+import { show, valueEqual, valueHash } from './values.js';
 
 /** A lock: acquire succeeds only when free, release only when held. */
 export function mutexModel(): Model<boolean> {
@@ -25,6 +25,13 @@ export function fifoQueueModel(): Model<readonly unknown[]> {
   return {
     name: 'fifo-queue',
     fs: ['enqueue', 'dequeue'],
+    validate(op, input, output) {
+      if (op.f === 'enqueue' && input === undefined) return { event: 'invoke', message: 'expected the enqueue to carry the value enqueued; got no value' };
+      if (op.f === 'dequeue' && op.outcome === 'ok' && output === undefined) {
+        return { event: 'complete', message: 'expected the ok dequeue to carry the value dequeued (nil when empty); got no value' };
+      }
+      return undefined;
+    },
     init: () => [],
     step(queue, op) {
       if (op.f === 'enqueue') return [...queue, op.input];
@@ -38,38 +45,5 @@ export function fifoQueueModel(): Model<readonly unknown[]> {
     describeOp: (op) =>
       op.f === 'dequeue' ? `dequeue() → ${op.outcome === 'ok' ? show(op.output) : '?'}` : `enqueue(${show(op.input)})${op.outcome === 'info' ? ' (info)' : ''}`,
     describeState: (q) => show(q),
-  };
-}
-
-/**
- * A set: add v; read → every element (in any order). State is the canonical
- * (sorted JSON) text of the elements, so it interns and compares as a string.
- */
-export function setModel(): Model<string> {
-  const elements = (s: string): string[] => (s === '' ? [] : s.split('\u0000'));
-  const canon = (values: unknown[]): string => [...new Set(values.map((v) => JSON.stringify(v)))].sort().join('\u0000');
-  return {
-    name: 'set',
-    fs: ['add', 'read'],
-    init: () => '',
-    step(state, op) {
-      if (op.f === 'add') {
-        const e = JSON.stringify(op.input);
-        const all = elements(state);
-        if (all.includes(e)) return state;
-        return [...all, e].sort().join('\u0000');
-      }
-      if (op.f !== 'read') return undefined;
-      if (op.outcome !== 'ok') return state;
-      if (!Array.isArray(op.output)) return undefined;
-      return canon(op.output) === state ? state : undefined;
-    },
-    equal: (a, b) => a === b,
-    hash: stringHash,
-    readOnly: (op) => op.f === 'read',
-    isNoop: (op) => op.f === 'read' && op.outcome !== 'ok',
-    describeOp: (op) =>
-      op.f === 'read' ? `read() → ${op.outcome === 'ok' ? show(op.output) : '?'}` : `add(${show(op.input)})${op.outcome === 'info' ? ' (info)' : ''}`,
-    describeState: (s) => `#{${elements(s).join(' ')}}`,
   };
 }

@@ -1,6 +1,7 @@
 import type { Operation } from '../../../src/history/types.js';
-import type { Model, ModelOptions } from '../types.js';
-import { show, valueEqual, valueHash } from './values.js';
+import { describe } from '../../../src/history/describe.js';
+import type { Model, ModelOptions, OpProblem } from '../types.js';
+import { canonicalJson, show, valueEqual, valueHash } from './values.js';
 
 /**
  * A read/write register, optionally with compare-and-set.
@@ -17,6 +18,8 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
   return {
     name: withCas ? 'cas-register' : 'register',
     fs: withCas ? ['read', 'write', 'cas'] : ['read', 'write'],
+    nilRead: nilUnknown ? 'unknown' : 'value',
+    validate: validateRegisterOp,
     init: () => initial,
     step(state: unknown, op: Operation): unknown {
       switch (op.f) {
@@ -61,11 +64,12 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
      * orders legal, with fewer distinct states for the cache to tell apart.
      */
     reduce(ops) {
-      // primitives by value in one set, objects by their JSON in another (as valueEqual)
+      // primitives by value in one set, objects by their canonical JSON (keys sorted,
+      // as valueEqual ignores key order) in another
       const primitives = new Set<unknown>();
       const objects = new Set<string>();
       const observe = (v: unknown): void => {
-        if (v !== null && typeof v === 'object') objects.add(JSON.stringify(v));
+        if (v !== null && typeof v === 'object') objects.add(canonicalJson(v));
         else primitives.add(v);
       };
       for (const op of ops) {
@@ -73,7 +77,7 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
         else if (op.f === 'cas') observe(casArgs(op.input)[0]);
       }
       const map = (v: unknown): unknown =>
-        (v !== null && typeof v === 'object' ? objects.has(JSON.stringify(v)) : primitives.has(v)) ? v : UNREAD;
+        (v !== null && typeof v === 'object' ? objects.has(canonicalJson(v)) : primitives.has(v)) ? v : UNREAD;
       let out: Operation[] | null = null; // copied on the first rewrite only
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i];
@@ -95,6 +99,25 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
     unreadWrite: (op) => op.f === 'write' && op.input === UNREAD,
     describeState: (s) => (s === UNREAD ? '(a value no read or cas observes)' : show(s)),
   };
+}
+
+/** A read's ok completion carries the value read; a write carries its value; a cas a [from, to] pair. */
+function validateRegisterOp(op: Operation, input: unknown, output: unknown): OpProblem | undefined {
+  switch (op.f) {
+    case 'read':
+      if (op.outcome === 'ok' && output === undefined) return { event: 'complete', message: 'expected the ok read to carry the value it read (nil for none); got no value' };
+      return undefined;
+    case 'write':
+      if (input === undefined) return { event: 'invoke', message: 'expected the write to carry the value written; got no value' };
+      return undefined;
+    case 'cas':
+      if (!Array.isArray(input) || input.length !== 2) {
+        return { event: 'invoke', message: `expected the cas value to be a pair [from, to]; got ${describe(input)}` };
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 function casArgs(input: unknown): [unknown, unknown] {

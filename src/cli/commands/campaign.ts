@@ -1,18 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { CampaignError } from '../../campaign/errors.js';
-import { runCampaign } from '../../campaign/execute.js';
-import { parseCampaign } from '../../campaign/parse.js';
-import { describeRun } from '../../campaign/report.js';
-import { RUN_KEYS } from '../../campaign/run-keys.js';
-import { formatCampaignReport, formatPlan } from '../../campaign/table.js';
-import { runTest } from '../../controller/run.js';
-import { formatRunSummary } from '../../controller/summary.js';
+import { renderJunit } from '../../campaign/junit.js';
+import type { CampaignReport } from '../../campaign/report.js';
+import { TerminalProgress } from '../../controller/live/progress.js';
+import { UsageError } from '../../util/errors.js';
 
 interface CampaignArgs {
   campaignFile: string;
   store: string;
   dryRun: boolean;
+  repeat: number;
+  junit?: string;
 }
 
 /**
@@ -26,8 +27,18 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     y
       .positional('campaign-file', { type: 'string', demandOption: true, describe: 'JSON: {"name", "defaults": {run options}, "runs": [{run options, "expect": "valid|invalid|unknown"}]}' })
       .option('store', { type: 'string', default: 'results', describe: 'results store directory (runs and campaign.json)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'validate the file and print the runs without starting any' }) as unknown as Argv<CampaignArgs>,
+      .option('dry-run', { type: 'boolean', default: false, describe: 'validate the file and print the runs without starting any' })
+      .option('repeat', { type: 'number', default: 1, describe: 'run the whole plan this many times over (runs without a seed get a new one each time)' })
+      .option('junit', { type: 'string', describe: 'write a JUnit XML report here (one testcase per run), rewritten after each run' }) as unknown as Argv<CampaignArgs>,
   handler: async (args) => {
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { runCampaign } = await import('../../campaign/execute.js');
+    const { parseCampaign } = await import('../../campaign/parse.js');
+    const { describeRun } = await import('../../campaign/report.js');
+    const { RUN_KEYS } = await import('../../campaign/run-keys.js');
+    const { formatCampaignReport, formatPlan } = await import('../../campaign/table.js');
+    const { runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
     const file = args.campaignFile;
     let text: string;
     try {
@@ -35,7 +46,8 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     } catch (err) {
       throw new CampaignError(file, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
-    const campaign = parseCampaign(text, { file, store: args.store, keys: RUN_KEYS });
+    if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 1000) throw new UsageError(`--repeat must be an integer from 1 to 1000; got ${args.repeat}`);
+    const campaign = parseCampaign(text, { file, store: args.store, keys: RUN_KEYS, repeat: args.repeat });
     if (args.dryRun) {
       process.stdout.write(formatPlan(campaign.runs.map(describeRun)));
       return;
@@ -51,14 +63,18 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const total = campaign.runs.length;
+    const progress = new TerminalProgress(process.stderr);
+    const junit = args.junit === undefined ? null : junitWriter(args.junit);
     try {
       const report = await runCampaign(campaign, {
-        runTest,
+        runTest: (cfg) => runTest(cfg, { onStatus: (s) => progress.update(s) }).finally(() => progress.clear()),
         stopped: () => stop,
         onRunStart: (r) => {
           const d = describeRun(r);
+          progress.prefix = `run ${d.run}/${total} · `;
           process.stdout.write(`\n== campaign ${campaign.name}: run ${d.run}/${total}: ${d.workload}, nemesis ${d.nemesis}${d.nodeOpts ? `, node ${d.nodeOpts}` : ''}; expecting ${d.expect}\n`);
         },
+        onReport: (report) => junit?.(report),
         onRunEnd: (r, summary) => {
           if (summary) process.stdout.write(formatRunSummary(r.config, summary));
           else process.stdout.write(`run ${r.run} aborted: ${r.error}\n`);
@@ -74,3 +90,20 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     }
   },
 };
+
+/**
+ * Writes the JUnit report whenever campaign.json is written. The file is created
+ * (empty) at once, so a path that cannot be written is refused before the first run.
+ */
+function junitWriter(file: string): (report: CampaignReport) => void {
+  const write = (text: string): void => {
+    try {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      writeFileSync(file, text);
+    } catch (err) {
+      throw new UsageError(`--junit ${JSON.stringify(file)}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    }
+  };
+  write('');
+  return (report) => write(renderJunit(report, { hostname: hostname() }));
+}

@@ -1,10 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { buildImage } from '../../../docker/image.js';
-import { DockerCluster, docker, LABEL, removeClusters } from '../../cluster/docker.js';
 import { resolveRunConfig } from '../../controller/config.js';
 import { RUN_OPTIONS } from '../../controller/run-options.js';
-import { makeSut } from '../../sut/registry.js';
 
 interface ClusterArgs {
   action: string;
@@ -33,6 +30,10 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       .option('sut-opt', { type: 'string', array: true, describe: RUN_OPTIONS['sut-opt'].describe })
       .option('node-opt', { type: 'string', array: true, describe: RUN_OPTIONS['node-opt'].describe }) as unknown as Argv<ClusterArgs>,
   handler: async (args) => {
+    // loaded when the command runs: dockerode, the image build and the systems' adapters
+    const { DockerCluster, docker, LABEL, removeClusters } = await import('../../cluster/docker.js');
+    const { buildImage } = await import('../../../docker/image.js');
+    const { makeSut } = await import('../../sut/registry.js');
     if (args.action === 'down') {
       const r = await removeClusters();
       process.stdout.write(`removed ${r.containers} containers and ${r.networks} networks\n`);

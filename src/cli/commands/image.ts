@@ -1,7 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { buildImage } from '../../../docker/image.js';
 import { RUN_OPTIONS } from '../../controller/run-options.js';
-import { makeSut } from '../../sut/registry.js';
 
 interface ImageArgs {
   action: string;
@@ -19,6 +17,9 @@ export const imageCommand: CommandModule<object, ImageArgs> = {
       .option('sut', { type: 'string', choices: [...RUN_OPTIONS.sut.choices], default: RUN_OPTIONS.sut.default, describe: 'the system whose image to build' })
       .option('force', { type: 'boolean', default: false, describe: 'rebuild even if the inputs did not change' }) as unknown as Argv<ImageArgs>,
   handler: async ({ force, sut }) => {
+    // loaded when the command runs
+    const { buildImage } = await import('../../../docker/image.js');
+    const { makeSut } = await import('../../sut/registry.js');
     const r = await buildImage(makeSut(sut, {}).image(), { force });
     process.stdout.write(`${r.tag} ${r.built ? 'built' : 'up to date'} in ${Math.round(r.ms)} ms\n`);
   },

@@ -1,9 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitCodeFor } from '../../../checkers/types.js';
 import { type RunArgs, resolveRunConfig } from '../../controller/config.js';
-import { RunAbortedError, runTest } from '../../controller/run.js';
 import { RUN_OPTIONS, type RunOption } from '../../controller/run-options.js';
-import { formatRunSummary } from '../../controller/summary.js';
+import { TerminalProgress } from '../../controller/live/progress.js';
 
 /** The options of `faultline run`, from the one table of run options. */
 export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {
@@ -27,8 +26,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) => runOptions(y),
   handler: async (args) => {
     const cfg = resolveRunConfig(args);
+    // loaded when the command runs: the controller brings dockerode, execa and pino
+    const { RunAbortedError, runTest } = await import('../../controller/run.js');
+    const { formatRunSummary } = await import('../../controller/summary.js');
+    // elapsed of total, ops/s, faults in force, leader: on stderr when it is a terminal
+    const progress = new TerminalProgress(process.stderr);
     try {
-      const summary = await runTest(cfg);
+      const summary = await runTest(cfg, { onStatus: (s) => progress.update(s) }).finally(() => progress.clear());
       process.stdout.write(formatRunSummary(cfg, summary));
       process.stdout.write(`${summary.dir}\n`); // contract: the run directory is the last line
       process.exitCode = exitCodeFor(summary.valid);

@@ -10,6 +10,7 @@ export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
   'read-mode': ['index', 'lease', 'local', 'leader'],
   ack: ['commit', 'before-commit'],
   persist: ['fsync', 'none'],
+  fsync: ['before-ack', 'after-ack', 'never'],
   'persist-vote': ['fsync', 'none'],
   'commit-rule': ['current-term', 'any-term'],
   'check-quorum': ['on', 'off'],

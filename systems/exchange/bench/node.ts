@@ -5,6 +5,12 @@
  * 100,000-entry log, and memory per node — each beside its target.
  *
  *   node dist/systems/exchange/bench/node.js [--seconds 5] [--entries 100000] [--failovers 3]
+ *        [--mount-helper <program>] [--mount-only]
+ *
+ * With --mount-helper (npm run bench:node passes the power-cut layer, faultline-lazyfs)
+ * a second cluster runs with that file system over each node's data directory, and
+ * the same loads alternate between the two clusters: what the layer costs. An empty
+ * path (the layer could not be built here) skips that part, saying so.
  *
  * The client is a lean pipelining HTTP/1.1 client (systems/exchange/bench/http-pipeline.ts): on 2
  * cores shared by 4 processes, node:http's Agent would spend more CPU per request
@@ -16,13 +22,21 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { LocalCluster, type LocalNode, sleep } from '../local-cluster.js';
 import { PipelinedConnection } from './http-pipeline.js';
+import { mountWith } from './mount-helper.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, entries: { type: 'string', default: '100000' }, failovers: { type: 'string', default: '3' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    entries: { type: 'string', default: '100000' },
+    failovers: { type: 'string', default: '3' },
+    'mount-helper': { type: 'string' },
+    'mount-only': { type: 'boolean', default: false },
+  },
 });
 const SECONDS = Number(values.seconds);
 const ENTRIES = Number(values.entries);
 const FAILOVERS = Number(values.failovers);
+const MOUNT_HELPER = values['mount-helper'];
 
 const row = (what: string, measured: string, target: string): void => console.log(`| ${what} | ${measured} | ${target} |`);
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -225,6 +239,50 @@ async function recovery(entries: number): Promise<void> {
   }
 }
 
+/** The same pipelined loads on a plain cluster and on one whose data directories are on the mount helper's file system, alternating. */
+async function mountedCost(plain: LocalCluster, helper: string): Promise<void> {
+  const helpers: number[] = [];
+  const mounted = await LocalCluster.start(3, [], {
+    mountDataDir: async (dir) => {
+      const m = await mountWith(helper, dir);
+      helpers.push(m.pid);
+      return m;
+    },
+  });
+  clusters.add(mounted);
+  const name = helper.split('/').pop()?.replace(/-[0-9a-f]{16}$/, '') ?? helper;
+  try {
+    const leaders = [await plain.leader(), await mounted.leader()];
+    await pipelinedLoad(leaders[1], 4, 8, 1); // warm up
+    for (const depth of [8, 32]) {
+      const out: string[] = [];
+      let helperCpu = 0;
+      let mountedOk = 0;
+      for (const leader of leaders) {
+        const isMounted = leader === leaders[1];
+        const cpu0 = isMounted ? helpers.map(cpuSeconds) : [];
+        const m0 = await scrape(leader);
+        const load = await pipelinedLoad(leader, 4, depth, SECONDS);
+        const m1 = await scrape(leader);
+        if (isMounted) {
+          helperCpu = helpers.reduce((sum, p, i) => sum + cpuSeconds(p) - cpu0[i], 0);
+          mountedOk = load.ok;
+        }
+        const d = (k: string): number => (m1[k] ?? 0) - (m0[k] ?? 0);
+        const l = load.latencies;
+        out.push(
+          `${Math.round(load.ok / load.seconds).toLocaleString('en-US')} w/s, p50 ${ms(quantile(l, 0.5))}, p99 ${ms(quantile(l, 0.99))}, leader fsync ${ms((1000 * d('faultline_fsync_seconds_sum')) / Math.max(1, d('faultline_fsync_seconds_count')))}${load.failed ? ` (${load.failed} failed)` : ''}`,
+        );
+      }
+      row(`${4 * depth} in flight: plain directory / ${name}`, `${out[0]} / ${out[1]}`, '—');
+      row(`${4 * depth} in flight: CPU of the 3 ${name} helpers per write`, `${Math.round((helperCpu * 1e6) / Math.max(1, mountedOk))} µs`, '—');
+    }
+  } finally {
+    clusters.delete(mounted);
+    await mounted.stop();
+  }
+}
+
 function memory(c: LocalCluster): void {
   const rss = c.nodes.filter((n) => n.proc?.pid).map((n) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc?.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
   row('RSS per node after the load', rss.map((r) => `${r.toFixed(0)} MB`).join(', '), '—');
@@ -245,7 +303,13 @@ async function main(): Promise<void> {
     // figures move with what else runs on the machine: say how loaded it was
     console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)\n`);
     console.log('| benchmark | measured | target |\n|---|---:|---|');
+    if (values['mount-only']) {
+      if (MOUNT_HELPER) await mountedCost(c, MOUNT_HELPER);
+      return;
+    }
     await throughput(c);
+    if (MOUNT_HELPER) await mountedCost(c, MOUNT_HELPER);
+    else if (MOUNT_HELPER === '') row('the power-cut layer\'s cost', 'skipped: faultline-lazyfs could not be built here (see npm run build)', '—');
     const times: number[] = [];
     for (let i = 0; i < FAILOVERS; i++) times.push(await failover(c));
     times.sort((a, b) => a - b);

@@ -18,9 +18,11 @@ async function main(): Promise<void> {
   const storage: RaftStorage =
     opts.modes.persist === 'none'
       ? new MemoryStorage()
-      : new FileStorage(path.resolve(opts.dataDir), {
-          onTornTail: (file, offset, bytes, reason) => log('torn-tail-truncated', { file, offset, bytes, reason }),
-        });
+      : new FileStorage(
+          path.resolve(opts.dataDir),
+          { onTornTail: (file, offset, bytes, reason) => log('torn-tail-truncated', { file, offset, bytes, reason }) },
+          { fsync: opts.modes.fsync },
+        );
   let transport: PeerTransport | null = null;
   const replica = await Replica.start({
     id: opts.id,

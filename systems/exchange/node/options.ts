@@ -37,6 +37,7 @@ export const NODE_USAGE = `usage: node dist/systems/exchange/node/main.js --id <
   planted bugs (README), each off by default: [--persist-vote fsync|none] [--commit-rule current-term|any-term]
   [--check-quorum on|off] [--sessions on|off] [--on-conflict truncate|keep] [--snapshot-install if-newer|always]
   [--lease-start send|ack] (with --read-mode lease)
+  [--fsync before-ack|after-ack|never] (when the WAL's fsync happens; the last two are planted bugs)
   [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
   [--max-pending 20000] [--max-body-bytes 1048576] [--peer-timeout-ms 1000] [--peer-queue 4096]
   [--snapshot-every 20000] (applied entries between snapshots; 0 = never)
@@ -47,6 +48,7 @@ export const MODE_OPTIONS = {
   'read-mode': ['index', 'lease', 'local', 'leader'],
   ack: ['commit', 'before-commit'],
   persist: ['fsync', 'none'],
+  fsync: ['before-ack', 'after-ack', 'never'],
   'persist-vote': ['fsync', 'none'],
   'commit-rule': ['current-term', 'any-term'],
   'check-quorum': ['on', 'off'],
@@ -141,6 +143,9 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
   if (heartbeatTicks >= electionTicks) {
     throw new UsageError(`--heartbeat-ticks (${heartbeatTicks}) must be below --election-ticks (${electionTicks}), or followers start elections against a live leader`);
   }
+  const persist = mode('persist');
+  const fsync = mode('fsync');
+  if (persist === 'none' && fsync !== 'before-ack') throw new UsageError(`--fsync ${fsync} needs a WAL: it contradicts --persist none (which keeps the log in memory)`);
   return {
     id: self.id,
     members,
@@ -150,7 +155,8 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
     modes: {
       readMode: mode('read-mode'),
       ack: mode('ack'),
-      persist: mode('persist'),
+      persist,
+      fsync,
       persistVote: mode('persist-vote'),
       commitRule: mode('commit-rule'),
       checkQuorum: mode('check-quorum'),

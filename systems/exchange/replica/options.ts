@@ -22,6 +22,8 @@ export interface ReplicaModes extends RaftBugs {
   checkQuorum: 'on' | 'off';
   /** on: a retried (clientId, seq) is applied once; off: every copy is applied (unsafe) */
   sessions: 'on' | 'off';
+  /** when a write to the log is claimed: before-ack, once fsynced; after-ack, before its fsync completes (unsafe); never fsynced (unsafe) */
+  fsync: 'before-ack' | 'after-ack' | 'never';
 }
 
-export const SAFE_MODES: ReplicaModes = { ...SAFE_RAFT, readMode: 'index', ack: 'commit', persist: 'fsync', persistVote: 'fsync', checkQuorum: 'on', sessions: 'on' };
+export const SAFE_MODES: ReplicaModes = { ...SAFE_RAFT, readMode: 'index', ack: 'commit', persist: 'fsync', persistVote: 'fsync', checkQuorum: 'on', sessions: 'on', fsync: 'before-ack' };

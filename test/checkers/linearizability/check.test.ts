@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkLinearizability } from '../../../checkers/linearizability/check.js';
+import { generateConcurrentRegister } from '../../../bench/gen-history.js';
+import { checkLinearizability, checkLinearizabilityAsync } from '../../../checkers/linearizability/check.js';
 import { getModel, modelNames } from '../../../checkers/linearizability/models/index.js';
 import type { Model } from '../../../checkers/linearizability/types.js';
 import { pairHistory } from '../../../src/history/pair.js';
+import type { Operation } from '../../../src/history/types.js';
 import { readHistory } from '../../../src/history/read.js';
 import { InputError, UsageError } from '../../../src/util/errors.js';
 import { porcupineFixtures } from '../../support/fixtures.js';
@@ -127,5 +129,116 @@ describe('budgets end in unknown, not a crash', () => {
     const r = checkLinearizability(await hard(), getModel('kv'), { partition: false, memoryBytes: 64 * 1024 });
     expect(r.valid).toBe('unknown');
     expect(r.unknownReason).toBe('memory');
+  });
+});
+
+describe('budgets hold whatever one step costs', () => {
+  /** a register whose every step busy-waits `ms` (a model with very costly steps) */
+  function slowRegister(ms: number): Model<unknown> {
+    const base = getModel('register', { nilRead: 'value' });
+    return {
+      ...base,
+      readOnly: undefined,
+      reduce: undefined,
+      unreadWrite: undefined,
+      step(state, o) {
+        const until = performance.now() + ms;
+        while (performance.now() < until);
+        return base.step!(state, o);
+      },
+    };
+  }
+  /** concurrent writes of distinct values, then reads that no order explains: the search must try every order */
+  function hopeless(writes: number): Operation[] {
+    const ops: Operation[] = [];
+    for (let i = 0; i < writes; i++) ops.push(op(i, i, 'write', i, i, 0, 100));
+    ops.push(op(writes, writes, 'read', null, -1, 200, 210));
+    return ops;
+  }
+
+  it('the clock is looked at between steps: a 300 ms budget ends near 300 ms with 40 ms steps', () => {
+    const t = performance.now();
+    const r = checkLinearizability(hopeless(12), slowRegister(40), { timeoutMs: 300 });
+    const took = performance.now() - t;
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('timeout');
+    expect(took).toBeLessThan(1500); // 300 ms plus a step or two (measured ~350 ms); generous for a busy machine
+  });
+
+  it('without --timeout the memory budget still ends a check', () => {
+    const ops = generateConcurrentRegister({ clients: 64, keys: 4, keysAtOnce: 1, readRate: 0.2, casRate: 0.2, infoRate: 0.05, seed: 3 });
+    const r = checkLinearizability(ops, getModel('cas-register', { nilRead: 'value' }), { greedy: false, reduce: false, memoryBytes: 8 << 20 });
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('memory');
+    expect(r.unknownDetail).toMatch(/memory budget \(8\.0 MB\) ran out/);
+  });
+
+  it('an aborted signal stops the async check: unknown (interrupted), with the partitions decided so far', async () => {
+    const slow = hopeless(12).map((o) => ({ ...o, input: ['slow', o.input], output: ['slow', o.output] }));
+    const fast = [op(100, 100, 'write', ['fast', 1], ['fast', 1], 0, 10), op(101, 101, 'read', ['fast', null], ['fast', 1], 20, 30)];
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const progress: number[] = [];
+    const t = performance.now();
+    const r = await checkLinearizabilityAsync([...slow, ...fast], slowRegister(5), { signal: ac.signal, onProgress: (p) => progress.push(p.decided) });
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('interrupted');
+    expect(r.partitionResults.map((p) => [p.key, p.valid])).toEqual(expect.arrayContaining([['fast', true], ['slow', 'unknown']]));
+  });
+
+  it('reports progress about once a second', async () => {
+    const progress: { decided: number; elapsedMs: number; bytes: number }[] = [];
+    const r = await checkLinearizabilityAsync(hopeless(12), slowRegister(5), { timeoutMs: 2500, onProgress: (p) => progress.push(p) });
+    expect(r.unknownReason).toBe('timeout');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.length).toBeLessThanOrEqual(3);
+    expect(progress[0].elapsedMs).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('nothing checked is never valid', () => {
+  it('no client operations: unknown (empty), saying so', () => {
+    const r = checkLinearizability([], reg());
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('empty');
+    expect(r.unknownDetail).toMatch(/no client operations/);
+  });
+
+  it('no client operation completed ok (all failed or info): unknown (empty)', () => {
+    const ops = [op(0, 0, 'write', 1, undefined, 0, 10, 'fail'), op(1, 1, 'write', 2, undefined, 0, 10, 'info')];
+    const r = checkLinearizability(ops, reg());
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('empty');
+    expect(r.unknownDetail).toMatch(/none of its 2 client operations completed ok/);
+  });
+});
+
+describe('--initial', () => {
+  it('kv starts every key with it; a non-string is refused', () => {
+    const ops = [Object.assign(op(0, 0, 'get', null, 'x', 0, 10), { key: 'a' }), Object.assign(op(1, 1, 'append', 'y', 'y', 20, 30), { key: 'a' }), Object.assign(op(2, 0, 'get', null, 'xy', 40, 50), { key: 'a' })];
+    expect(checkLinearizability(ops, getModel('kv', { initial: 'x' })).valid).toBe(true);
+    expect(checkLinearizability(ops, getModel('kv')).valid).toBe(false);
+    expect(checkLinearizability(ops, getModel('kv', { initial: 'x' }), { partition: false }).valid).toBe(true);
+    expect(() => getModel('kv', { initial: 5 })).toThrow(/--initial for the kv model to be a JSON string/);
+  });
+
+  it('the models that always start the same way refuse it instead of ignoring it', () => {
+    for (const name of ['set', 'mutex', 'fifo-queue']) expect(() => getModel(name, { initial: [] })).toThrow(new RegExp(`--initial does not apply to the ${name} model`));
+    expect(() => getModel('set')).not.toThrow();
+  });
+});
+
+describe('checkLinearizabilityAsync', () => {
+  it('explains a violation as the synchronous check does (its explanation loads only then)', async () => {
+    const ops = [op(0, 0, 'write', 1, 1, 0, 10), op(1, 1, 'write', 2, 2, 20, 30), op(2, 0, 'read', null, 1, 40, 50)];
+    const sync = checkLinearizability(ops, reg());
+    const async = await checkLinearizabilityAsync(ops, reg());
+    expect(async.valid).toBe(false);
+    expect(async.anomaly).toEqual(sync.anomaly);
+    expect(async.partitionOps).toEqual(sync.partitionOps);
+    const quiet = await checkLinearizabilityAsync(ops, reg(), { explain: false });
+    expect(quiet.anomaly).toBeUndefined();
+    expect(quiet.partitionOps).toHaveLength(3);
   });
 });

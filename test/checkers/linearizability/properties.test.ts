@@ -51,7 +51,8 @@ describe('a sequential run with overlapping intervals is linearizable', () => {
               ops.push(op(ops.length, i, 'cas', [c.a, c.b], undefined, call, ret, info ? 'info' : 'fail'));
             }
           });
-          expect(checkLinearizability(ops, casRegister()).valid).toBe(true);
+          // linearizable; unknown only when no op completed ok (nothing to check)
+          expect(checkLinearizability(ops, casRegister()).valid).toBe(ops.some((o) => o.outcome === 'ok') ? true : 'unknown');
         },
       ),
       { numRuns: 300 },

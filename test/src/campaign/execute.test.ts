@@ -55,13 +55,18 @@ describe('running a campaign', () => {
     ]);
     expect(report.exitCode).toBe(0);
     expect(report.valid).toBe(true);
+    expect(report.runs.map((r) => [r.started !== null, typeof r.elapsedS, r.anomalies.length])).toEqual([
+      [true, 'number', 0],
+      [true, 'number', 1],
+    ]);
+    expect(report.runs[1].anomalies[0]).toMatch(/^linearizable: /);
     expect(path.relative(store, report.dir)).toMatch(/^nightly\/\d{4}-\d\d-\d\dT\d{6}/);
     expect(readlinkSync(path.join(store, 'nightly', 'latest'))).toBe(path.basename(report.dir));
     expect(existsSync(path.join(store, 'latest'))).toBe(false); // the store's latest stays the newest run
     const saved = readJson(report);
     expect(saved.finished).not.toBeNull();
     expect(saved.runs[1].summary).toMatchObject({ valid: false, checkers: { linearizable: false }, counts: { ok: 10 } });
-    expect(saved.runs[1].dir).toBe(path.join(store, 'set-partition-loss-kill-pause-clock', '2'));
+    expect(saved.runs[1].dir).toBe(path.join(store, 'set-partition-loss-kill-pause-clock-power-cut-corrupt', '2'));
   });
 
   it('an unsafe mode that is not caught is unmet: exit 1', async () => {
@@ -111,6 +116,6 @@ describe('running a campaign', () => {
     expect(lines[1]).toMatch(/^run +workload +nemesis +node opts +verdict +expected +outcome +ops\/s +results$/);
     expect(lines[3]).toMatch(/^2 +set +partition +read-mode=local +invalid +invalid +met +123 +\//);
     expect(lines[4]).toBe('outcome    every expectation met (2 met, 0 unmet, 0 unknown, 0 aborted, 0 skipped)');
-    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(/\n1 +orders-partition-loss-kill-pause-clock +orders +partition,loss,kill,pause,clock +- +3 +12s +1 +valid\n$/);
+    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(/\n1 +runs\[0\] +orders-partition-loss-kill-pause-clock-power-cut-corrupt +orders +partition,loss,kill,pause,clock,power-cut,corrupt +- +3 +12s +1 +valid\n$/);
   });
 });

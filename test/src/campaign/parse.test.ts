@@ -39,9 +39,9 @@ describe('parsing a campaign file', () => {
     });
     expect(c.name).toBe('nightly');
     expect(c.runs.map((r) => [r.config.workload, r.config.families.join(','), r.config.nodes, r.config.timeLimitS, r.expect])).toEqual([
-      ['register', 'partition,loss,kill,pause,clock', 5, 30, 'valid'],
+      ['register', 'partition,loss,kill,pause,clock,power-cut,corrupt', 5, 30, 'valid'],
       ['set', 'partition,kill', 5, 30, 'valid'],
-      ['register', 'partition,loss,kill,pause,clock', 5, 30, 'invalid'],
+      ['register', 'partition,loss,kill,pause,clock,power-cut,corrupt', 5, 30, 'invalid'],
     ]);
     expect(c.runs[2].config.sutOpts).toEqual({ 'read-mode': 'local' });
     expect(c.runs.every((r) => r.config.store === '/tmp/store' && r.config.seed === 7)).toBe(true);
@@ -67,9 +67,14 @@ describe('parsing a campaign file', () => {
   });
 
   it('refuses wrong types before resolving', () => {
-    expect(error({ runs: [{ nodes: '5' }] })).toBe('c.json: runs[0].nodes: must be a number; got "5"');
-    expect(error({ runs: [{ workload: 3 }] })).toBe('c.json: runs[0].workload: must be a string; got 3');
-    expect(error({ runs: [{ nodeOpt: [1] }] })).toBe('c.json: runs[0].nodeOpt: must be a string or an array of strings; got [1]');
+    expect(error({ runs: [{ nodes: '5' }] })).toBe('c.json: runs[0].nodes: must be a number (or a list of numbers, one run each); got "5"');
+    expect(error({ runs: [{ workload: 3 }] })).toBe('c.json: runs[0].workload: must be a string (or a list of strings, one run each); got 3');
+    expect(error({ runs: [{ nodeOpt: [1] }] })).toMatch(/^c\.json: runs\[0\]\.nodeOpt: must be a string or an array of strings .*; got \[1\]$/);
+    // each value of a list is checked, and named by its position
+    expect(error({ runs: [{ seed: [1, 'two'] }] })).toMatch(/^c\.json: runs\[0\]\.seed\[1\]: must be a number/);
+    expect(error({ runs: [{ nodeOpt: [['a=b'], [2]] }] })).toMatch(/^c\.json: runs\[0\]\.nodeOpt\[1\]: must be a string or an array of strings/);
+    expect(error({ runs: [{ workload: [] }] })).toBe('c.json: runs[0].workload: an empty list runs nothing: give at least one value');
+    expect(error({ runs: [{ expect: ['valid', 'invalid'] }] })).toMatch(/^c\.json: runs\[0\]\.expect: takes one value, not a list/);
   });
 
   it('reports resolveRunConfig errors with the run and in the file\u2019s key names', () => {
@@ -96,6 +101,55 @@ describe('parsing a campaign file', () => {
     expect(() => parse(bad)).toThrow(InputError);
     expect(() => parse(bad)).toThrow(/^c\.json:3: not valid JSON/);
     expect(() => parse('')).toThrow(/^c\.json:1: not valid JSON/);
+  });
+
+  it('a list-valued key expands into one run per value: workloads × nemesis × node options × seeds, the first key varying slowest', () => {
+    const c = parse({
+      name: 'm',
+      defaults: { seed: [1, 2] },
+      runs: [{ workload: ['register', 'set'], nemesis: ['partition', 'kill,pause'], nodeOpt: [[], ['read-mode=local']] }, { workload: 'bank', nodeOpt: ['ack=before-commit', 'read-mode=local'] }],
+    });
+    expect(c.runs).toHaveLength(2 * 2 * 2 * 2 + 2);
+    expect(c.runs.slice(0, 3).map((r) => r.matrix)).toEqual([
+      { seed: 1, workload: 'register', nemesis: 'partition', nodeOpt: [] },
+      { seed: 1, workload: 'register', nemesis: 'partition', nodeOpt: ['read-mode=local'] },
+      { seed: 1, workload: 'register', nemesis: 'kill,pause', nodeOpt: [] },
+    ]);
+    expect(c.runs.map((r) => r.index)).toEqual([...c.runs.keys()]);
+    expect(c.runs[1].config).toMatchObject({ workload: 'register', families: ['partition'], sutOpts: { 'read-mode': 'local' }, seed: 1 });
+    expect(c.runs[15].config).toMatchObject({ workload: 'set', families: ['kill', 'pause'], sutOpts: {}, seed: 2 });
+    // an array of strings is one run's node options, not an axis
+    expect(c.runs.slice(16).map((r) => [r.matrix, r.config.sutOpts, r.source])).toEqual([
+      [{ seed: 1 }, { ack: 'before-commit', 'read-mode': 'local' }, 1],
+      [{ seed: 2 }, { ack: 'before-commit', 'read-mode': 'local' }, 1],
+    ]);
+    expect(new Set(c.runs.map((r) => r.key)).size).toBe(c.runs.length);
+  });
+
+  it('systems under test are an axis like any other', () => {
+    const c = parse({ runs: [{ sut: ['exchange', 'etcd'], workload: 'set', nemesis: 'partition', seed: 1 }] });
+    expect(c.runs.map((r) => [r.config.sut, r.config.testName])).toEqual([
+      ['exchange', 'set-partition'],
+      ['etcd', 'etcd-set-partition'],
+    ]);
+  });
+
+  it('names the expanded run a resolution error comes from', () => {
+    expect(error({ runs: [{ workload: ['register', 'queue'] }] })).toMatch(/^c\.json: runs\[0\] \(workload=queue\): workload must be one of/);
+  });
+
+  it('--repeat runs the whole plan again; runs without a seed get one each, runs with one keep it', () => {
+    const c = parseCampaign(JSON.stringify({ runs: [{ workload: 'set' }, { workload: 'register', seed: 5 }] }), { file: 'c.json', store: '/tmp/store', keys, repeat: 3, seedBase: 100 });
+    expect(c.runs.map((r) => [r.repeat, r.config.workload, r.config.seed])).toEqual([
+      [1, 'set', 100],
+      [1, 'register', 5],
+      [2, 'set', 102],
+      [2, 'register', 5],
+      [3, 'set', 104],
+      [3, 'register', 5],
+    ]);
+    // the same run's repetitions are told apart for compare by their occurrence
+    expect(c.runs.map((r) => r.key)).toEqual(['workload="set"', 'seed=5 workload="register"', 'workload="set" #2', 'seed=5 workload="register" #2', 'workload="set" #3', 'seed=5 workload="register" #3']);
   });
 
   it('flag names in messages become keys', () => {

@@ -7,7 +7,7 @@ import { UsageError } from '../../../src/util/errors.js';
 
 describe('resolveCheckOptions', () => {
   it('fills defaults', () => {
-    expect(resolveCheckOptions({ history: 'h.jsonl' })).toEqual({ file: 'h.jsonl', model: 'cas-register', initial: null, partition: true, json: false });
+    expect(resolveCheckOptions({ history: 'h.jsonl' })).toEqual({ file: 'h.jsonl', model: 'cas-register', partition: true, json: false });
   });
 
   it('normalizes units and parses --initial as JSON', () => {

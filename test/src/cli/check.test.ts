@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { porcupineFixtures as fixtures, repoRoot } from '../../support/fixtures.js';
 
@@ -152,4 +153,52 @@ describe('faultline check (real process)', () => {
     expect(html.code).toBe(254);
     expect(html.stderr).toMatch(/cannot write --html .*x\.html \(ENOENT\)/);
   });
+});
+
+describe('faultline check conventions (real process)', () => {
+  async function withStdin(input: Buffer | string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as unknown as { code: number }).code ?? 255) : 0, stdout, stderr });
+      });
+      child.stdin?.end(input);
+    });
+  }
+
+  it('check - reads standard input (plain or gzip); .gz files are read directly', async () => {
+    const text = readFileSync(valid);
+    const [plain, zipped, gz] = await Promise.all([
+      withStdin(text, 'check', '-'),
+      withStdin(gzipSync(text), 'check', '-', '--json'),
+      faultline('check', (() => {
+        const f = path.join(dir, 'valid.jsonl.gz');
+        writeFileSync(f, gzipSync(text));
+        return f;
+      })()),
+    ]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/history\s+stdin \(jsonl, 6 events/);
+    expect(zipped.code).toBe(0);
+    expect(JSON.parse(zipped.stdout)).toMatchObject({ valid: true, file: 'stdin' });
+    expect(gz.code).toBe(0);
+    expect(gz.stdout).toMatch(/valid\.jsonl\.gz \(jsonl, 6 events/);
+    // and through yargs (a command line the fast path leaves to it), - is still standard input
+    const viaYargs = await withStdin(text, 'check', '--nilRead', 'value', '-');
+    expect(viaYargs.code).toBe(0);
+    expect(viaYargs.stdout).toMatch(/history\s+stdin/);
+  });
+
+  it('Ctrl-C ends the check with exit 2 and what is known so far', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check', path.join(fixtures, 'kv/c50-ok.txt'), '--model', 'kv', '--no-partition', '--memory', '8000'], { cwd: repoRoot });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
+    await new Promise((r) => setTimeout(r, 4000)); // tsx start-up, reading, then the search runs (it would for minutes)
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/verdict\s+unknown \(interrupted\)/);
+    expect(stdout).toMatch(/because\s+interrupted \(Ctrl-C\) before every partition was decided/);
+  }, 30_000);
 });

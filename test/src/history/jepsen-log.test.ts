@@ -70,6 +70,9 @@ describe('detectFormat', () => {
     ['2015-01-01 INFO  jepsen.util - 0\t:invoke\t:read\tnil\n', 'jepsen-log'],
     ['INFO  jepsen.util - 0   :invoke :read   nil\n', 'jepsen-log'],
     ['hello world\n', null],
+    // the first meaningful line decides: a stray log line in a JSONL file does not make it a log
+    ['{"type":"invoke","process":0,"f":"read"}\nINFO  jepsen.util - 0\t:ok\t:read\t1\n', 'jsonl'],
+    ['{:type :invoke, :process 0, :f :read}\nINFO  jepsen.util - 0\t:ok\t:read\t1\n', 'edn'],
   ])('%j → %s', (head, format) => {
     expect(detectFormat(head)).toBe(format);
   });

@@ -44,10 +44,11 @@ describe('history.jsonl reader', () => {
     expect(streamed).toEqual([1, 103, 204]);
   });
 
-  it('defaults index to the position, time to the index, value to null', async () => {
+  it('defaults index to the position, time to the index; an absent value stays absent (not null)', async () => {
     const file = write('{"type":"invoke","process":0,"f":"read"}\n{"index":7,"type":"ok","process":0,"f":"read","value":1}\n');
     const { ops } = await readJsonl(file);
-    expect(ops[0]).toMatchObject({ index: 0, time: 0, value: null });
+    expect(ops[0]).toMatchObject({ index: 0, time: 0 });
+    expect(ops[0].value).toBeUndefined();
     expect(ops[1]).toMatchObject({ index: 7, time: 7 });
   });
 
@@ -72,6 +73,7 @@ describe('history.jsonl reader', () => {
     ['{"type":"ok","process":0,"f":3}', /expected "f" to be a string/],
     ['{"type":"ok","process":0,"f":"read","time":"soon"}', /expected "time" to be a number/],
     ['{"type":"ok","process":0,"f":"read","index":null}', /expected "index" to be a number/],
+    ['{"type":"ok","process":0,"f":"read","time":1e999}', /expected "time" to be a number; got Infinity/],
     ['[1,2]', /expected an op map/],
   ])('rejects %s on its line', async (bad, msg) => {
     const e = await inputError(write(`{"type":"invoke","process":0,"f":"read"}\n\n${bad}\n`));

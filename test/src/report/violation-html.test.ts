@@ -5,6 +5,7 @@ import { renderViolationHtml } from '../../../src/report/violation-html.js';
 import type { OpSummary } from '../../../checkers/linearizability/types.js';
 import { op } from '../../support/histories.js';
 import { invalidRegisterSample } from '../../support/report-samples.js';
+import { generateConcurrentRegister } from '../../../bench/gen-history.js';
 
 const reg = () => getModel('cas-register', { nilRead: 'value' });
 
@@ -57,7 +58,7 @@ describe('renderViolationHtml', () => {
     expect(html).toContain('write(&#34;&#60;b&#62;&#34;) (info)');
     const unknown = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'timeout' }, { file: 'u', model: 'm', operations: ops, describe: (o) => `op ${o.id}` });
     expect(unknown).toContain('unknown (timeout)');
-    expect(unknown).toContain('stopped at its timeout budget');
+    expect(unknown).toContain('stopped at its <b>time</b> budget');
     expect(unknown).toContain('>op 1</text>');
   });
 });
@@ -93,12 +94,47 @@ describe('renderViolationHtml on the hand-built sample', () => {
     }
     const failing = { ...ops[4000], description: 'read() → 1' };
     ops[4000] = failing;
-    const result = { ...base, partitionOps: ops, anomaly: { ...base.anomaly!, op: failing, prefix: [], concurrent: [], linearizations: [] } };
+    const result = { ...base, partitionOps: ops, anomaly: { ...base.anomaly!, op: failing, prefix: ops.slice(3990, 4000), concurrent: [], linearizations: [] } };
     const html = renderViolationHtml(result, { file: 'big', model: 'cas-register' });
-    expect(html).toContain('The partition has 5000 operations; only the 2000 nearest the failing one are drawn.');
-    expect(html.match(/<g class="op/g)).toHaveLength(2000);
+    expect(html).toContain('Drawn: the 9 operations of 5000 in this partition'); // the failing op and the last 8 of the prefix
+    expect(html.match(/<g class="op/g)).toHaveLength(9);
     expect(html).toContain('data-id="4000"');
-    expect(html).toContain('data-id="3000"');
-    expect(html).not.toContain('data-id="2999"');
+    expect(html).toContain('data-id="3992"');
+    expect(html).not.toMatch(/<g class="op[^"]*" data-id="3991"/); // not drawn (the table lists it)
+  });
+});
+
+describe('renderViolationHtml on a 64-client history', () => {
+  const ops = generateConcurrentRegister({ clients: 64, keys: 144, keysAtOnce: 3, readRate: 0.5, casRate: 0.2, infoRate: 0.01, staleReads: 1, seed: 7 });
+  const result = checkLinearizability(ops, reg());
+  const failing = result.anomaly!.op;
+  const faults = [{ f: 'partition', start: failing.call - 3e6, stop: failing.call + 1e9, closed: true, value: { grudge: { n1: ['n2'] } } }];
+  const html = renderViolationHtml(result, { file: 'h64.jsonl', model: 'cas-register', faults });
+
+  it('draws the lanes of the processes with ops near the failure, the failing op\u2019s first', () => {
+    expect(result.valid).toBe(false);
+    const lanes = [...html.matchAll(/<text class="lane( failing)?" [^>]*>process (\d+)<\/text>/g)].map((m) => [m[2], Boolean(m[1])]);
+    expect(lanes.length).toBeLessThan(25); // the partition's ops ran on about 60 processes
+    expect(new Set(result.partitionOps!.map((o) => o.process)).size).toBeGreaterThan(40);
+    expect(lanes[0]).toEqual([String(failing.process), true]);
+    // every op concurrent with the failing one is drawn
+    for (const c of result.anomaly!.concurrent) expect(html).toContain(`data-id="${c.id}"`);
+    // the table still lists the whole partition
+    expect(html).toContain(`<summary>${result.partitionOps!.length} operations in order of invocation</summary>`);
+  });
+
+  it('puts the grey after-the-failure boxes and the fault windows in the legend, and draws the fault over the lanes', () => {
+    expect(html).toContain('<span class="sw after"></span>not in the selected linearization: after the failure');
+    expect(html).toContain('<span class="sw fault"></span>fault in force (nemesis)');
+    expect(html).toMatch(/<g class="fault"><title>partition: -?[\d.]+ s → [\d.]+ s \{&#34;grudge&#34;/);
+    expect(html).toMatch(/class="op[^"]* after" data-id/);
+  });
+
+  it('on unknown, says which budget ran out and what to raise', () => {
+    const timeout = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'timeout', anomaly: undefined }, { file: 'h.jsonl', model: 'm', budget: { timeoutS: 30 } });
+    expect(timeout).toContain('stopped at its <b>time</b> budget of 30 s');
+    expect(timeout).toContain('<code>faultline check h.jsonl --timeout 120</code>');
+    const memory = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'memory', anomaly: undefined }, { file: 'h.jsonl', model: 'm' });
+    expect(memory).toContain('<code>faultline check h.jsonl --memory 4096</code> (MB; the default is 1024)');
   });
 });

@@ -54,7 +54,7 @@ describe('node process: client API', () => {
 
     const before = Date.now();
     const h = (await (await fetchWithTimeout(`${n.url}/health`, undefined, 2000)).json()) as Record<string, unknown>;
-    expect(h).toMatchObject({ id: 'n1', role: 'leader', options: { 'read-mode': 'index', ack: 'commit', persist: 'fsync' } });
+    expect(h).toMatchObject({ id: 'n1', role: 'leader', options: { 'read-mode': 'index', ack: 'commit', persist: 'fsync', fsync: 'before-ack' } });
     expect(h.appliedIndex).toBeGreaterThanOrEqual(2); // the leader's noop and the write
     expect(Math.abs((h.now as number) - before)).toBeLessThan(2000);
 

@@ -34,6 +34,8 @@ describe('parseNodeOptions', () => {
   it('takes the unsafe modes and numeric options', () => {
     const o = parseNodeOptions([...base, '--read-mode', 'lease', '--ack', 'before-commit', '--persist', 'none', '--tick-ms', '5', '--snapshot-every', '0', '--bind', '0.0.0.0']);
     expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'lease', ack: 'before-commit', persist: 'none' });
+    expect(parseNodeOptions([...base, '--fsync', 'after-ack']).modes.fsync).toBe('after-ack');
+    expect(parseNodeOptions(base, { FAULTLINE_NODE_FSYNC: 'never' }).modes.fsync).toBe('never');
     expect(o.tickMs).toBe(5);
     expect(o.leaseMs).toBe(60);
     expect(o.snapshotEvery).toBe(0);
@@ -72,6 +74,8 @@ describe('parseNodeOptions', () => {
     expect(usage(['--id', 'n1', '--cluster', 'n1@h:1:2,n1@h:3:4', '--data-dir', '/d']).message).toMatch(/twice/);
     expect(usage(base, { FAULTLINE_NODE_PERSIST: 'sometimes' }).message).toMatch(/--persist must be one of/);
     expect(usage([...base, '--sessions', 'maybe']).message).toMatch(/--sessions must be one of on, off; got "maybe"/);
+    expect(usage([...base, '--fsync', 'sometimes']).message).toMatch(/--fsync must be one of before-ack, after-ack, never/);
+    expect(usage([...base, '--fsync', 'never', '--persist', 'none']).message).toMatch(/--fsync never needs a WAL: it contradicts --persist none/);
   });
 });
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Entry } from '../../../../systems/exchange/raft/types.js';
 import { FileStorage, StorageCorruptError } from '../../../../systems/exchange/storage/file-storage.js';
+import { decodeHeader, WAL_HEADER } from '../../../../systems/exchange/storage/wal-header.js';
+import { setMark } from './wal-files.js';
 import { repoRoot } from '../../../support/fixtures.js';
 
 const dirs: string[] = [];
@@ -52,7 +54,7 @@ describe('FileStorage', () => {
     await s.close();
   });
 
-  it('drops a torn tail at every byte offset of the last record and keeps the rest', async () => {
+  it('drops a torn tail at every byte offset of a last record the durable mark does not cover, and keeps the rest', async () => {
     const dir = tmp();
     const s = await fresh(dir);
     await s.persist({ entries: [entry(1), entry(2)] });
@@ -61,7 +63,9 @@ describe('FileStorage', () => {
     await s.close();
     const whole = readFileSync(s.walFile);
     for (let cut = before; cut < whole.length; cut++) {
+      // the crash came before the mark caught up with record 3: it may be a torn write
       writeFileSync(s.walFile, whole.subarray(0, cut));
+      setMark(s.walFile, before);
       const torn: number[] = [];
       const state = await new FileStorage(dir, { onTornTail: (_f, off) => torn.push(off) }).load();
       expect(state.entries.map((e) => e.index), `cut at ${cut}`).toEqual([1, 2]);
@@ -70,15 +74,27 @@ describe('FileStorage', () => {
     }
   });
 
-  it('truncates a last record whose checksum is wrong', async () => {
+  it('an idle storage fsyncs its durable mark up to everything it acknowledged', async () => {
     const dir = tmp();
     const s = await fresh(dir);
     await s.persist({ entries: [entry(1)] });
     await s.persist({ entries: [entry(2)] });
     await s.close();
+    const h = decodeHeader(readFileSync(s.walFile));
+    expect(h.ok && h.header.mark).toBe(statSync(s.walFile).size);
+  });
+
+  it('truncates a last record past the mark whose checksum is wrong', async () => {
+    const dir = tmp();
+    const s = await fresh(dir);
+    await s.persist({ entries: [entry(1)] });
+    const before = statSync(s.walFile).size;
+    await s.persist({ entries: [entry(2)] });
+    await s.close();
     const buf = readFileSync(s.walFile);
     buf[buf.length - 2] ^= 0x10;
     writeFileSync(s.walFile, buf);
+    setMark(s.walFile, before);
     const state = await new FileStorage(dir).load();
     expect(state.entries.map((e) => e.index)).toEqual([1]);
   });
@@ -90,10 +106,11 @@ describe('FileStorage', () => {
     await s.persist({ entries: [entry(2)] });
     await s.close();
     const buf = readFileSync(s.walFile);
-    buf[12] ^= 0x01; // inside the first record's payload
+    buf[WAL_HEADER + 12] ^= 0x01; // inside the first record's payload
     writeFileSync(s.walFile, buf);
+    setMark(s.walFile, WAL_HEADER); // whatever the mark says
     await expect(new FileStorage(dir).load()).rejects.toThrow(StorageCorruptError);
-    await expect(new FileStorage(dir).load()).rejects.toThrow(/byte 0 \(checksum mismatch\)/);
+    await expect(new FileStorage(dir).load()).rejects.toThrow(/wal.log: byte 64: checksum mismatch, with more records after it; refusing to start/);
   });
 
   it('saves a snapshot, compacts the log and reloads both', async () => {
@@ -152,7 +169,7 @@ describe('crc32', () => {
 describe('FileStorage snapshots while persisting', () => {
   it('rewrites a large WAL without the covered entries; persists issued meanwhile resolve and survive', async () => {
     const dir = tmp();
-    const s = new FileStorage(dir, {}, 0); // rewrite on every snapshot
+    const s = new FileStorage(dir, {}, { rewriteBytes: 0 }); // rewrite on every snapshot
     await s.load();
     await s.persist({ entries: Array.from({ length: 50 }, (_, i) => entry(i + 1)), hardState: { term: 1, vote: 'n1', commit: 40 } });
     const before = statSync(s.walFile).size;
