@@ -1,7 +1,7 @@
 import { pairHistory } from '../src/history/pair.js';
 import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
-import type { CheckerResult } from './types.js';
+import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface BankResult extends CheckerResult {
   reads: number;
@@ -24,11 +24,19 @@ export function checkBank(ops: readonly Op[], expectedTotal: number): BankResult
   for (const r of reads) {
     const balances = r.output as Record<string, number>;
     let total = 0;
+    let bad = false;
     for (const [account, balance] of Object.entries(balances)) {
       total += balance;
-      if (balance < 0) result.negative.push({ index: r.invokeIndex, account, balance });
+      if (balance < 0) {
+        result.negative.push({ index: r.invokeIndex, account, balance });
+        bad = true;
+      }
     }
-    if (total !== expectedTotal) result.wrongTotal.push({ index: r.invokeIndex, total });
+    if (total !== expectedTotal) {
+      result.wrongTotal.push({ index: r.invokeIndex, total });
+      bad = true;
+    }
+    if (bad) result.firstAnomalyNs = Math.min(result.firstAnomalyNs ?? Infinity, opTimeNs(r));
   }
   result.wrongTotal = result.wrongTotal.slice(0, 20);
   result.negative = result.negative.slice(0, 20);

@@ -3,7 +3,7 @@ import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
 import type { ExchangeState, OrderRecord } from './orders-types.js';
 import { replayTrades } from './orders-replay.js';
-import type { CheckerResult } from './types.js';
+import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface OrdersResult extends CheckerResult {
   acknowledged: number;
@@ -78,6 +78,13 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
   for (const [sym, total] of Object.entries(initial.shares)) if (accounts.reduce((a, x) => a + (x.positions[sym] ?? 0), 0) !== total) r.conserved = false;
   r.priorityViolation = comparePriority(final);
   r.valid = r.missing.length === 0 && r.phantom.length === 0 && r.mismatched.length === 0 && r.overfilled.length === 0 && r.outsideLimits.length === 0 && r.conserved && r.priorityViolation === null;
+  if (!r.valid) {
+    // the earliest submit of an order found missing, phantom or mismatched; else the final read that showed the state
+    const bad = new Set([...r.missing, ...r.phantom, ...r.mismatched]);
+    let t = Infinity;
+    for (const o of submits) if (bad.has((o.input as OrderRecord).orderId)) t = Math.min(t, opTimeNs(o));
+    r.firstAnomalyNs = t < Infinity ? t : opTimeNs(reads[reads.length - 1]);
+  }
   return r;
 }
 

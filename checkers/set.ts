@@ -1,7 +1,7 @@
 import { pairHistory } from '../src/history/pair.js';
 import { RUN_FILES } from '../src/store/layout.js';
 import type { Op, Operation } from '../src/history/types.js';
-import type { CheckerResult } from './types.js';
+import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface SetOptions {
   /** reads are linearizable, so a read that misses an element known to be present is an error (stale) */
@@ -74,10 +74,14 @@ export function checkSet(ops: readonly Op[], opts: SetOptions = { linearizable: 
   // pass 1: the earliest completion of a read showing each element
   const firstSeen = new Float64Array(n).fill(Infinity);
   const unexpected = new Map<unknown, unknown>();
+  let firstAnomaly = Infinity; // the earliest read showing an unexpected element, or missing a lost or stale one
   for (const rd of reads) {
     for (const v of rd.output as unknown[]) {
       const id = ids.get(key(v));
-      if (id === undefined) unexpected.set(key(v), v);
+      if (id === undefined) {
+        unexpected.set(key(v), v);
+        firstAnomaly = Math.min(firstAnomaly, opTimeNs(rd));
+      }
       else if (rd.ret < firstSeen[id]) firstSeen[id] = rd.ret;
     }
   }
@@ -104,19 +108,31 @@ export function checkSet(ops: readonly Op[], opts: SetOptions = { linearizable: 
     const first = upperBound(calls, known[id]); // reads [first, n) began after it was known
     const after = reads.length - first;
     if (after === 0) r.neverRead.push(values[id]);
-    else if (latestShowing[id] !== reads.length - 1) r.lost.push(values[id]);
-    else if (present[id] < after) {
+    else if (latestShowing[id] !== reads.length - 1) {
+      r.lost.push(values[id]);
+      if (r.lost.length <= 20) firstAnomaly = Math.min(firstAnomaly, firstMissing(reads, first, key(values[id])));
+    } else if (present[id] < after) {
       r.stale.push(values[id]);
       if (r.staleReads.length < 20) {
         const k = key(values[id]);
         const missing = reads.slice(first).find((rd) => !(rd.output as unknown[]).some((v) => key(v) === k));
-        if (missing) r.staleReads.push({ element: values[id], read: missing.invokeIndex });
+        if (missing) {
+          r.staleReads.push({ element: values[id], read: missing.invokeIndex });
+          firstAnomaly = Math.min(firstAnomaly, opTimeNs(missing));
+        }
       }
     } else r.ok++;
   }
   if (reads.length === 0) return r;
   r.valid = r.lost.length === 0 && r.unexpected.length === 0 && (!opts.linearizable || r.stale.length === 0);
+  if (!r.valid && firstAnomaly < Infinity) r.firstAnomalyNs = firstAnomaly;
   return r;
+}
+
+/** the completion time of the first read from `from` on that misses element `k` (the first 20 lost elements are searched) */
+function firstMissing(reads: readonly Operation[], from: number, k: unknown): number {
+  for (let i = from; i < reads.length; i++) if (!(reads[i].output as unknown[]).some((v) => key(v) === k)) return opTimeNs(reads[i]);
+  return Infinity;
 }
 
 /** first index whose value is > x */

@@ -21,5 +21,13 @@ export function exitCodeFor(valid: Valid): 0 | 1 | 2 {
 /** Every checker returns at least this; extra fields are checker-specific. */
 export interface CheckerResult {
   valid: Valid;
+  /**
+   * when invalid: the history time (ns since the test started) of the first anomalous
+   * op the checker reports, at its completion (its invocation if it never completed)
+   */
+  firstAnomalyNs?: number;
   [field: string]: unknown;
 }
+
+/** an op's time as an anomaly: when it completed, or when it was invoked if it never did */
+export const opTimeNs = (o: { call: number; ret: number | null }): number => (o.ret === null || o.ret === Infinity ? o.call : o.ret);

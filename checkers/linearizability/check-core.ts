@@ -8,6 +8,7 @@ import { PartitionSearch } from './search.js';
 import { StateTable } from './states.js';
 import type { summarize } from './summary.js';
 import { Transitions } from './transitions.js';
+import { opTimeNs } from '../types.js';
 import type { CheckProgress, LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult, UnknownReason } from './types.js';
 
 /**
@@ -216,7 +217,10 @@ export class LinearizabilityCheck {
       const summarize = this.reporting!.summarize;
       result.partitionOps = g.original.map((o) => summarize(o, this.base));
       const anomaly = this.explanation?.anomaly();
-      if (anomaly) result.anomaly = anomaly;
+      if (anomaly) {
+        result.anomaly = anomaly;
+        result.firstAnomalyNs = opTimeNs(anomaly.op);
+      }
       if (this.explainInterrupted) result.explainInterrupted = true;
     }
     result.elapsedMs = performance.now() - this.start;

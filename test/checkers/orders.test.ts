@@ -42,6 +42,7 @@ describe('checkOrders', () => {
     const r = checkOrders(ops, INITIAL);
     expect(r.valid).toBe(false);
     expect(r.missing).toEqual(['s1']);
+    expect(r.firstAnomalyNs).toBe(1); // s1's acknowledged submit
   });
 
   it('finds an overfill, a trade outside the limits and money created', () => {

@@ -34,6 +34,7 @@ describe('checkSet (set-full)', () => {
     expect(r.valid).toBe(false);
     expect(r.lost).toEqual([2]);
     expect(r.ok).toBe(1);
+    expect(r.firstAnomalyNs).toBe(70); // the read that first missed 2 completed at event 7
   });
 
   it('an element known only from a read, then gone, is lost too', () => {

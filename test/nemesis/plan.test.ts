@@ -94,6 +94,45 @@ describe('nemesis plans', () => {
     expect(withLeader / starts).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('the default mix draws the faults that threaten the leader most: partitions over kills and pauses over clock over loss; the lease breaker most among clock variants', () => {
+    const starts = new Map<string, number>();
+    let clocks = 0;
+    let leases = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      for (const { a } of actions('chaos', 5, seed, 40, { ...OPTS, maxFaults: 100 })) {
+        if (!a.f.startsWith('start-')) continue;
+        starts.set(familyOf(a), (starts.get(familyOf(a)) ?? 0) + 1);
+        if (a.f === 'start-clock') {
+          clocks++;
+          if (a.variant === 'lease') leases++;
+        }
+      }
+    }
+    const n = (f: string): number => starts.get(f) ?? 0;
+    expect(n('partition')).toBeGreaterThan(n('kill'));
+    expect(Math.min(n('kill'), n('pause'))).toBeGreaterThan(n('clock'));
+    expect(n('clock')).toBeGreaterThan(n('loss'));
+    expect(leases / clocks).toBeGreaterThan(0.3);
+  });
+
+  it('a fault of the default mix lasts a step or two whatever its family, and a pause never freezes every node', () => {
+    let lasted = 0;
+    let stopped = 0;
+    for (let seed = 0; seed < 100; seed++) {
+      const since = new Map<string, number>();
+      actions('chaos', 5, seed, 60).forEach(({ a }, step) => {
+        if (a.f === 'start-pause') expect(a.target).not.toBe('all');
+        if (a.f.startsWith('start-')) since.set(familyOf(a), step);
+        else {
+          lasted += step - (since.get(familyOf(a)) as number);
+          stopped++;
+        }
+      });
+    }
+    expect(stopped).toBeGreaterThan(1000);
+    expect(lasted / stopped).toBeLessThan(3);
+  });
+
   it('clock faults: offsets and drift rates of the configured size, strobes no faster than libfaketime rereads, lease on the leader', () => {
     fc.assert(
       fc.property(cluster, ({ n, seed }) => {

@@ -7,10 +7,17 @@ import { UsageError } from '../../util/errors.js';
  * The unsafe modes and planted bugs are listed in the README.
  */
 export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
-  'read-mode': ['index', 'lease', 'local'],
+  'read-mode': ['index', 'lease', 'local', 'leader'],
   ack: ['commit', 'before-commit'],
   persist: ['fsync', 'none'],
   fsync: ['before-ack', 'after-ack', 'never'],
+  'persist-vote': ['fsync', 'none'],
+  'commit-rule': ['current-term', 'any-term'],
+  'check-quorum': ['on', 'off'],
+  sessions: ['on', 'off'],
+  'on-conflict': ['truncate', 'keep'],
+  'snapshot-install': ['if-newer', 'always'],
+  'lease-start': ['send', 'ack'],
   'tick-ms': 'int',
   'election-ticks': 'int',
   'heartbeat-ticks': 'int',

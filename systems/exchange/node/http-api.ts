@@ -1,7 +1,7 @@
 import type { Command, Query } from '../machine/commands.js';
 import type { Replica, Reply } from '../replica/replica.js';
 import type { NodeMetrics } from './metrics.js';
-import type { NodeOptions } from './options.js';
+import { modeFlags, type NodeOptions } from './options.js';
 import type { ApiError, Health } from '../protocol.js';
 import { DeadlineQueue } from './deadlines.js';
 import { createHttpServer, type HttpRequest, type HttpResponse, type HttpServer } from './http-server.js';
@@ -82,7 +82,7 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
     commitIndex: replica.raft.commitIndex,
     appliedIndex: replica.appliedIndex,
     now: Date.now(),
-    options: { 'read-mode': opts.modes.readMode, ack: opts.modes.ack, persist: opts.modes.persist, fsync: opts.modes.fsync },
+    options: modeFlags(opts.modes),
   });
 
   // keep-alive: clients keep pools of connections open between bursts

@@ -33,14 +33,40 @@ export interface NodeOptions {
 }
 
 export const NODE_USAGE = `usage: node dist/systems/exchange/node/main.js --id <id> --cluster <id@host:peerPort:clientPort,...> --data-dir <dir>
-  [--bind <addr>] [--read-mode index|lease|local] [--ack commit|before-commit] [--persist fsync|none]
+  [--bind <addr>] [--read-mode index|lease|local|leader] [--ack commit|before-commit] [--persist fsync|none]
+  planted bugs (README), each off by default: [--persist-vote fsync|none] [--commit-rule current-term|any-term]
+  [--check-quorum on|off] [--sessions on|off] [--on-conflict truncate|keep] [--snapshot-install if-newer|always]
+  [--lease-start send|ack] (with --read-mode lease)
   [--fsync before-ack|after-ack|never] (when the WAL's fsync happens; the last two are planted bugs)
   [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
   [--max-pending 20000] [--max-body-bytes 1048576] [--peer-timeout-ms 1000] [--peer-queue 4096]
   [--snapshot-every 20000] (applied entries between snapshots; 0 = never)
 every option may also come from the environment: --read-mode lease = FAULTLINE_NODE_READ_MODE=lease (argv wins)`;
 
-const STRING_OPTIONS = ['id', 'cluster', 'data-dir', 'bind', 'read-mode', 'ack', 'persist', 'fsync'] as const;
+/** the behaviour switches: [flag, allowed values (the default first)]; all but the defaults are unsafe (README, "Planted bugs") */
+export const MODE_OPTIONS = {
+  'read-mode': ['index', 'lease', 'local', 'leader'],
+  ack: ['commit', 'before-commit'],
+  persist: ['fsync', 'none'],
+  fsync: ['before-ack', 'after-ack', 'never'],
+  'persist-vote': ['fsync', 'none'],
+  'commit-rule': ['current-term', 'any-term'],
+  'check-quorum': ['on', 'off'],
+  sessions: ['on', 'off'],
+  'on-conflict': ['truncate', 'keep'],
+  'snapshot-install': ['if-newer', 'always'],
+  'lease-start': ['send', 'ack'],
+} as const;
+type ModeFlag = keyof typeof MODE_OPTIONS;
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** the modes as flags and values (`{'read-mode': 'index', ...}`), as /health reports them */
+export function modeFlags(modes: ReplicaModes): Record<string, string> {
+  return Object.fromEntries(Object.keys(MODE_OPTIONS).map((flag) => [flag, (modes as unknown as Record<string, string>)[camel(flag)]]));
+}
+
+const STRING_OPTIONS = ['id', 'cluster', 'data-dir', 'bind', ...(Object.keys(MODE_OPTIONS) as ModeFlag[])] as const;
 const INT_OPTIONS = [
   'tick-ms',
   'election-ticks',
@@ -110,14 +136,15 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
   if (new Set(members.map((m) => m.id)).size !== members.length) throw new UsageError('--cluster lists a node id twice');
   const self = members.find((m) => m.id === values.id);
   if (!self) throw new UsageError(`--id ${values.id} is not in --cluster`);
+  const mode = <F extends ModeFlag>(flag: F): (typeof MODE_OPTIONS)[F][number] => oneOf(flag, values[flag], MODE_OPTIONS[flag], MODE_OPTIONS[flag][0]);
   const tickMs = int('tick-ms', values['tick-ms'], 10, 1, 10_000);
   const electionTicks = int('election-ticks', values['election-ticks'], 15, 2);
   const heartbeatTicks = int('heartbeat-ticks', values['heartbeat-ticks'], 3);
   if (heartbeatTicks >= electionTicks) {
     throw new UsageError(`--heartbeat-ticks (${heartbeatTicks}) must be below --election-ticks (${electionTicks}), or followers start elections against a live leader`);
   }
-  const persist = oneOf('persist', values.persist, ['fsync', 'none'], 'fsync');
-  const fsync = oneOf('fsync', values.fsync, ['before-ack', 'after-ack', 'never'], 'before-ack');
+  const persist = mode('persist');
+  const fsync = mode('fsync');
   if (persist === 'none' && fsync !== 'before-ack') throw new UsageError(`--fsync ${fsync} needs a WAL: it contradicts --persist none (which keeps the log in memory)`);
   return {
     id: self.id,
@@ -126,10 +153,17 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
     bind: values.bind ?? self.host,
     dataDir: values['data-dir'],
     modes: {
-      readMode: oneOf('read-mode', values['read-mode'], ['index', 'lease', 'local'], 'index'),
-      ack: oneOf('ack', values.ack, ['commit', 'before-commit'], 'commit'),
+      readMode: mode('read-mode'),
+      ack: mode('ack'),
       persist,
       fsync,
+      persistVote: mode('persist-vote'),
+      commitRule: mode('commit-rule'),
+      checkQuorum: mode('check-quorum'),
+      sessions: mode('sessions'),
+      onConflict: mode('on-conflict'),
+      snapshotInstall: mode('snapshot-install'),
+      leaseStart: mode('lease-start'),
     },
     tickMs,
     electionTicks,

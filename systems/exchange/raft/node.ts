@@ -1,5 +1,6 @@
 import { RaftLog } from './log.js';
 import type { Message, Role } from './messages.js';
+import { type RaftBugs, SAFE_RAFT } from './bugs.js';
 import type { Entry, HardState, NodeId, Snapshot } from './types.js';
 
 export interface RaftConfig {
@@ -20,6 +21,8 @@ export interface RaftConfig {
   /** injected wall clock, used only by lease reads */
   now: () => number;
   leaseMs: number;
+  /** planted bugs of the core (raft/bugs.ts), all off unless set */
+  bugs?: Partial<RaftBugs>;
 }
 
 export interface ReadState {
@@ -84,6 +87,7 @@ export class RaftNode {
   readonly violations: string[] = [];
 
   private readonly cfg: RaftConfig;
+  private readonly bugs: RaftBugs;
   private readonly others: NodeId[];
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
@@ -112,6 +116,7 @@ export class RaftNode {
   /** `snapshot`: the state machine was restored from it; entries follow it */
   constructor(cfg: RaftConfig, hard: HardState, entries: Entry[], snapshot: Snapshot | null = null) {
     this.cfg = cfg;
+    this.bugs = { ...SAFE_RAFT, ...cfg.bugs };
     this.id = cfg.id;
     this.others = cfg.peers.filter((p) => p !== cfg.id);
     this.term = hard.term;
@@ -197,6 +202,15 @@ export class RaftNode {
   leaseRead(): number | null {
     if (this.role !== 'leader' || this.log.term(this.commitIndex) !== this.term) return null;
     return this.cfg.now() < this.leaseStart + this.cfg.leaseMs ? this.commitIndex : null;
+  }
+
+  /**
+   * Unsafe leader read (read-mode=leader): the commit index if this node believes it
+   * leads, without a round confirming that a majority still follows it (etcd 0.4's reads).
+   */
+  leaderRead(): number | null {
+    if (this.role !== 'leader' || this.log.term(this.commitIndex) !== this.term) return null;
+    return this.commitIndex;
   }
 
   step(m: Message): void {
@@ -434,6 +448,8 @@ export class RaftNode {
     for (const e of entries) {
       if (e.index <= this.log.lastIndex) {
         if (this.log.term(e.index) === e.term) continue;
+        // planted bug on-conflict=keep: the follower keeps its own entry (and all after it) and claims the leader's
+        if (this.bugs.onConflict === 'keep') continue;
         if (e.index <= this.commitIndex) {
           this.violations.push(`leader ${m.from} of term ${m.term} rewrote committed entry ${e.index}`);
           this.commitIndex = e.index - 1;
@@ -482,8 +498,10 @@ export class RaftNode {
     this.electionElapsed = 0;
     if (this.role !== 'follower' || this.leader !== m.from) this.setRole('follower', m.from);
     const { index, term } = m.meta;
-    if (index > this.commitIndex) {
-      if (this.log.term(index) === term && index <= this.log.lastIndex) {
+    // planted bug snapshot-install=always: any snapshot is installed, even one behind what we hold
+    const always = this.bugs.snapshotInstall === 'always';
+    if (index > this.commitIndex || always) {
+      if (!always && this.log.term(index) === term && index <= this.log.lastIndex) {
         this.log.compact(index); // we hold the entry: keep what follows it
       } else {
         this.log.restore(index, term);
@@ -504,8 +522,8 @@ export class RaftNode {
   private maybeCommit(): void {
     const matches = [this.stableIndex, ...this.others.map((p) => (this.progress.get(p) as Progress).match)].sort((a, b) => b - a);
     const candidate = matches[this.quorum - 1];
-    // only entries of the current term commit by counting replicas (§5.4.2)
-    if (candidate > this.commitIndex && this.log.term(candidate) === this.term) {
+    // only entries of the current term commit by counting replicas (§5.4.2); the planted bug commit-rule=any-term drops that rule
+    if (candidate > this.commitIndex && (this.log.term(candidate) === this.term || this.bugs.commitRule === 'any-term')) {
       this.commitIndex = candidate;
       this.hardDirty = true;
       for (const p of this.others) this.sendAppend(p);
@@ -528,7 +546,9 @@ export class RaftNode {
   private confirmReads(): void {
     // the newest heartbeat round a majority (us included) acknowledged
     const acked = [Infinity, ...this.others.map((p) => (this.progress.get(p) as Progress).ackedCtx)].sort((a, b) => b - a)[this.quorum - 1];
-    const sentAt = this.ctxSentAt.get(acked);
+    // the lease runs from when the confirmed heartbeat was sent; the planted bug lease-start=ack runs it
+    // from when the acks arrived, so a heartbeat whose acks were delayed buys a lease the followers never granted
+    const sentAt = this.bugs.leaseStart === 'ack' && this.ctxSentAt.has(acked) ? this.cfg.now() : this.ctxSentAt.get(acked);
     if (sentAt !== undefined && sentAt > this.leaseStart) this.leaseStart = sentAt;
     for (const c of [...this.ctxSentAt.keys()]) if (c < acked) this.ctxSentAt.delete(c);
     while (this.pendingReads.length > 0 && this.pendingReads[0].ctx <= acked) {

@@ -5,6 +5,7 @@ import type { Message } from '../raft/messages.js';
 import { RaftNode, type Ready } from '../raft/node.js';
 import type { RaftStorage } from '../raft/storage.js';
 import type { Entry, NodeId, Snapshot } from '../raft/types.js';
+import { hardStateToPersist } from './hard-state.js';
 import { isDurable, mayLeadAhead } from './pipeline.js';
 import { Sessions } from './sessions.js';
 import type { ReplicaModes } from './options.js';
@@ -106,12 +107,13 @@ export class Replica {
         electionTicks: cfg.electionTicks,
         heartbeatTicks: cfg.heartbeatTicks,
         preVote: true,
-        checkQuorum: true,
+        checkQuorum: cfg.modes.checkQuorum === 'on',
         maxBatch: cfg.maxBatch ?? 512,
         maxInflight: cfg.maxInflight ?? 64,
         random: cfg.random ?? Math.random,
         now: cfg.now ?? Date.now,
         leaseMs: cfg.leaseMs,
+        bugs: { commitRule: cfg.modes.commitRule, onConflict: cfg.modes.onConflict, snapshotInstall: cfg.modes.snapshotInstall, leaseStart: cfg.modes.leaseStart },
       },
       state.hardState,
       state.entries,
@@ -158,7 +160,7 @@ export class Replica {
    * request body as received): it becomes the entry's data without being encoded again.
    */
   command(clientId: string, seq: number, command: Command, json?: string): Promise<Reply<CommandResult>> {
-    const dup = this.sessions.duplicate(clientId, seq);
+    const dup = this.cfg.modes.sessions === 'on' ? this.sessions.duplicate(clientId, seq) : undefined;
     if (dup) return Promise.resolve(toReply(dup, this.appliedIndex));
     const request: ReplicatedCommand = { clientId, seq, command };
     const at = this.raft.propose(json ?? JSON.stringify(request));
@@ -178,6 +180,11 @@ export class Replica {
     const answer = (): Reply<QueryResult> => ({ ok: true, result: this.cfg.machine.query(query), index: this.appliedIndex });
     const mode = this.cfg.modes.readMode;
     if (mode === 'local') return Promise.resolve(answer());
+    if (mode === 'leader') {
+      const index = this.raft.leaderRead();
+      if (index === null) return Promise.resolve({ ok: false, error: this.notLeader() });
+      return new Promise((resolve) => this.whenApplied(index, () => resolve(answer())));
+    }
     if (mode === 'lease') {
       const index = this.raft.leaseRead();
       if (index === null) return Promise.resolve({ ok: false, error: this.notLeader() });
@@ -255,7 +262,7 @@ export class Replica {
   private persist(item: InFlight): void {
     const rd = item.rd;
     const t = performance.now();
-    this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }).then(
+    this.cfg.storage.persist({ hardState: hardStateToPersist(rd.hardState, this.cfg.modes), truncateFrom: rd.truncateFrom, entries: rd.entries }).then(
       () => this.persisted(item, t),
       (err: unknown) => this.storageFailed(err),
     );
@@ -280,7 +287,7 @@ export class Replica {
     const t = performance.now();
     this.cfg.storage
       .saveSnapshot(snapshot)
-      .then(() => this.cfg.storage.persist({ hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries }))
+      .then(() => this.cfg.storage.persist({ hardState: hardStateToPersist(rd.hardState, this.cfg.modes), truncateFrom: rd.truncateFrom, entries: rd.entries }))
       .then(
         () => this.persisted(item, t),
         (err: unknown) => this.storageFailed(err),
@@ -382,8 +389,11 @@ export class Replica {
       // the proposer still holds the parsed request: same index and term, same entry (Log Matching)
       const w = this.waiters.get(e.index);
       const { clientId, seq, command } = w !== undefined && w.term === e.term ? w.request : (JSON.parse(e.data) as ReplicatedCommand);
-      outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
-      this.sessions.record(clientId, seq, outcome);
+      if (this.cfg.modes.sessions === 'off') outcome = this.cfg.machine.apply(e.index, command); // planted bug: a retried command applies again
+      else {
+        outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
+        this.sessions.record(clientId, seq, outcome);
+      }
     }
     this.appliedIndex = e.index;
     this.counters.applied++;

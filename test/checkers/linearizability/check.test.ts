@@ -24,6 +24,7 @@ describe('checkLinearizability', () => {
     expect(r.anomaly?.state).toBe('2');
     expect(r.anomaly?.reason).toMatch(/not possible in state 2/);
     expect(r.partitionOps).toHaveLength(3);
+    expect(r.firstAnomalyNs).toBe(50); // when the stale read completed
   });
 
   it('accepts the same read when it overlaps the second write', () => {

@@ -31,7 +31,7 @@ describe('node process: options', () => {
   it('exits 254 with a clear message on bad options', () => {
     const r = spawnSync(process.execPath, [MAIN, '--id', 'n1', '--cluster', 'n1@127.0.0.1:1:2', '--data-dir', '/tmp/x', '--read-mode', 'stale'], { encoding: 'utf8' });
     expect(r.status).toBe(254);
-    expect(r.stderr).toMatch(/--read-mode must be one of index, lease, local; got "stale"/);
+    expect(r.stderr).toMatch(/--read-mode must be one of index, lease, local, leader; got "stale"/);
     const missing = spawnSync(process.execPath, [MAIN], { encoding: 'utf8' });
     expect(missing.status).toBe(254);
     expect(missing.stderr).toMatch(/--id, --cluster and --data-dir are required/);

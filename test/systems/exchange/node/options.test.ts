@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { envName, parseMember, parseNodeOptions } from '../../../../systems/exchange/node/options.js';
+import { envName, modeFlags, parseMember, parseNodeOptions } from '../../../../systems/exchange/node/options.js';
+import { SAFE_MODES } from '../../../../systems/exchange/replica/options.js';
 import { NodeUsageError as UsageError } from '../../../../systems/exchange/errors.js';
 
 const CLUSTER = 'n1@127.0.0.1:7001:8001,n2@127.0.0.1:7002:8002,n3@10.0.0.3:7003:8003';
@@ -22,7 +23,7 @@ describe('parseNodeOptions', () => {
     expect(o.self).toEqual({ id: 'n2', host: '127.0.0.1', peerPort: 7002, clientPort: 8002 });
     expect(o.members.map((m) => m.id)).toEqual(['n1', 'n2', 'n3']);
     expect(o.bind).toBe('127.0.0.1');
-    expect(o.modes).toEqual({ readMode: 'index', ack: 'commit', persist: 'fsync', fsync: 'before-ack' });
+    expect(o.modes).toEqual(SAFE_MODES);
     expect(o.tickMs).toBe(10);
     expect(o.electionTicks).toBe(15);
     expect(o.leaseMs).toBe(120); // 0.8 of the shortest election timeout
@@ -32,13 +33,22 @@ describe('parseNodeOptions', () => {
 
   it('takes the unsafe modes and numeric options', () => {
     const o = parseNodeOptions([...base, '--read-mode', 'lease', '--ack', 'before-commit', '--persist', 'none', '--tick-ms', '5', '--snapshot-every', '0', '--bind', '0.0.0.0']);
-    expect(o.modes).toEqual({ readMode: 'lease', ack: 'before-commit', persist: 'none', fsync: 'before-ack' });
+    expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'lease', ack: 'before-commit', persist: 'none' });
     expect(parseNodeOptions([...base, '--fsync', 'after-ack']).modes.fsync).toBe('after-ack');
     expect(parseNodeOptions(base, { FAULTLINE_NODE_FSYNC: 'never' }).modes.fsync).toBe('never');
     expect(o.tickMs).toBe(5);
     expect(o.leaseMs).toBe(60);
     expect(o.snapshotEvery).toBe(0);
     expect(o.bind).toBe('0.0.0.0');
+  });
+
+  it('takes every planted bug, each off by default, and reports the modes as flags', () => {
+    const bugs = ['--read-mode', 'leader', '--persist-vote', 'none', '--commit-rule', 'any-term', '--check-quorum', 'off', '--sessions', 'off', '--on-conflict', 'keep', '--snapshot-install', 'always', '--lease-start', 'ack'];
+    const o = parseNodeOptions([...base, ...bugs]);
+    expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'leader', persistVote: 'none', commitRule: 'any-term', checkQuorum: 'off', sessions: 'off', onConflict: 'keep', snapshotInstall: 'always', leaseStart: 'ack' });
+    const flags = modeFlags(o.modes);
+    for (let i = 0; i < bugs.length; i += 2) expect(flags[bugs[i].slice(2)]).toBe(bugs[i + 1]);
+    expect(modeFlags(SAFE_MODES)).toMatchObject({ 'read-mode': 'index', sessions: 'on', 'lease-start': 'send' });
   });
 
   it('reads FAULTLINE_NODE_* variables, argv winning', () => {
@@ -53,7 +63,7 @@ describe('parseNodeOptions', () => {
 
   it('rejects bad input with a message naming the option', () => {
     expect(usage(['--id', 'n1']).message).toMatch(/--id, --cluster and --data-dir are required/);
-    expect(usage([...base, '--read-mode', 'stale']).message).toMatch(/--read-mode must be one of index, lease, local; got "stale"/);
+    expect(usage([...base, '--read-mode', 'stale']).message).toMatch(/--read-mode must be one of index, lease, local, leader; got "stale"/);
     expect(usage([...base, '--tick-ms', '1.5']).message).toMatch(/--tick-ms must be an integer/);
     expect(usage([...base, '--tick-ms', '1e3']).message).toMatch(/--tick-ms/);
     expect(usage([...base, '--snapshot-every', '']).message).toMatch(/--snapshot-every/);
@@ -63,6 +73,7 @@ describe('parseNodeOptions', () => {
     expect(usage(['--id', 'n9', '--cluster', CLUSTER, '--data-dir', '/d']).message).toMatch(/--id n9 is not in --cluster/);
     expect(usage(['--id', 'n1', '--cluster', 'n1@h:1:2,n1@h:3:4', '--data-dir', '/d']).message).toMatch(/twice/);
     expect(usage(base, { FAULTLINE_NODE_PERSIST: 'sometimes' }).message).toMatch(/--persist must be one of/);
+    expect(usage([...base, '--sessions', 'maybe']).message).toMatch(/--sessions must be one of on, off; got "maybe"/);
     expect(usage([...base, '--fsync', 'sometimes']).message).toMatch(/--fsync must be one of before-ack, after-ack, never/);
     expect(usage([...base, '--fsync', 'never', '--persist', 'none']).message).toMatch(/--fsync never needs a WAL: it contradicts --persist none/);
   });

@@ -10,7 +10,7 @@ const SAFE: Omit<SimOptions, 'seed'> = {
   readMode: 'index',
   ack: 'commit',
   persist: 'fsync',
-  faults: ['partition', 'isolate-leader', 'crash', 'crash-majority', 'clock'],
+  faults: ['partition', 'isolate-leader', 'crash', 'crash-majority', 'clock', 'delay'],
 };
 
 /** Runs seeds until one reports a violation of `kind`; returns that seed or null. */
@@ -109,6 +109,57 @@ describe('unsafe modes are caught by the same checks', () => {
   it('read-mode=lease without clock faults stays safe on these seeds', () => {
     for (let seed = 1; seed <= 10; seed++) {
       const sim = new Sim({ ...SAFE, readMode: 'lease', faults: ['partition', 'crash'], seed }).run();
+      expect(sim.violations, `seed ${seed}`).toEqual([]);
+    }
+  });
+});
+
+/**
+ * The planted bugs (node options, README "Planted bugs"): each must break an invariant
+ * on some seed, and that same seed must keep every invariant with the bug off, so the
+ * violation is the bug's doing and not the schedule's.
+ */
+function caughtOnlyWithBug(bug: Partial<SimOptions>, base: Omit<SimOptions, 'seed'>, kind: string, seeds: number): void {
+  const found = findViolation({ ...base, ...bug }, kind, seeds);
+  expect(found, `no seed of ${seeds} showed ${kind}`).not.toBeNull();
+  const safe = new Sim({ ...base, seed: (found as { seed: number }).seed }).run();
+  expect(safe.violations, `seed ${found?.seed} without the bug`).toEqual([]);
+}
+
+describe('planted bugs are caught by the same checks', () => {
+  it('persist-vote=none: a node that crashes forgets its term and vote, and a term gets two leaders', () => {
+    caughtOnlyWithBug({ persistVote: 'none' }, { ...SAFE, faults: ['crash', 'crash-majority'] }, 'election-safety', 40);
+  });
+
+  it('commit-rule=any-term: an earlier term\'s entry committed by counting replicas is lost (figure 8)', () => {
+    // one entry per append leaves followers between a new leader's old entries and its own
+    const base = { ...SAFE, maxBatch: 1, faults: ['crash', 'crash-majority', 'isolate-leader'] as SimOptions['faults'] };
+    caughtOnlyWithBug({ commitRule: 'any-term' }, base, 'stale-read', 150);
+  });
+
+  it('read-mode=leader with check-quorum=off: a cut-off leader keeps answering reads from its own state', () => {
+    caughtOnlyWithBug({ readMode: 'leader', checkQuorum: 'off' }, { ...SAFE, faults: ['partition', 'isolate-leader'] }, 'stale-read', 40);
+  });
+
+  it('sessions=off: a client\'s retried add whose first copy committed is applied twice', () => {
+    caughtOnlyWithBug({ sessions: 'off' }, SAFE, 'applied-twice', 40);
+  });
+
+  it('on-conflict=keep: a follower keeps its conflicting entries and applies them as committed', () => {
+    caughtOnlyWithBug({ onConflict: 'keep' }, SAFE, 'state-machine-safety', 40);
+  });
+
+  it('snapshot-install=always: a late snapshot installed over newer entries rolls a follower\'s state back', () => {
+    caughtOnlyWithBug({ snapshotInstall: 'always' }, { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] }, 'applied-rolled-back', 60);
+  });
+
+  it('lease-start=ack: a lease counted from when delayed acks arrived outlives the followers\' promise (delay alone, correct clocks)', () => {
+    caughtOnlyWithBug({ leaseStart: 'ack' }, { ...SAFE, readMode: 'lease', faults: ['delay'] }, 'stale-read', 200);
+  });
+
+  it('read-mode=lease counted from the heartbeat\'s sending stays safe under the same delays', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const sim = new Sim({ ...SAFE, readMode: 'lease', faults: ['delay'], seed }).run();
       expect(sim.violations, `seed ${seed}`).toEqual([]);
     }
   });

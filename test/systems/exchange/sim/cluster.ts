@@ -1,5 +1,7 @@
 import type { Message } from '../../../../systems/exchange/raft/messages.js';
 import { RaftNode, type Ready } from '../../../../systems/exchange/raft/node.js';
+import { hardStateToPersist } from '../../../../systems/exchange/replica/hard-state.js';
+import type { ReplicaModes } from '../../../../systems/exchange/replica/options.js';
 import { isDurable, mayLeadAhead } from '../../../../systems/exchange/replica/pipeline.js';
 import type { Entry, HardState, Snapshot } from '../../../../systems/exchange/raft/types.js';
 import { prng } from '../../../support/histories.js';
@@ -11,20 +13,28 @@ import { prng } from '../../../support/histories.js';
  * is a grow-only set of integers; clients add unique elements and read the set.
  * Every step, Raft's safety invariants are checked; at the end, the clients' view.
  */
-export interface SimOptions {
+/** the planted bugs the simulation can run with (each node option's value, as ReplicaModes names them) */
+export type SimBugs = Partial<Pick<ReplicaModes, 'persistVote' | 'commitRule' | 'checkQuorum' | 'sessions' | 'onConflict' | 'snapshotInstall' | 'leaseStart'>>;
+
+export interface SimOptions extends SimBugs {
   seed: number;
   nodes: number;
   /** simulated milliseconds */
   duration: number;
   loss: number;
   duplicate: number;
-  readMode: 'index' | 'lease' | 'local';
+  readMode: 'index' | 'lease' | 'local' | 'leader';
   ack: 'commit' | 'before-commit';
   persist: 'fsync' | 'none';
-  /** fault kinds the schedule may use */
-  faults: ('partition' | 'isolate-leader' | 'crash' | 'crash-majority' | 'clock')[];
+  /**
+   * fault kinds the schedule may use; `delay`: a node's messages (both ways) take up
+   * to DELAY_MS more for a while, so they arrive late and out of order
+   */
+  faults: ('partition' | 'isolate-leader' | 'crash' | 'crash-majority' | 'clock' | 'delay')[];
   /** keep running after a Raft invariant breaks, to see what clients observe (default: stop) */
   continueAfterViolation?: boolean;
+  /** entries per append message (default 64): small batches leave followers between a leader's old entries and its own */
+  maxBatch?: number;
   /** take a snapshot and compact the log every N applied entries (0 = never) */
   snapshotEvery?: number;
   /**
@@ -73,9 +83,16 @@ interface ClientOp {
   complete: number | null;
   result?: number[];
   acked: boolean;
+  /** adds: copies proposed so far (a client retries an add whose outcome it does not know) */
+  attempts: number;
 }
 
 const TICK_MS = 10;
+/** the most a `delay` fault adds to a message's trip, ms (a base of up to this, plus jitter of up to half the base): more than an election timeout */
+const DELAY_MS = 600;
+/** a client retries an unanswered add after this long, up to RETRIES times, at whoever leads then */
+const RETRY_AFTER_MS = 250;
+const RETRIES = 2;
 const ELECTION_TICKS = 10;
 const LEASE_MS = ELECTION_TICKS * TICK_MS * 0.9;
 
@@ -90,6 +107,8 @@ export class Sim {
   private readonly nodes: SimNode[];
   private queue: { at: number; m: Message }[] = [];
   private blocked = new Set<string>(); // "a>b": a's messages to b are dropped
+  private slow = new Map<string, { until: number; base: number }>(); // node -> until when its messages take `base` ms more, plus jitter (fault `delay`)
+  private retries: { at: number; op: ClientOp }[] = [];
   private leaders = new Map<number, string>();
   private committed = new Map<number, string>(); // index -> term:data, the ledger of committed entries
   private commitTerm = new Map<number, number>(); // index -> highest term any node had when it was first applied
@@ -125,6 +144,7 @@ export class Sim {
       this.now += 1;
       if (this.now % TICK_MS === 0) for (const n of this.nodes) if (n.raft && n.frozenUntil <= this.now) n.raft.tick();
       this.deliver();
+      if (this.retries.length > 0 && this.retries[0].at <= this.now) this.retry((this.retries.shift() as { op: ClientOp }).op);
       if (this.now >= nextClient) {
         this.clientRequest();
         nextClient = this.now + 2 + Math.floor(this.rand() * 6);
@@ -164,12 +184,13 @@ export class Sim {
         electionTicks: ELECTION_TICKS,
         heartbeatTicks: 2,
         preVote: true,
-        checkQuorum: true,
-        maxBatch: 64,
+        checkQuorum: this.o.checkQuorum !== 'off',
+        maxBatch: this.o.maxBatch ?? 64,
         maxInflight: 8,
         random: this.rand,
         now: () => this.now + n.clockOffset,
         leaseMs: LEASE_MS,
+        bugs: { commitRule: this.o.commitRule, onConflict: this.o.onConflict, snapshotInstall: this.o.snapshotInstall, leaseStart: this.o.leaseStart },
       },
       structuredClone(persisted.hard),
       structuredClone(persisted.entries),
@@ -190,11 +211,7 @@ export class Sim {
         if (prev !== undefined && prev !== n.id) this.violate('election-safety', `term ${rd.soft.term} has leaders ${prev} and ${n.id}`);
         this.leaders.set(rd.soft.term, n.id);
       }
-      if (rd.snapshot) {
-        this.snapshotsInstalled++;
-        n.applied = new Set(decodeSet(rd.snapshot.data));
-        n.appliedIndex = rd.snapshot.meta.index;
-      }
+      if (rd.snapshot) this.installed(n, rd.snapshot);
       for (const m of rd.messages) this.send(m);
       for (const e of rd.committed) this.apply(n, e);
       this.maybeCompact(n, raft);
@@ -223,9 +240,7 @@ export class Sim {
         for (const e of rd.entries) if (raft.role === 'leader') this.ackBeforeCommit.get(`${n.id}:${e.index}:${e.term}`)?.();
       }
       if (rd.snapshot) {
-        this.snapshotsInstalled++;
-        n.applied = new Set(decodeSet(rd.snapshot.data));
-        n.appliedIndex = rd.snapshot.meta.index;
+        this.installed(n, rd.snapshot);
         this.served(n, raft, rd);
         n.barrier = false;
       }
@@ -253,6 +268,14 @@ export class Sim {
     }
   }
 
+  /** a snapshot from the leader replaces the state machine: it must not take it back (a state machine never un-applies) */
+  private installed(n: SimNode, snap: Snapshot): void {
+    this.snapshotsInstalled++;
+    if (snap.meta.index < n.appliedIndex) this.violate('applied-rolled-back', `${n.id} installed a snapshot at ${snap.meta.index} over its state applied to ${n.appliedIndex}`);
+    n.applied = new Set(decodeSet(snap.data));
+    n.appliedIndex = snap.meta.index;
+  }
+
   /** what a ready asks that does not wait for the disk: role bookkeeping, apply, reads */
   private served(n: SimNode, raft: RaftNode, rd: Ready): void {
     if (rd.soft?.role === 'leader') {
@@ -276,7 +299,8 @@ export class Sim {
       d.entries = d.entries.filter((x) => x.index < e.index);
       d.entries.push({ ...e });
     }
-    if (rd.hardState) d.hard = { ...rd.hardState };
+    const hard = hardStateToPersist(rd.hardState, { persistVote: this.o.persistVote ?? 'fsync' });
+    if (hard) d.hard = { ...hard };
   }
 
   /** the host's snapshot policy: persist the applied state, then let Raft forget the prefix */
@@ -305,7 +329,13 @@ export class Sim {
       this.committed.set(e.index, key);
       this.commitTerm.set(e.index, Math.max(...this.nodes.map((x) => x.raft?.term ?? 0)));
     }
-    if (e.kind === 'command') n.applied.add(Number(e.data));
+    if (e.kind === 'command') {
+      // each add is its own client's only request, so the session check is "already in the set":
+      // with sessions a retried copy is answered, not applied again; without, it applies twice
+      const v = Number(e.data);
+      if (n.applied.has(v) && this.o.sessions === 'off') this.violate('applied-twice', `${n.id} applied add ${v} a second time at ${e.index} (a client's retry)`);
+      n.applied.add(v);
+    }
     n.appliedIndex = e.index;
     const still: SimNode['waiting'] = [];
     for (const w of n.waiting) (w.index <= n.appliedIndex ? w.done() : still.push(w));
@@ -322,7 +352,13 @@ export class Sim {
   private send(m: Message): void {
     if (this.blocked.has(`${m.from}>${m.to}`) || this.rand() < this.o.loss) return;
     const copies = this.rand() < this.o.duplicate ? 2 : 1;
-    for (let i = 0; i < copies; i++) this.queue.push({ at: this.now + 1 + Math.floor(this.rand() * 8), m: structuredClone(m) });
+    const a = this.slow.get(m.from);
+    const b = this.slow.get(m.to);
+    const base = Math.max(a && a.until > this.now ? a.base : 0, b && b.until > this.now ? b.base : 0);
+    for (let i = 0; i < copies; i++) {
+      const extra = base > 0 ? base + Math.floor(this.rand() * (base / 2)) : 0;
+      this.queue.push({ at: this.now + 1 + Math.floor(this.rand() * 8) + extra, m: structuredClone(m) });
+    }
   }
 
   private deliver(): void {
@@ -349,7 +385,7 @@ export class Sim {
     const leader = leaders.length > 0 ? leaders[Math.floor(this.rand() * leaders.length)] : undefined;
     const target = this.o.readMode === 'local' && this.rand() < 0.5 ? live[Math.floor(this.rand() * live.length)] : leader;
     const isRead = this.rand() < 0.4;
-    const op: ClientOp = { f: isRead ? 'read' : 'add', value: isRead ? 0 : this.nextValue++, invoke: this.now, complete: null, acked: false };
+    const op: ClientOp = { f: isRead ? 'read' : 'add', value: isRead ? 0 : this.nextValue++, invoke: this.now, complete: null, acked: false, attempts: 0 };
     this.ops.push(op);
     if (!target?.raft) return; // no leader known: the op fails (never sent)
     const raft = target.raft;
@@ -359,18 +395,14 @@ export class Sim {
       op.acked = true;
       op.result = result;
     };
-    if (!isRead) {
-      const at = raft.propose(String(op.value));
-      if (!at) return;
-      if (this.o.ack === 'before-commit') this.ackBeforeCommit.set(`${target.id}:${at.index}:${at.term}`, () => finish());
-      else
-        this.whenApplied(target, at.index, () => {
-          if (raft.log.term(at.index) === at.term) finish();
-        });
-      return;
-    }
+    if (!isRead) return this.propose(op, target);
     const snapshot = (): number[] => [...target.applied];
     if (this.o.readMode === 'local') return finish(snapshot());
+    if (this.o.readMode === 'leader') {
+      const index = raft.leaderRead();
+      if (index !== null) this.whenApplied(target, index, () => finish(snapshot()));
+      return;
+    }
     if (this.o.readMode === 'lease') {
       const index = raft.leaseRead();
       if (index !== null) this.whenApplied(target, index, () => finish(snapshot()));
@@ -379,6 +411,32 @@ export class Sim {
     const id = this.readId++;
     target.reads.set(id, () => finish(snapshot()));
     raft.readIndex(id);
+  }
+
+  /** one copy of an add, proposed at `target`; the op completes when any copy is applied (or, unsafe, logged) */
+  private propose(op: ClientOp, target: SimNode): void {
+    const raft = target.raft as RaftNode;
+    const at = raft.propose(String(op.value));
+    if (!at) return;
+    op.attempts++;
+    const finish = (): void => {
+      if (op.complete !== null || target.raft !== raft) return; // crashed meanwhile: this copy's outcome is unknown
+      op.complete = this.now;
+      op.acked = true;
+    };
+    if (this.o.ack === 'before-commit') this.ackBeforeCommit.set(`${target.id}:${at.index}:${at.term}`, finish);
+    else
+      this.whenApplied(target, at.index, () => {
+        if (raft.log.term(at.index) === at.term) finish();
+      });
+    if (op.attempts <= RETRIES) this.retries.push({ at: this.now + RETRY_AFTER_MS, op });
+  }
+
+  /** a client that has heard nothing of its add sends it again, the same request, to whoever leads now */
+  private retry(op: ClientOp): void {
+    if (op.complete !== null) return;
+    const leader = this.nodes.find((n) => n.raft?.role === 'leader' && n.frozenUntil <= this.now);
+    if (leader) this.propose(op, leader);
   }
 
   // ---- faults -------------------------------------------------------------
@@ -413,6 +471,15 @@ export class Sim {
         for (const n of this.nodes) if (!victims.includes(n)) for (const b of ids) if (b !== n.id) this.block(n.id, b);
         break;
       }
+      case 'delay': {
+        // the leader's messages, a random node's or everyone's are slowed for a while: late (the
+        // others may elect a leader meanwhile, and the slow node answers them late) and reordered
+        const r = this.rand();
+        const slowed = r < 0.2 ? this.nodes : [leader && r < 0.7 ? leader : this.nodes[Math.floor(this.rand() * this.nodes.length)]];
+        const slow = { until: this.now + 300 + Math.floor(this.rand() * 600), base: 20 + Math.floor(this.rand() * DELAY_MS) };
+        for (const n of slowed) this.slow.set(n.id, slow);
+        break;
+      }
       case 'clock': {
         // the leader is paused and its clock set back by as long: on resuming, its lease looks fresh
         if (!leader) break;
@@ -439,6 +506,7 @@ export class Sim {
 
   private healAll(): void {
     this.blocked.clear();
+    this.slow.clear();
     for (const n of this.nodes) {
       n.frozenUntil = Math.min(n.frozenUntil, this.now);
       if (!n.raft) this.boot(n);
