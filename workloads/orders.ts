@@ -1,5 +1,5 @@
 import { checkOrders } from '../checkers/orders.js';
-import type { Side } from '../checkers/orders-types.js';
+import type { OrderRecord, Side } from '../checkers/orders-types.js';
 import { fn, type GenContext, type GenOp, type Generator, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
@@ -17,15 +17,8 @@ export interface OrdersOptions {
 
 export const ORDERS_DEFAULTS: OrdersOptions = { symbol: 'X', marketMakers: 2, momentumTraders: 2, noiseTraders: 2, cash: 1_000_000, shares: 10_000, cancelShare: 0.15 };
 
-/** a submit's value in the history */
-export interface SubmitValue {
-  orderId: string;
-  account: string;
-  symbol: string;
-  side: Side;
-  price: number;
-  qty: number;
-}
+/** a submit's value in the history: the order as the exchange records it, before any fill */
+export type SubmitValue = Pick<OrderRecord, 'orderId' | 'account' | 'symbol' | 'side' | 'price' | 'qty'>;
 
 /** The market all agents watch: a fair price on a random walk and a trend that flips now and then. */
 interface Market {

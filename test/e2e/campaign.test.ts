@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { repoRoot } from '../support/fixtures.js';
 import { execFileSync } from 'node:child_process';
 import { DOCKER, REQUIRE_DOCKER } from '../support/docker.js';
@@ -16,16 +17,7 @@ function ourLeftovers(): string[] {
   return labels.split('\n').filter((l) => l.startsWith('e2e-'));
 }
 
-/** Runs the built CLI as a user would. */
-function faultline(args: string[]): Promise<{ code: number | null; stdout: string; dir: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
-  });
-}
+const faultline = (args: string[]): Promise<BinResult> => faultlineBin(args, store);
 
 describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline campaign against a real Docker cluster', () => {
   it('has a Docker engine (CI must not silently skip these tests)', () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { lazyfsMounts } from '../../nemesis/lazyfs.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -16,22 +17,9 @@ import { repoRoot } from '../support/fixtures.js';
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-disk-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  dir: string;
-}
+type Result = BinResult;
 
-function faultline(args: string[], interruptAfterMs?: number): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    if (interruptAfterMs) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
-    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
-  });
-}
+const faultline = (args: string[], interruptAfterMs?: number): Promise<BinResult> => faultlineBin(args, store, { interruptAfterMs });
 
 const run = (extra: string[], seed = '21', timeLimit = '30'): string[] => ['run', '--nodes', '3', '--concurrency', '10', '--rate', '200', '--interval', '3', '--sync-delay', '5', '--seed', seed, '--time-limit', timeLimit, ...extra];
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { FAMILIES } from '../../nemesis/families.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
 import { ETCD } from '../support/etcd.js';
@@ -18,21 +19,9 @@ import { repoRoot } from '../support/fixtures.js';
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-etcd-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  dir: string;
-}
+type Result = BinResult;
 
-function faultline(args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
-  });
-}
+const faultline = (args: string[]): Promise<BinResult> => faultlineBin(args, store);
 
 const etcd = (extra: string[]): string[] => ['run', '--sut', 'etcd', '--nodes', '5', '--concurrency', '10', '--rate', '150', '--interval', '3', ...extra];
 const nemesisEvents = (dir: string): { f: string; value: Record<string, unknown> }[] =>

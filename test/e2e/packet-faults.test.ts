@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { HELPERS } from '../../nemesis/netns.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -131,17 +132,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
   }, 60_000);
 });
 
-/** Runs the built CLI as a user would; optionally interrupts it after `interruptAfterMs`. */
-function faultline(args: string[], store: string, interruptAfterMs?: number): Promise<{ code: number | null; stdout: string; dir: string; pid: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    if (interruptAfterMs) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
-    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '', pid: child.pid as number }));
-  });
-}
+const faultline = (args: string[], store: string, interruptAfterMs?: number): Promise<BinResult> => faultlineBin(args, store, { interruptAfterMs });
 
 /** netq daemons started by the controller `pid` that still run (each carries --parent <controller pid>) */
 const daemonsOf = (pid: number): string[] =>

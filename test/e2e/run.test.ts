@@ -3,29 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { repoRoot } from '../support/fixtures.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
 
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  dir: string;
-}
+type Result = BinResult;
 
-/** Runs the built CLI as a user would; optionally interrupts it (SIGINT, or `signal`) after `interruptAfterMs`. */
-function faultline(args: string[], interruptAfterMs?: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), ...args, '--store', store], { cwd: repoRoot });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    if (interruptAfterMs) setTimeout(() => child.kill(signal), interruptAfterMs);
-    child.on('exit', (code) => resolve({ code, stdout, dir: stdout.trim().split('\n').pop() ?? '' }));
-  });
-}
+const faultline = (args: string[], interruptAfterMs?: number, signal: NodeJS.Signals = 'SIGINT'): Promise<BinResult> => faultlineBin(args, store, { interruptAfterMs, signal });
 
 const run = (extra: string[], seed = '1'): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '3', '--seed', seed, ...extra];
 

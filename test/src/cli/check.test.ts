@@ -5,20 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { faultlineTsx } from '../../support/cli.js';
 import { porcupineFixtures as fixtures, repoRoot } from '../../support/fixtures.js';
 
 // Runs the real CLI as a process (through tsx, so no build step is needed).
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-cli-'));
 
-async function faultline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const faultline = faultlineTsx;
 
 function history(name: string, lines: object[] | string): string {
   const file = path.join(dir, name);

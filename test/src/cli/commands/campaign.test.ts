@@ -4,20 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { faultlineTsx } from '../../../support/cli.js';
 import { repoRoot } from '../../../support/fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-campaign-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function faultline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const faultline = faultlineTsx;
 
 const file = path.join(dir, 'matrix.json');
 writeFileSync(file, JSON.stringify({ name: 'matrix', defaults: { seed: [1, 2] }, runs: [{ workload: ['register', 'set'], nodeOpt: [[], ['read-mode=local']] }] }));
