@@ -179,7 +179,13 @@ async function main(): Promise<void> {
       plain = checkLinearizability(setOps, { ...setModel, mustFollow: undefined, reduce: undefined }, { explain: false, memoryBytes: 256 << 20 });
     });
     const mb = ((plain!.memoryBytes ?? 0) / 1048576).toFixed(0);
-    row('the same without the set model’s constraints and reduce, --memory 256', ms, '—', 'ms', `${plain!.valid} (${plain!.unknownReason}, ${mb} MB counted): the budget holds`);
+    row(
+      'the same without the set model’s constraints and reduce, --memory 256',
+      ms,
+      '—',
+      'ms',
+      `${plain!.valid} (${plain!.unknownReason}, ${mb} MB counted): the budget holds`,
+    );
   }
 
   console.log('\n| benchmark | faultline | Porcupine v1.3.0 | ratio / note |');

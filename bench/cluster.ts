@@ -17,7 +17,11 @@ import { makeSut } from '../src/sut/registry.js';
 const SYSTEMS = ['exchange', 'etcd'] as const;
 
 async function main(): Promise<void> {
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)\n`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${availableParallelism()} cores)\n`,
+  );
   console.log('| system | benchmark | measured | target |\n|---|---|---:|---|');
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-cluster-'));
   try {
@@ -39,7 +43,9 @@ async function main(): Promise<void> {
           await c.destroy();
           teardown = performance.now() - t1;
         }
-        console.log(`| ${name} | run ${run}: 5 nodes up / first leader / teardown | ${Math.round(up)} ms / ${Math.round(leader)} ms / ${Math.round(teardown)} ms | < 10,000 ms to leader |`);
+        console.log(
+          `| ${name} | run ${run}: 5 nodes up / first leader / teardown | ${Math.round(up)} ms / ${Math.round(leader)} ms / ${Math.round(teardown)} ms | < 10,000 ms to leader |`,
+        );
       }
     }
     for (const workload of ['register', 'set'] as const) {
@@ -47,7 +53,9 @@ async function main(): Promise<void> {
         const cfg = resolveRunConfig({ sut: name, workload, nemesis: 'none', nodes: 5, concurrency: 64, rate: 100_000, timeLimit: 20, store: dir, seed: 1 });
         const s = await runTest(cfg);
         const t = s.throughput;
-        console.log(`| ${name} | ${workload}: 5 nodes, 64 clients, history recorded: completed ops/s (ok latency p50 / p99) | ${t.opsPerSecond} (${t.p50} / ${t.p99} ms), verdict ${s.valid} | ${name === 'exchange' ? '≥ 2,000 ops/s' : '—'} |`);
+        console.log(
+          `| ${name} | ${workload}: 5 nodes, 64 clients, history recorded: completed ops/s (ok latency p50 / p99) | ${t.opsPerSecond} (${t.p50} / ${t.p99} ms), verdict ${s.valid} | ${name === 'exchange' ? '≥ 2,000 ops/s' : '—'} |`,
+        );
       }
     }
   } finally {

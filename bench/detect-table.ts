@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUN_KEYS } from '../src/campaign/run-keys.js';
-import { RUN_FILES } from '../src/store/layout.js';
 import type { CampaignRun } from '../src/campaign/types.js';
+import { RUN_FILES } from '../src/store/layout.js';
 
 /** One run of the detection bench, as its results and history tell it. */
 export interface DetectRun {
@@ -69,14 +69,19 @@ export function detectionTable(rows: readonly CampaignRun[], runs: readonly Dete
   const lines = ['| bug (node options) | workload | runs | caught | median s to first anomaly | caught by | errors |', '|---|---|---:|---:|---:|---|---:|'];
   for (const row of rows) {
     const mine = runs.filter((r) => r.testName === row.config.testName);
-    const opts = Object.entries(row.config.sutOpts).filter(([k]) => k !== 'snapshot-every').map(([k, v]) => `${k}=${v}`).join(' ');
+    const opts = Object.entries(row.config.sutOpts)
+      .filter(([k]) => k !== 'snapshot-every')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     const caught = mine.filter((r) => r.verdict === 'invalid');
     const errors = mine.filter((r) => r.verdict === 'error' || r.verdict === 'unknown').length;
     const by = new Map<string, number>();
     for (const r of caught) for (const c of r.caughtBy) by.set(c, (by.get(c) ?? 0) + 1);
     const t = median(caught.flatMap((r) => (r.firstAnomalyS === null ? [] : [r.firstAnomalyS])));
     const name = row.expect === 'valid' ? `safe node${opts ? ` (${opts})` : ''}: false alarms` : opts;
-    lines.push(`| ${name} | ${row.config.workload} | ${mine.length} | ${caught.length} | ${t === null ? '—' : t.toFixed(1)} | ${[...by].map(([c, n]) => `${c} ${n}`).join(', ') || '—'} | ${errors} |`);
+    lines.push(
+      `| ${name} | ${row.config.workload} | ${mine.length} | ${caught.length} | ${t === null ? '—' : t.toFixed(1)} | ${[...by].map(([c, n]) => `${c} ${n}`).join(', ') || '—'} | ${errors} |`,
+    );
   }
   return lines.join('\n');
 }

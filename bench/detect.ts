@@ -45,23 +45,40 @@ async function main(): Promise<void> {
   const file = arg('campaign') ?? path.join(ROOT, 'campaigns/detect.json');
   const campaign = parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS });
   const rows = campaign.runs.filter((r) => !only || only.includes(r.config.testName));
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores); ${rows.length} rows × ${runs} runs, seeds ${base}+1000·i, ${parallel} at a time`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${availableParallelism()} cores); ${rows.length} rows × ${runs} runs, seeds ${base}+1000·i, ${parallel} at a time`,
+  );
   const jobs: { row: CampaignRun; seed: number }[] = [];
   for (let i = 0; i < runs; i++) for (const row of rows) jobs.push({ row, seed: base + 1000 * i });
   const done: DetectRun[] = [];
   const started = Date.now();
   const out = path.join(store, `detect-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
-  const save = (): void => writeFileSync(out, `${JSON.stringify({ seedBase: base, runs, started: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, results: done }, null, 2)}\n`);
+  const save = (): void =>
+    writeFileSync(
+      out,
+      `${JSON.stringify({ seedBase: base, runs, started: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, results: done }, null, 2)}\n`,
+    );
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const { row, seed } = jobs[next++];
-      const r = await faultline(['run', ...runFlags(timeLimit ? { ...row.args, timeLimit: Number(timeLimit) } : row.args), '--seed', String(seed), '--store', store]);
+      const r = await faultline([
+        'run',
+        ...runFlags(timeLimit ? { ...row.args, timeLimit: Number(timeLimit) } : row.args),
+        '--seed',
+        String(seed),
+        '--store',
+        store,
+      ]);
       if (r.code !== 0 && r.code !== 1 && r.code !== 2) console.log(r.out.split('\n').slice(-5).join('\n'));
       const run = summarizeRun(row, seed, r.code, r.dir);
       done.push(run);
       save(); // after each run: an interrupted bench keeps what it measured
-      console.log(`${row.config.testName} seed ${seed}: ${run.verdict}${run.caughtBy.length ? ` by ${run.caughtBy.join(',')}` : ''}${run.firstAnomalyS !== null ? ` at ${run.firstAnomalyS.toFixed(1)} s` : ''} (${r.dir})`);
+      console.log(
+        `${row.config.testName} seed ${seed}: ${run.verdict}${run.caughtBy.length ? ` by ${run.caughtBy.join(',')}` : ''}${run.firstAnomalyS !== null ? ` at ${run.firstAnomalyS.toFixed(1)} s` : ''} (${r.dir})`,
+      );
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));

@@ -269,7 +269,17 @@ export function generateSetHistory(o: SetHistoryOptions): Operation[] {
     const read = last || rand() < o.readRate;
     const r = rand();
     const outcome = read ? 'ok' : r < o.infoRate ? 'info' : r < o.infoRate + o.failRate ? 'fail' : 'ok';
-    gens.push({ client: client + generation[client] * o.clients, read, element: read ? 0 : next++, call, lin, ret, outcome, applied: outcome === 'info' && rand() < 0.5, out: null });
+    gens.push({
+      client: client + generation[client] * o.clients,
+      read,
+      element: read ? 0 : next++,
+      call,
+      lin,
+      ret,
+      outcome,
+      applied: outcome === 'info' && rand() < 0.5,
+      out: null,
+    });
     if (outcome === 'info') generation[client]++;
   }
   const present: number[] = [];
@@ -278,18 +288,20 @@ export function generateSetHistory(o: SetHistoryOptions): Operation[] {
     else if (g.outcome === 'ok' || g.applied) present.push(g.element);
   }
   gens.sort((x, y) => x.call - y.call);
-  return gens.map((g, id): Operation => ({
-    id,
-    process: g.client,
-    f: g.read ? 'read' : 'add',
-    input: g.read ? null : g.element,
-    output: g.outcome !== 'ok' ? undefined : g.read ? g.out : g.element,
-    outcome: g.outcome,
-    call: g.call,
-    ret: g.outcome === 'info' ? Infinity : g.ret,
-    invokeIndex: -1,
-    completeIndex: -1,
-  }));
+  return gens.map(
+    (g, id): Operation => ({
+      id,
+      process: g.client,
+      f: g.read ? 'read' : 'add',
+      input: g.read ? null : g.element,
+      output: g.outcome !== 'ok' ? undefined : g.read ? g.out : g.element,
+      outcome: g.outcome,
+      call: g.call,
+      ret: g.outcome === 'info' ? Infinity : g.ret,
+      invokeIndex: -1,
+      completeIndex: -1,
+    }),
+  );
 }
 
 /** Operations as history events (invoke at call, completion at ret; info ones complete at the end), for a file. */
@@ -346,7 +358,15 @@ export function generateLongRun(n = 100_000, processes = 64, seed = 3): Op[] {
       const v = Math.floor(rand() * 1000);
       events.push({ time: t, type: 'invoke', process: p, f, value: [key, f === 'read' ? null : f === 'cas' ? [v, v + 1] : v] });
       if (k === perProcess - 1 && w % 16 === 0) continue; // never completed
-      events.push({ time: t + latency, type, process: p, f, value: [key, f === 'read' ? v : f === 'cas' ? [v, v + 1] : v], ...(type === 'fail' ? { error: 'precondition-failed' } : {}), node: `n${1 + (p % 5)}` });
+      events.push({
+        time: t + latency,
+        type,
+        process: p,
+        f,
+        value: [key, f === 'read' ? v : f === 'cas' ? [v, v + 1] : v],
+        ...(type === 'fail' ? { error: 'precondition-failed' } : {}),
+        node: `n${1 + (p % 5)}`,
+      });
       if (type === 'info') p += processes;
       t += latency + (span / perProcess) * (0.5 + rand());
     }

@@ -57,10 +57,18 @@ async function rtts(net: TestNetns, from: number, to: number, n: number): Promis
 }
 
 /** `fn` with queues in place; `late` gets each daemon's release lateness */
-async function withQueues<T>(net: TestNetns, placements: [number, number[]][], spec: QueueSpec, fn: () => Promise<T>, rtPriority = 0, late: NetqCounters['late'][] = []): Promise<T> {
+async function withQueues<T>(
+  net: TestNetns,
+  placements: [number, number[]][],
+  spec: QueueSpec,
+  fn: () => Promise<T>,
+  rtPriority = 0,
+  late: NetqCounters['late'][] = [],
+): Promise<T> {
   const handles: NetqHandle[] = [];
   try {
-    for (const [at, from] of placements) handles.push(await startNetq({ pid: net.nodes[at].pid, specs: new Map(from.map((i) => [net.nodes[i].ip, spec])), queue: 1, seed: 1, rtPriority }));
+    for (const [at, from] of placements)
+      handles.push(await startNetq({ pid: net.nodes[at].pid, specs: new Map(from.map((i) => [net.nodes[i].ip, spec])), queue: 1, seed: 1, rtPriority }));
     return await fn();
   } finally {
     for (const h of handles) {
@@ -84,7 +92,11 @@ async function namespaces(): Promise<void> {
     row('round trip, no fault', fmt(distribution(base)));
     const lateOne: NetqCounters['late'][] = [];
     const oneWay = await withQueues(net, [[1, [0]]], DELAY, () => rtts(net, 0, 1, SAMPLES), 0, lateOne);
-    row('round trip, delay one way (n1→n2)', fmt(distribution(oneWay)), `expected 40–60 ms + base; outside [40, 60 + base max]: ${oneWay.filter((x) => x < 40 || x > 60 + Math.max(...base)).length}`);
+    row(
+      'round trip, delay one way (n1→n2)',
+      fmt(distribution(oneWay)),
+      `expected 40–60 ms + base; outside [40, 60 + base max]: ${oneWay.filter((x) => x < 40 || x > 60 + Math.max(...base)).length}`,
+    );
     row('  netq release lateness (its own error)', lateness(lateOne), 'release time minus scheduled, over every held packet');
     const bothWays: [number, number[]][] = [
       [1, [0]],
@@ -94,7 +106,11 @@ async function namespaces(): Promise<void> {
       const late: NetqCounters['late'][] = [];
       const both = await withQueues(net, bothWays, DELAY, () => rtts(net, 0, 1, SAMPLES), rt, late);
       const what = rt ? `delay both ways, netq SCHED_FIFO ${rt}` : 'delay both ways';
-      row(`round trip, ${what}`, fmt(distribution(both)), `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`);
+      row(
+        `round trip, ${what}`,
+        fmt(distribution(both)),
+        `expected 80–120 ms + base; outside [80, 120 + base max]: ${both.filter((x) => x < 80 || x > 120 + Math.max(...base)).length}`,
+      );
       row('  netq release lateness, each daemon', lateness(late), '');
     }
 
@@ -110,11 +126,15 @@ async function namespaces(): Promise<void> {
       rr.off.push(await requestRate(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000));
       rr.on.push(await withQueues(net, both2, PASS, () => requestRate(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)));
       bulk.off.push((await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)).bitsPerSecond / 1e9);
-      bulk.on.push(await withQueues(net, both2, PASS, async () => (await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)).bitsPerSecond / 1e9));
+      bulk.on.push(
+        await withQueues(net, both2, PASS, async () => (await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, SECONDS * 1000)).bitsPerSecond / 1e9),
+      );
     }
     const r0 = median(rr.off);
     const r1 = median(rr.on);
-    console.log(`| TCP request/response, 1 connection, round trips/s (median of ${ROUNDS} × ${SECONDS} s) | ${Math.round(r0)} | ${Math.round(r1)} | ${(r1 / r0).toFixed(2)} |`);
+    console.log(
+      `| TCP request/response, 1 connection, round trips/s (median of ${ROUNDS} × ${SECONDS} s) | ${Math.round(r0)} | ${Math.round(r1)} | ${(r1 / r0).toFixed(2)} |`,
+    );
     console.log(`|   each round | ${rr.off.map(Math.round).join(', ')} | ${rr.on.map(Math.round).join(', ')} | |`);
     const b0 = median(bulk.off);
     const b1 = median(bulk.on);
@@ -128,7 +148,9 @@ async function namespaces(): Promise<void> {
       await startRateLimit(net.nodes[0].pid, 'eth0', rate);
       try {
         const m = await bandwidth(net.nodes[0].pid, net.nodes[1].ip, PORT, 60_000, Math.ceil((kbit * 1000 * 3) / 8));
-        console.log(`| ${kbit / 1000} Mbit/s (burst ${rate.burstBytes} B) | ${(m.bitsPerSecond / 1e6).toFixed(3)} Mbit/s | ${(m.bitsPerSecond / 1000 / kbit).toFixed(3)} |`);
+        console.log(
+          `| ${kbit / 1000} Mbit/s (burst ${rate.burstBytes} B) | ${(m.bitsPerSecond / 1e6).toFixed(3)} Mbit/s | ${(m.bitsPerSecond / 1000 / kbit).toFixed(3)} |`,
+        );
       } finally {
         await stopRateLimit(net.nodes[0].pid, 'eth0');
       }
@@ -143,7 +165,9 @@ async function namespaces(): Promise<void> {
  * A 3-node cluster of our node (the one place this bench touches the cluster runtime):
  * the nodes' addresses and pids, and committed writes/s through the leader.
  */
-async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid: number }[]; writeRate(workers: number, seconds: number): Promise<number>; destroy(): Promise<void> }> {
+async function exchangeCluster(
+  dir: string,
+): Promise<{ nodes: { ip: string; pid: number }[]; writeRate(workers: number, seconds: number): Promise<number>; destroy(): Promise<void> }> {
   const sut = makeSut('exchange', {});
   const image = await buildImage(sut.image());
   const c = await DockerCluster.up({ name: `bench-netq-${process.pid}`, sut, image: image.tag, nodes: 3, dir });
@@ -157,11 +181,21 @@ async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid:
       const agent = new http.Agent({ keepAlive: true, maxSockets: workers });
       const post = (body: string): Promise<boolean> =>
         new Promise((resolve) => {
-          const req = http.request({ host: leader.ip, port: 8000, path: '/v1/command', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-            let text = '';
-            res.setEncoding('utf8').on('data', (d: string) => (text += d));
-            res.on('end', () => resolve(res.statusCode === 200 && text.includes('"ok":true')));
-          });
+          const req = http.request(
+            {
+              host: leader.ip,
+              port: 8000,
+              path: '/v1/command',
+              method: 'POST',
+              agent,
+              headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8').on('data', (d: string) => (text += d));
+              res.on('end', () => resolve(res.statusCode === 200 && text.includes('"ok":true')));
+            },
+          );
           req.on('error', () => resolve(false));
           req.end(body);
         });
@@ -171,7 +205,8 @@ async function exchangeCluster(dir: string): Promise<{ nodes: { ip: string; pid:
         await Promise.all(
           Array.from({ length: workers }, async (_, w) => {
             const clientId = `bench-${process.pid}-${w}-${Date.now()}`;
-            for (let seq = 1; performance.now() < end; seq++) if (await post(JSON.stringify({ clientId, seq, command: { type: 'kv.write', key: `k${w % 8}`, value: seq } }))) ok++;
+            for (let seq = 1; performance.now() < end; seq++)
+              if (await post(JSON.stringify({ clientId, seq, command: { type: 'kv.write', key: `k${w % 8}`, value: seq } }))) ok++;
           }),
         );
       } finally {
@@ -194,7 +229,8 @@ async function cluster(): Promise<void> {
     const withQueue = async (): Promise<void> => {
       const handles: NetqHandle[] = [];
       try {
-        for (const n of c.nodes) handles.push(await startNetq({ pid: n.pid, specs: new Map(c.nodes.filter((p) => p !== n).map((p) => [p.ip, PASS])), queue: 1, seed: 1 }));
+        for (const n of c.nodes)
+          handles.push(await startNetq({ pid: n.pid, specs: new Map(c.nodes.filter((p) => p !== n).map((p) => [p.ip, PASS])), queue: 1, seed: 1 }));
         on.push(await c.writeRate(32, CLUSTER_SECONDS));
       } finally {
         for (const h of handles) await stopNetq(h);
@@ -207,7 +243,9 @@ async function cluster(): Promise<void> {
       if (r % 2 === 1) off.push(await c.writeRate(32, CLUSTER_SECONDS));
     }
     console.log('| measure | without queue | with queue | ratio |\n|---|---:|---:|---:|');
-    console.log(`| committed writes/s, 32 closed-loop clients (median of ${ROUNDS} × ${CLUSTER_SECONDS} s) | ${Math.round(median(off))} | ${Math.round(median(on))} | ${(median(on) / median(off)).toFixed(2)} |`);
+    console.log(
+      `| committed writes/s, 32 closed-loop clients (median of ${ROUNDS} × ${CLUSTER_SECONDS} s) | ${Math.round(median(off))} | ${Math.round(median(on))} | ${(median(on) / median(off)).toFixed(2)} |`,
+    );
     console.log(`|   each round | ${off.map(Math.round).join(', ')} | ${on.map(Math.round).join(', ')} | |`);
   } finally {
     await c.destroy();
@@ -216,10 +254,18 @@ async function cluster(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${availableParallelism()} cores)`,
+  );
   await namespaces();
   if (!values['no-cluster']) await cluster();
-  console.log(`\nload average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average after ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main().catch((err) => {

@@ -14,7 +14,11 @@ import { generateLongRun } from './gen-history.js';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${availableParallelism()} cores)\n`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${availableParallelism()} cores)\n`,
+  );
   console.log('| benchmark | measured |\n|---|---:|');
   const ops = generateLongRun(100_000, 64);
   let html = '';
@@ -34,7 +38,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'faultline-bench-timeline-'));
   const file = path.join(dir, RUN_FILES.timeline);
   writeFileSync(file, html);
-  const ctx = await pw.launchPersistentContext(path.join(dir, 'profile'), { executablePath: chromium, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], viewport: { width: 1280, height: 900 } });
+  const ctx = await pw.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath: chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
   try {
     const loads: number[] = [];
     const page = await ctx.newPage();

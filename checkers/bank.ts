@@ -1,6 +1,6 @@
 import { pairHistory } from '../src/history/pair.js';
-import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface BankResult extends CheckerResult {

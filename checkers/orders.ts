@@ -1,8 +1,8 @@
 import { pairHistory } from '../src/history/pair.js';
-import { RUN_FILES } from '../src/store/layout.js';
 import type { Op } from '../src/history/types.js';
-import type { ExchangeState, OrderRecord } from './orders-types.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import { replayTrades } from './orders-replay.js';
+import type { ExchangeState, OrderRecord } from './orders-types.js';
 import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface OrdersResult extends CheckerResult {
@@ -60,7 +60,12 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
     const rec = final.orders[id];
     if (o.outcome === 'ok' && !rec) r.missing.push(id);
     if (o.outcome === 'fail' && rec) r.phantom.push(id);
-    if (o.outcome === 'ok' && rec && (rec.account !== s.account || rec.side !== s.side || rec.price !== s.price || rec.qty !== s.qty || rec.symbol !== s.symbol)) mismatched.add(id);
+    if (
+      o.outcome === 'ok' &&
+      rec &&
+      (rec.account !== s.account || rec.side !== s.side || rec.price !== s.price || rec.qty !== s.qty || rec.symbol !== s.symbol)
+    )
+      mismatched.add(id);
   }
   for (const rec of Object.values(final.orders)) {
     if (!attempted.has(rec.orderId)) r.phantom.push(rec.orderId);
@@ -77,7 +82,14 @@ export function checkOrders(ops: readonly Op[], initial: { cash: number; shares:
   if (accounts.reduce((a, x) => a + x.cash, 0) !== initial.cash) r.conserved = false;
   for (const [sym, total] of Object.entries(initial.shares)) if (accounts.reduce((a, x) => a + (x.positions[sym] ?? 0), 0) !== total) r.conserved = false;
   r.priorityViolation = comparePriority(final);
-  r.valid = r.missing.length === 0 && r.phantom.length === 0 && r.mismatched.length === 0 && r.overfilled.length === 0 && r.outsideLimits.length === 0 && r.conserved && r.priorityViolation === null;
+  r.valid =
+    r.missing.length === 0 &&
+    r.phantom.length === 0 &&
+    r.mismatched.length === 0 &&
+    r.overfilled.length === 0 &&
+    r.outsideLimits.length === 0 &&
+    r.conserved &&
+    r.priorityViolation === null;
   if (!r.valid) {
     // the earliest submit of an order found missing, phantom or mismatched; else the final read that showed the state
     const bad = new Set([...r.missing, ...r.phantom, ...r.mismatched]);

@@ -1,6 +1,6 @@
 import { pairHistory } from '../src/history/pair.js';
-import { RUN_FILES } from '../src/store/layout.js';
 import type { Op, Operation } from '../src/history/types.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import { type CheckerResult, opTimeNs } from './types.js';
 
 export interface SetOptions {
@@ -49,8 +49,18 @@ export function checkSet(ops: readonly Op[], opts: SetOptions = { linearizable: 
   }
   reads.sort((a, b) => a.call - b.call);
   const r: SetResult = {
-    valid: 'unknown', attempted: adds.length, acknowledged: 0, reads: reads.length, ok: 0,
-    lost: [], unexpected: [], recovered: 0, stale: [], neverRead: [], staleReads: [], finalRead: reads.length > 0,
+    valid: 'unknown',
+    attempted: adds.length,
+    acknowledged: 0,
+    reads: reads.length,
+    ok: 0,
+    lost: [],
+    unexpected: [],
+    recovered: 0,
+    stale: [],
+    neverRead: [],
+    staleReads: [],
+    finalRead: reads.length > 0,
   };
   const ids = new Map<unknown, number>();
   const values: unknown[] = [];
@@ -81,8 +91,7 @@ export function checkSet(ops: readonly Op[], opts: SetOptions = { linearizable: 
       if (id === undefined) {
         unexpected.set(key(v), v);
         firstAnomaly = Math.min(firstAnomaly, opTimeNs(rd));
-      }
-      else if (rd.ret < firstSeen[id]) firstSeen[id] = rd.ret;
+      } else if (rd.ret < firstSeen[id]) firstSeen[id] = rd.ret;
     }
   }
   r.unexpected = [...unexpected.values()];

@@ -69,7 +69,17 @@ export async function buildImage(spec: ImageSpec, opts: { force?: boolean } = {}
     const tarFile = `${root}.tar`;
     await execa('tar', ['-C', root, '-cf', tarFile, '.']);
     try {
-      await execa('docker', ['import', '--change', `ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`, '--change', 'WORKDIR /', '--change', `LABEL faultline.image=${spec.repo}`, tarFile, tag]);
+      await execa('docker', [
+        'import',
+        '--change',
+        `ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`,
+        '--change',
+        'WORKDIR /',
+        '--change',
+        `LABEL faultline.image=${spec.repo}`,
+        tarFile,
+        tag,
+      ]);
     } finally {
       rmSync(tarFile, { force: true });
     }

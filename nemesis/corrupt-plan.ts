@@ -37,7 +37,9 @@ const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand(
 
 /** A corruption of one non-empty file, or null when there is none to damage. */
 export function planCorruption(files: readonly FileInfo[], rand: () => number, o: CorruptOptions = CORRUPT_DEFAULTS): Corruption | null {
-  const candidates = files.filter((f) => f.size > 0 && (o.files.length === 0 || o.files.includes(f.path))).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const candidates = files
+    .filter((f) => f.size > 0 && (o.files.length === 0 || o.files.includes(f.path)))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (candidates.length === 0 || o.kinds.length === 0) return null;
   const f = pick(candidates, rand);
   const kind = pick(o.kinds, rand);

@@ -31,7 +31,8 @@ export async function diskOf(dir: string): Promise<string> {
   const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
   const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
   const sys = `/sys/dev/block/${major}:${minor}`;
-  if (!existsSync(sys)) throw new Error(`${dir} is not on a block device (device ${major}:${minor}: a tmpfs, overlay or network file system): its disk cannot be throttled`);
+  if (!existsSync(sys))
+    throw new Error(`${dir} is not on a block device (device ${major}:${minor}: a tmpfs, overlay or network file system): its disk cannot be throttled`);
   if (existsSync(path.join(sys, 'partition'))) return (await readFile(path.join(realpathSync(sys), '..', 'dev'), 'utf8')).trim();
   return `${major}:${minor}`;
 }
@@ -49,7 +50,6 @@ export async function readDiskLimit(containerPid: number, device: string): Promi
   }
   return { version: cg.version, lines };
 }
-
 
 async function write(containerPid: number, limit: DiskLimit): Promise<void> {
   const cg = await cgroupOf(containerPid, CONTROLLER);

@@ -12,8 +12,33 @@ import { UsageError } from '../src/util/errors.js';
  * - corrupt: a stopped node's data file gets bit flips, a truncation or a lost tail,
  *   then it restarts; the stop repairs a node that refused to start.
  */
-export type FaultFamily = 'partition' | 'loss' | 'kill' | 'pause' | 'clock' | 'delay' | 'duplicate' | 'reorder' | 'bandwidth' | 'slow' | 'power-cut' | 'corrupt';
-export const FAMILIES: readonly FaultFamily[] = ['partition', 'loss', 'kill', 'pause', 'clock', 'delay', 'duplicate', 'reorder', 'bandwidth', 'slow', 'power-cut', 'corrupt'];
+export type FaultFamily =
+  | 'partition'
+  | 'loss'
+  | 'kill'
+  | 'pause'
+  | 'clock'
+  | 'delay'
+  | 'duplicate'
+  | 'reorder'
+  | 'bandwidth'
+  | 'slow'
+  | 'power-cut'
+  | 'corrupt';
+export const FAMILIES: readonly FaultFamily[] = [
+  'partition',
+  'loss',
+  'kill',
+  'pause',
+  'clock',
+  'delay',
+  'duplicate',
+  'reorder',
+  'bandwidth',
+  'slow',
+  'power-cut',
+  'corrupt',
+];
 
 /**
  * `--nemesis`: a comma-separated list of families, `all` (every family the system
@@ -26,7 +51,8 @@ export function parseFamilies(spec: string, unsupported: Partial<Record<FaultFam
   const out: FaultFamily[] = [];
   for (const raw of spec.split(',')) {
     const f = raw.trim();
-    if (!(FAMILIES as readonly string[]).includes(f)) throw new UsageError(`--nemesis: unknown fault family ${JSON.stringify(f)}; expected ${FAMILIES.join(', ')}, all or none`);
+    if (!(FAMILIES as readonly string[]).includes(f))
+      throw new UsageError(`--nemesis: unknown fault family ${JSON.stringify(f)}; expected ${FAMILIES.join(', ')}, all or none`);
     const why = unsupported[f as FaultFamily];
     if (why !== undefined) throw new UsageError(`--nemesis ${f} does not apply to ${sut}: ${why}`);
     if (!out.includes(f as FaultFamily)) out.push(f as FaultFamily);

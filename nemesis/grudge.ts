@@ -3,8 +3,27 @@
  * traffic it drops. Pure: randomness comes from the caller's seeded PRNG.
  */
 export type Grudge = Record<string, string[]>;
-export type Topology = 'one' | 'majority' | 'majorities-ring' | 'minority-third' | 'bridge' | 'one-way' | 'isolate-leader' | 'leader-minority' | 'leader-bridge';
-export const TOPOLOGIES: readonly Topology[] = ['one', 'majority', 'majorities-ring', 'minority-third', 'bridge', 'one-way', 'isolate-leader', 'leader-minority', 'leader-bridge'];
+export type Topology =
+  | 'one'
+  | 'majority'
+  | 'majorities-ring'
+  | 'minority-third'
+  | 'bridge'
+  | 'one-way'
+  | 'isolate-leader'
+  | 'leader-minority'
+  | 'leader-bridge';
+export const TOPOLOGIES: readonly Topology[] = [
+  'one',
+  'majority',
+  'majorities-ring',
+  'minority-third',
+  'bridge',
+  'one-way',
+  'isolate-leader',
+  'leader-minority',
+  'leader-bridge',
+];
 /** topologies defined by the leader: isolated, on the minority side of a majority split, or the only bridge between two halves */
 export const LEADER_TOPOLOGIES: readonly Topology[] = ['isolate-leader', 'leader-minority', 'leader-bridge'];
 

@@ -33,7 +33,8 @@ export async function dropFrom(rt: Net, pid: number, chain: Chain, ips: readonly
 export async function lossWith(rt: Net, pid: number, chain: Chain, ips: readonly string[], probability: number): Promise<void> {
   await ensureChain(rt, pid, chain);
   for (const ip of ips) {
-    for (const dir of ['-s', '-d']) await ipt(rt, pid, ['-A', chain, dir, ip, '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
+    for (const dir of ['-s', '-d'])
+      await ipt(rt, pid, ['-A', chain, dir, ip, '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
   }
 }
 

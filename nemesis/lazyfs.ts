@@ -117,7 +117,8 @@ export class Lazyfs {
     void this.exited.then((code) => {
       this.gone = true;
       live.delete(this);
-      for (const w of this.waiting.splice(0)) w.reject(new EnvironmentError('E_LAZYFS', `faultline-lazyfs on ${mountpoint} exited (${code}): ${this.stderr.join('').trim()}`));
+      for (const w of this.waiting.splice(0))
+        w.reject(new EnvironmentError('E_LAZYFS', `faultline-lazyfs on ${mountpoint} exited (${code}): ${this.stderr.join('').trim()}`));
     });
   }
 

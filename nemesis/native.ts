@@ -27,7 +27,11 @@ export function nativeBinary(name: NativeProgram): string {
   const { source, libs, needs } = PROGRAMS[name];
   const src = path.join(sourceDir(), source);
   if (!existsSync(src)) throw new EnvironmentError('E_NATIVE_BUILD', `${src} is missing`);
-  const hash = createHash('sha256').update(readFileSync(src)).update([...CFLAGS, ...libs].join(' ')).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(readFileSync(src))
+    .update([...CFLAGS, ...libs].join(' '))
+    .digest('hex')
+    .slice(0, 12);
   const out = path.join(distDir(), 'native', `${name}-${hash}`);
   if (existsSync(out)) return out;
   mkdirSync(path.dirname(out), { recursive: true });
@@ -36,11 +40,16 @@ export function nativeBinary(name: NativeProgram): string {
     execFileSync('gcc', [...CFLAGS, '-o', tmp, src, ...libs], { stdio: ['ignore', 'ignore', 'pipe'] });
     renameSync(tmp, out); // atomic: concurrent builders (test workers) each rename a complete binary
     // binaries of older sources (a running one keeps its inode)
-    for (const f of readdirSync(path.dirname(out))) if (new RegExp(`^${name}-[0-9a-f]{12}$`).test(f) && f !== path.basename(out)) rmSync(path.join(path.dirname(out), f), { force: true });
+    for (const f of readdirSync(path.dirname(out)))
+      if (new RegExp(`^${name}-[0-9a-f]{12}$`).test(f) && f !== path.basename(out)) rmSync(path.join(path.dirname(out), f), { force: true });
   } catch (err) {
     rmSync(tmp, { force: true });
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new EnvironmentError('E_NATIVE_BUILD', `gcc could not build ${name} from ${src} (needs ${needs}: run bash docker/host-setup.sh): ${stderr || (err as Error).message}`, { cause: err });
+    throw new EnvironmentError(
+      'E_NATIVE_BUILD',
+      `gcc could not build ${name} from ${src} (needs ${needs}: run bash docker/host-setup.sh): ${stderr || (err as Error).message}`,
+      { cause: err },
+    );
   }
   return out;
 }

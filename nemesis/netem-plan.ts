@@ -24,7 +24,9 @@ export interface Link {
  * Where a queue fault applies: one link (one way a→b, or both ways), or every link
  * of a node (packets it receives, packets it sends, or both).
  */
-export type Scope = { kind: 'link'; a: string; b: string; direction: 'one-way' | 'both' } | { kind: 'node'; node: string; direction: 'inbound' | 'outbound' | 'both' };
+export type Scope =
+  | { kind: 'link'; a: string; b: string; direction: 'one-way' | 'both' }
+  | { kind: 'node'; node: string; direction: 'inbound' | 'outbound' | 'both' };
 
 /** What one netq daemon does to the packets it is given. */
 export interface QueueSpec {
@@ -133,7 +135,8 @@ export function resolveNetemOptions(given: Partial<NetemOptions> = {}): NetemOpt
   num('rate latency', o.rateLatencyMs, 1, 60_000);
   num('--slow-cpus', o.cpus, 0.01, 1024);
   num('cpu period', o.cpuPeriodUs, 1000, 1_000_000, true);
-  if (Math.round(o.cpus * o.cpuPeriodUs) < 1000) throw bad('--slow-cpus', `at least 1000 µs of CPU per ${o.cpuPeriodUs} µs period (the kernel's minimum quota)`, o.cpus);
+  if (Math.round(o.cpus * o.cpuPeriodUs) < 1000)
+    throw bad('--slow-cpus', `at least 1000 µs of CPU per ${o.cpuPeriodUs} µs period (the kernel's minimum quota)`, o.cpus);
   if (o.diskWriteIops !== null) num('--slow-disk-iops', o.diskWriteIops, 1, 1e9, true);
   if (o.diskWriteBps !== null) num('disk write bytes/s', o.diskWriteBps, 4096, 1e12, true);
   num('--probe-port', o.probePort, 1, 65535, true);
@@ -150,7 +153,12 @@ export function linksOf(scope: Scope, nodes: readonly string[]): Link[] {
   if (scope.kind === 'link') {
     const [a, b] = [known(scope.a), known(scope.b)];
     if (a === b) throw new UsageError(`a link needs two different nodes; got ${a} twice`);
-    return scope.direction === 'both' ? [{ from: a, to: b }, { from: b, to: a }] : [{ from: a, to: b }];
+    return scope.direction === 'both'
+      ? [
+          { from: a, to: b },
+          { from: b, to: a },
+        ]
+      : [{ from: a, to: b }];
   }
   const x = known(scope.node);
   const peers = nodes.filter((p) => p !== x);
@@ -370,7 +378,13 @@ export function chooseScope(nodes: readonly string[], rand: () => number, leader
 }
 
 /** the start of a fault of one of these families (what stops it: `stop-<family>`); bandwidth and slow hit the leader or a minority */
-export function packetFaultAction(family: PacketFamily, o: NetemOptions, nodes: readonly string[], rand: () => number, leader: string | null = null): PacketFaultAction {
+export function packetFaultAction(
+  family: PacketFamily,
+  o: NetemOptions,
+  nodes: readonly string[],
+  rand: () => number,
+  leader: string | null = null,
+): PacketFaultAction {
   switch (family) {
     case 'delay':
     case 'duplicate':
@@ -382,7 +396,12 @@ export function packetFaultAction(family: PacketFamily, o: NetemOptions, nodes: 
       const chosen = resolveTarget(target, nodes, leader, rand).slice(0, minoritySize(nodes.length));
       return family === 'bandwidth'
         ? { f: 'start-bandwidth', target, nodes: chosen, rate: rateSpec(o.rateKbit, o.rateLatencyMs) }
-        : { f: 'start-slow', target, nodes: chosen, slow: { cpus: o.cpus, periodUs: o.cpuPeriodUs, diskWriteIops: o.diskWriteIops, diskWriteBps: o.diskWriteBps } };
+        : {
+            f: 'start-slow',
+            target,
+            nodes: chosen,
+            slow: { cpus: o.cpus, periodUs: o.cpuPeriodUs, diskWriteIops: o.diskWriteIops, diskWriteBps: o.diskWriteBps },
+          };
     }
   }
 }

@@ -78,14 +78,25 @@ async function ensureChain(pid: number): Promise<void> {
  * Starts netq in the namespace of `pid` for the senders in `specs`. The daemon is bound
  * before the rules go in; if a rule fails, what was done is undone.
  */
-export async function startNetq(o: { pid: number; specs: ReadonlyMap<string, QueueSpec>; queue: number; seed: number; rtPriority?: number }): Promise<NetqHandle> {
+export async function startNetq(o: {
+  pid: number;
+  specs: ReadonlyMap<string, QueueSpec>;
+  queue: number;
+  seed: number;
+  rtPriority?: number;
+}): Promise<NetqHandle> {
   if (!staleRemoved) removeStaleTables();
   const dir = mkdtempSync(path.join(tmpdir(), `${CONFIG_PREFIX}${process.pid}-`));
   const configFile = path.join(dir, 'senders');
   writeFileSync(configFile, netqConfig(o.specs));
   let daemon: Helper;
   try {
-    daemon = await Helper.start(o.pid, nativeBinary('netq'), [...netqArgs(o.queue, NO_SPEC, o.seed, process.pid, o.rtPriority), '--config', configFile], `netq[${o.queue}]`);
+    daemon = await Helper.start(
+      o.pid,
+      nativeBinary('netq'),
+      [...netqArgs(o.queue, NO_SPEC, o.seed, process.pid, o.rtPriority), '--config', configFile],
+      `netq[${o.queue}]`,
+    );
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

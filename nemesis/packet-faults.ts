@@ -242,7 +242,8 @@ export class PacketFaults {
       }
       const tcp = this.tcpDelta(tcpBefore, await this.tcpCounters(receivers, byId));
       const rttMs: Record<string, unknown> = {};
-      for (const [a, b] of pairs) rttMs[`${a}<->${b}`] = { before: before[`${a} ${b}`], during: during[`${a} ${b}`], expectedAdded: expectedAddedRtt(links, a, b, spec) };
+      for (const [a, b] of pairs)
+        rttMs[`${a}<->${b}`] = { before: before[`${a} ${b}`], during: during[`${a} ${b}`], expectedAdded: expectedAddedRtt(links, a, b, spec) };
       const others = [...this.queueFaults.keys()].filter((f) => f !== family);
       return {
         f: `start-${family}`,
@@ -353,7 +354,10 @@ export class PacketFaults {
       for (const n of nodes) installed[n.id] = await this.installRate(n.id);
       const during = await Promise.all(nodes.map(measure));
       const measured = Object.fromEntries(nodes.map((n, i) => [n.id, { to: peers[i]?.id ?? null, beforeKbit: before[i], duringKbit: during[i] }]));
-      return { f: 'start-bandwidth', value: { nodes: ids, rateKbit: spec.rateKbit, burstBytes: spec.burstBytes, latencyMs: spec.latencyMs, qdiscs: installed, measured } };
+      return {
+        f: 'start-bandwidth',
+        value: { nodes: ids, rateKbit: spec.rateKbit, burstBytes: spec.burstBytes, latencyMs: spec.latencyMs, qdiscs: installed, measured },
+      };
     } catch (err) {
       await this.stopRate().catch(() => {});
       throw err;
@@ -396,8 +400,13 @@ export class PacketFaults {
         const s: SlowNode = { before: before.docker, throttledBefore: before.cgroup ? before.nrThrottled : null, pid: n.pid, disk: null };
         slow.nodes.set(n.id, s);
         if (after.docker.CpuQuota !== want) throw new Error(`slow not in force on ${n.id}: Docker reports CpuQuota ${after.docker.CpuQuota}, wanted ${want}`);
-        if (after.cgroup && (after.cgroup.quotaUs !== want || after.cgroup.periodUs !== spec.periodUs)) throw new Error(`slow not in force on ${n.id}: cgroup quota ${after.cgroup.quotaUs}/${after.cgroup.periodUs} µs, wanted ${want}/${spec.periodUs}`);
-        cpu[n.id] = { docker: after.docker, cgroup: after.cgroup ? { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs } : 'node down', cpus: want / spec.periodUs };
+        if (after.cgroup && (after.cgroup.quotaUs !== want || after.cgroup.periodUs !== spec.periodUs))
+          throw new Error(`slow not in force on ${n.id}: cgroup quota ${after.cgroup.quotaUs}/${after.cgroup.periodUs} µs, wanted ${want}/${spec.periodUs}`);
+        cpu[n.id] = {
+          docker: after.docker,
+          cgroup: after.cgroup ? { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs } : 'node down',
+          cpus: want / spec.periodUs,
+        };
         if (spec.diskWriteIops !== null || spec.diskWriteBps !== null) {
           s.disk = await diskOf(n.dataDir);
           if (n.pid <= 0) {
@@ -433,13 +442,22 @@ export class PacketFaults {
         const after = await stopCpuLimit(n.container, s.before);
         // periods in which the kernel held the node back while the fault was in force (a restarted container counts afresh)
         const throttled = after.cgroup && s.throttledBefore !== null && n.pid === s.pid ? after.nrThrottled - s.throttledBefore : null;
-        cpu[id] = { docker: after.docker, cgroup: after.cgroup ? { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs } : 'node down', throttledPeriods: throttled };
-        if (s.disk) disk[id] = n.pid > 0 ? { device: s.disk, limitsLeft: (await stopDiskLimit(n.pid, s.disk)).lines.length } : { device: s.disk, limitsLeft: 'node down' };
+        cpu[id] = {
+          docker: after.docker,
+          cgroup: after.cgroup ? { quotaUs: after.cgroup.quotaUs, periodUs: after.cgroup.periodUs } : 'node down',
+          throttledPeriods: throttled,
+        };
+        if (s.disk)
+          disk[id] =
+            n.pid > 0 ? { device: s.disk, limitsLeft: (await stopDiskLimit(n.pid, s.disk)).lines.length } : { device: s.disk, limitsLeft: 'node down' };
       } catch (err) {
         errors[id] = errorOf(err);
       }
     }
-    return { f: 'stop-slow', value: { nodes: [...slow.nodes.keys()], cpu, ...(Object.keys(disk).length ? { disk } : {}), ...(Object.keys(errors).length ? { errors } : {}) } };
+    return {
+      f: 'stop-slow',
+      value: { nodes: [...slow.nodes.keys()], cpu, ...(Object.keys(disk).length ? { disk } : {}), ...(Object.keys(errors).length ? { errors } : {}) },
+    };
   }
 
   /** probe servers in the namespaces of the running nodes among `nodes` */
@@ -479,7 +497,9 @@ export class PacketFaults {
       links.map(async (l) => {
         const [from, to] = [byId.get(l.from) as NetNode, byId.get(l.to) as NetNode];
         if (from.pid <= 0 || to.pid <= 0) return;
-        await bandwidth(from.pid, to.ip, this.o.probePort, PROBE_TIMEOUT_MS, BULK_BYTES, PROBE_TIMEOUT_MS).catch((err: Error) => errors.push(`${linkName(l)}: ${err.message}`));
+        await bandwidth(from.pid, to.ip, this.o.probePort, PROBE_TIMEOUT_MS, BULK_BYTES, PROBE_TIMEOUT_MS).catch((err: Error) =>
+          errors.push(`${linkName(l)}: ${err.message}`),
+        );
       }),
     );
     return errors;
@@ -497,7 +517,9 @@ export class PacketFaults {
   }
 
   private tcpDelta(a: Record<string, Record<string, number>>, b: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
-    return Object.fromEntries(Object.keys(b).map((id) => [id, Object.fromEntries(TCP_COUNTERS.map((c) => [c.replace('TcpExt.', ''), b[id][c] - (a[id]?.[c] ?? 0)]))]));
+    return Object.fromEntries(
+      Object.keys(b).map((id) => [id, Object.fromEntries(TCP_COUNTERS.map((c) => [c.replace('TcpExt.', ''), b[id][c] - (a[id]?.[c] ?? 0)]))]),
+    );
   }
 }
 
@@ -507,4 +529,3 @@ export async function sweepNamespace(pid: number): Promise<{ rules: string[]; qd
   const q = await clearRateLimits(pid);
   return { rules, qdiscs: q.map((x) => `${x.dev} ${x.kind}`) };
 }
-

@@ -2,7 +2,18 @@ import type { CorruptionKind } from './corrupt-plan.js';
 import type { FaultFamily } from './families.js';
 import { type Grudge, grudgeFor, LEADER_TOPOLOGIES, shuffle, type Topology } from './grudge.js';
 import { NETEM_DEFAULTS, type NetemOptions, type PacketFaultAction, packetFaultAction, packetFaultInvolves } from './netem-plan.js';
-import { CORRUPT_TARGETS, minoritySize, PAUSE_TARGETS, POWER_CUT_TARGETS, type PowerCutTarget, PROCESS_TARGETS, resolveTarget, SKEW_TARGETS, type Target, weighted } from './targets.js';
+import {
+  CORRUPT_TARGETS,
+  minoritySize,
+  PAUSE_TARGETS,
+  POWER_CUT_TARGETS,
+  type PowerCutTarget,
+  PROCESS_TARGETS,
+  resolveTarget,
+  SKEW_TARGETS,
+  type Target,
+  weighted,
+} from './targets.js';
 
 /**
  * Nemesis scenarios as pure planners: at each step of the schedule a plan looks at
@@ -86,7 +97,20 @@ const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand(
  * nothing commits no anomaly can happen. Measured with npm run bench:detect (before
  * power-cut and corrupt joined `all`: their weights are not measured yet).
  */
-export const FAMILY_WEIGHTS: Record<FaultFamily, number> = { partition: 3, kill: 2, pause: 2, clock: 1.5, loss: 1, delay: 1.5, reorder: 1, duplicate: 0.5, bandwidth: 0.5, slow: 1, 'power-cut': 1, corrupt: 1 };
+export const FAMILY_WEIGHTS: Record<FaultFamily, number> = {
+  partition: 3,
+  kill: 2,
+  pause: 2,
+  clock: 1.5,
+  loss: 1,
+  delay: 1.5,
+  reorder: 1,
+  duplicate: 0.5,
+  bandwidth: 0.5,
+  slow: 1,
+  'power-cut': 1,
+  corrupt: 1,
+};
 
 /** clock variants, relative: the lease breaker (pause, cut off and set back the leader) is the one aimed at the leader */
 const CLOCK_VARIANT_WEIGHTS: Record<ClockVariant, number> = { lease: 2, offset: 1, strobe: 1, drift: 1 };
@@ -124,7 +148,16 @@ export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): N
     }
     case 'clock': {
       const variants = leader ? o.clockVariants : o.clockVariants.filter((c) => c !== 'lease');
-      return clockAction(variants.length ? weighted(variants.map((c) => [c, CLOCK_VARIANT_WEIGHTS[c]] as const), rand) : 'offset', o, v);
+      return clockAction(
+        variants.length
+          ? weighted(
+              variants.map((c) => [c, CLOCK_VARIANT_WEIGHTS[c]] as const),
+              rand,
+            )
+          : 'offset',
+        o,
+        v,
+      );
     }
     case 'power-cut':
       return powerCutAction(o, v);
@@ -146,7 +179,10 @@ function powerCutAction(o: PlanOptions, { nodes, leader, rand }: PlanView): Neme
   const tear = rand() < o.tear ? round3(0.1 + 0.8 * rand()) : null;
   if (target === 'minority-then-leader') {
     // followers first (the leader goes last, once they are down); with no leader known, any
-    const followers = shuffle(nodes.filter((n) => n !== leader), rand);
+    const followers = shuffle(
+      nodes.filter((n) => n !== leader),
+      rand,
+    );
     return { f: 'start-power-cut', target, nodes: followers.slice(0, minoritySize(nodes.length)), thenLeader: true, gapMs: POWER_CUT_GAP_MS, tear };
   }
   return { f: 'start-power-cut', target, nodes: resolveTarget(target, nodes, leader, rand), thenLeader: false, gapMs: 0, tear };
@@ -185,7 +221,12 @@ export function chaosPlan(o: PlanOptions): NemesisPlan {
       // --interval) whatever its family's weight, instead of until its family is drawn again
       // (a rarely drawn family's fault held the cluster for 20 s of a 60 s run)
       const stopOne = active.length >= o.maxFaults || (active.length > 0 && v.rand() < 0.5);
-      const family = stopOne ? pick(active, v.rand) : weighted(o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const), v.rand);
+      const family = stopOne
+        ? pick(active, v.rand)
+        : weighted(
+            o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const),
+            v.rand,
+          );
       const i = active.indexOf(family);
       if (i >= 0) {
         active.splice(i, 1);

@@ -44,7 +44,14 @@ export async function requestRate(pid: number, ip: string, port: number, ms: num
  * sends for `ms` (at most `maxBytes`); bits per second that arrived, until the receiver's
  * count came back. `timeoutMs` bounds the connect and each read or write (a partitioned peer).
  */
-export async function bandwidth(pid: number, ip: string, port: number, ms: number, maxBytes?: number, timeoutMs = ms + 20_000): Promise<{ bytes: number; bitsPerSecond: number }> {
+export async function bandwidth(
+  pid: number,
+  ip: string,
+  port: number,
+  ms: number,
+  maxBytes?: number,
+  timeoutMs = ms + 20_000,
+): Promise<{ bytes: number; bitsPerSecond: number }> {
   const args = ['bw', ip, String(port), String(ms), String(timeoutMs), ...(maxBytes ? [String(maxBytes)] : [])];
   const r = await run<{ bytes: number; elapsedUs: number }>(pid, args, ms + timeoutMs);
   return { bytes: r.bytes, bitsPerSecond: (r.bytes * 8) / (r.elapsedUs / 1e6) };

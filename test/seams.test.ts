@@ -42,7 +42,8 @@ describe('the seam between the harness and the system under test', () => {
     for (const top of HARNESS) {
       for (const file of sources(path.join(ROOT, top))) {
         for (const spec of importsOf(file)) {
-          if (spec.startsWith('.') && path.resolve(path.dirname(file), spec).startsWith(path.join(ROOT, 'systems') + path.sep)) crossing.push(`${path.relative(ROOT, file)} imports ${spec}`);
+          if (spec.startsWith('.') && path.resolve(path.dirname(file), spec).startsWith(path.join(ROOT, 'systems') + path.sep))
+            crossing.push(`${path.relative(ROOT, file)} imports ${spec}`);
         }
       }
     }

@@ -1,10 +1,9 @@
 import { bankWorkload } from './bank.js';
+import type { WorkloadName } from './names.js';
 import { ordersWorkload } from './orders.js';
 import { registerWorkload } from './register.js';
 import { setWorkload } from './set.js';
 import type { Workload } from './workload.js';
-
-import type { WorkloadName } from './names.js';
 
 export { WORKLOADS, type WorkloadName } from './names.js';
 

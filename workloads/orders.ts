@@ -1,6 +1,6 @@
 import { checkOrders } from '../checkers/orders.js';
 import type { OrderRecord, Side } from '../checkers/orders-types.js';
-import { fn, type GenContext, type GenOp, type Generator, mix, repeat, untilOk } from './generator.js';
+import { fn, type GenContext, type Generator, type GenOp, mix, repeat, untilOk } from './generator.js';
 import type { Workload } from './workload.js';
 
 export interface OrdersOptions {
@@ -15,7 +15,15 @@ export interface OrdersOptions {
   cancelShare: number;
 }
 
-export const ORDERS_DEFAULTS: OrdersOptions = { symbol: 'X', marketMakers: 2, momentumTraders: 2, noiseTraders: 2, cash: 1_000_000, shares: 10_000, cancelShare: 0.15 };
+export const ORDERS_DEFAULTS: OrdersOptions = {
+  symbol: 'X',
+  marketMakers: 2,
+  momentumTraders: 2,
+  noiseTraders: 2,
+  cash: 1_000_000,
+  shares: 10_000,
+  cancelShare: 0.15,
+};
 
 /** a submit's value in the history: the order as the exchange records it, before any fill */
 export type SubmitValue = Pick<OrderRecord, 'orderId' | 'account' | 'symbol' | 'side' | 'price' | 'qty'>;
@@ -71,7 +79,10 @@ export function ordersGenerator(o: OrdersOptions = ORDERS_DEFAULTS): Generator {
   const m: Market = { fair: 100, trend: 1, nextId: 1 };
   const names = agentNames(o);
   const gens = names.map((n) => agent(n, quotes[n.slice(0, 2) as keyof typeof quotes], m, o));
-  return mix(gens, names.map((n) => (n.startsWith('mm') ? 3 : n.startsWith('nz') ? 2 : 1)));
+  return mix(
+    gens,
+    names.map((n) => (n.startsWith('mm') ? 3 : n.startsWith('nz') ? 2 : 1)),
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
 import { checkLinearizability } from '../checkers/linearizability/check.js';
 import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
+import { RUN_FILES } from '../src/store/layout.js';
 import { fn, type GenOp } from './generator.js';
 import type { Workload } from './workload.js';
-import { RUN_FILES } from '../src/store/layout.js';
 
 export interface RegisterOptions {
   /** registers in use at a time (few keys → many concurrent ops per key) */

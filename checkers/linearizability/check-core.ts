@@ -1,6 +1,7 @@
 import type { OpSource } from '../../src/history/pair.js';
 import type { Operation } from '../../src/history/types.js';
 import { InputError } from '../../src/util/errors.js';
+import { opTimeNs } from '../types.js';
 import type { Explanation } from './explain.js';
 import { independent, keyed, looksIndependent, powerset } from './models/combinators.js';
 import { canonicalJson } from './models/values.js';
@@ -8,7 +9,6 @@ import { PartitionSearch } from './search.js';
 import { StateTable } from './states.js';
 import type { summarize } from './summary.js';
 import { Transitions } from './transitions.js';
-import { opTimeNs } from '../types.js';
 import type { CheckProgress, LinearizabilityOptions, LinearizabilityResult, Model, PartitionResult, UnknownReason } from './types.js';
 
 /**

@@ -18,7 +18,10 @@ export class ConfigCache {
   /** a doubling was refused: the memory budget is spent */
   full = false;
 
-  constructor(private readonly words: number, initialSlots = 1024) {
+  constructor(
+    private readonly words: number,
+    initialSlots = 1024,
+  ) {
     this.slots = new Int32Array(initialSlots);
     this.mask = initialSlots - 1;
     this.hashes = new Uint32Array(initialSlots >> 1);

@@ -1,6 +1,6 @@
 import type { Operation } from '../../src/history/types.js';
-import type { Model } from './types.js';
 import type { StateTable } from './states.js';
+import type { Model } from './types.js';
 
 /**
  * step(state id, op index) → next state id (-1 = illegal), memoized: the search

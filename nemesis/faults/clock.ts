@@ -6,7 +6,10 @@ import type { ProcessFaults } from './process.js';
 import type { FaultRecord } from './types.js';
 
 type ClockStart = Extract<NemesisAction, { f: 'start-clock' }>;
-type InForce = { variant: 'offset' | 'drift'; nodes: string[] } | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number } | { variant: 'lease'; nodes: [string] };
+type InForce =
+  | { variant: 'offset' | 'drift'; nodes: string[] }
+  | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number }
+  | { variant: 'lease'; nodes: [string] };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -66,10 +69,18 @@ export class ClockFaults {
         this.state = { variant: 'lease', nodes: [id] };
         await this.process.pauseNode(id);
         const pid = await this.rt.pid(id);
-        await dropFrom(this.rt, pid, 'FAULTLINE-LEASE', this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip));
+        await dropFrom(
+          this.rt,
+          pid,
+          'FAULTLINE-LEASE',
+          this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip),
+        );
         this.rt.writeClock(id, offsetSpec(a.offset));
         const paused = (await this.rt.state(id)).paused;
-        return { f: a.f, value: { variant: 'pause-isolate-bump-leader', leader: id, offset: a.offset, paused, rules: (await rules(this.rt, pid, 'FAULTLINE-LEASE')).length } };
+        return {
+          f: a.f,
+          value: { variant: 'pause-isolate-bump-leader', leader: id, offset: a.offset, paused, rules: (await rules(this.rt, pid, 'FAULTLINE-LEASE')).length },
+        };
       }
     }
   }
@@ -100,7 +111,13 @@ export class ClockFaults {
   async reapply(id: string): Promise<void> {
     if (this.state?.variant !== 'lease' || this.state.nodes[0] !== id) return;
     const pid = await this.rt.pid(id);
-    if (pid > 0) await dropFrom(this.rt, pid, 'FAULTLINE-LEASE', this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip));
+    if (pid > 0)
+      await dropFrom(
+        this.rt,
+        pid,
+        'FAULTLINE-LEASE',
+        this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip),
+      );
   }
 
   /** polls until the node's clock shows the offset (libfaketime rereads its file about once a second) */

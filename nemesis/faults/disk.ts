@@ -27,7 +27,14 @@ export interface CutRecord {
 }
 
 function cutRecord(r: CutReport): CutRecord {
-  return { unsyncedBytes: r.unsyncedBytes, files: r.files, syncsInterrupted: r.syncsInterrupted, interrupted: r.interrupted, torn: r.torn, namespace: r.namespace };
+  return {
+    unsyncedBytes: r.unsyncedBytes,
+    files: r.files,
+    syncsInterrupted: r.syncsInterrupted,
+    interrupted: r.interrupted,
+    torn: r.torn,
+    namespace: r.namespace,
+  };
 }
 
 /**
@@ -183,6 +190,14 @@ export class DiskFaults {
     const restart = repaired.filter((id) => !this.cut.has(id) && !this.process.killed.has(id));
     for (const id of restart) await this.restart(id);
     const states = await Promise.all(restart.map((id) => this.rt.state(id)));
-    return { f: 'stop-corrupt', value: { repaired, restarted: restart, running: Object.fromEntries(restart.map((id, i) => [id, states[i].running])), ...(kept.length ? { keptDamage: kept } : {}) } };
+    return {
+      f: 'stop-corrupt',
+      value: {
+        repaired,
+        restarted: restart,
+        running: Object.fromEntries(restart.map((id, i) => [id, states[i].running])),
+        ...(kept.length ? { keptDamage: kept } : {}),
+      },
+    };
   }
 }

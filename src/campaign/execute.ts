@@ -41,7 +41,17 @@ export async function runCampaign(c: Campaign, deps: CampaignDeps): Promise<Camp
     stopped: false,
     valid: 'unknown',
     exitCode: null,
-    runs: c.runs.map((r) => ({ ...describeRun(r), verdict: null, status: 'skipped', dir: null, opsPerSecond: null, started: null, elapsedS: null, anomalies: [], summary: null })),
+    runs: c.runs.map((r) => ({
+      ...describeRun(r),
+      verdict: null,
+      status: 'skipped',
+      dir: null,
+      opsPerSecond: null,
+      started: null,
+      elapsedS: null,
+      anomalies: [],
+      summary: null,
+    })),
   };
   const save = (): void => {
     writeCampaignJson(dir, report);

@@ -49,7 +49,9 @@ function testcase(c: CampaignReport, r: RunReport): string {
     case 'met':
       break;
     case 'unmet': {
-      const message = found ? `expected ${r.expect}, got ${r.verdict}: ${firstLine(found)}` : `expected ${r.expect}, got ${r.verdict}: the checkers found no anomaly`;
+      const message = found
+        ? `expected ${r.expect}, got ${r.verdict}: ${firstLine(found)}`
+        : `expected ${r.expect}, got ${r.verdict}: the checkers found no anomaly`;
       verdictElement = `      <failure message="${attr(message)}" type="${attr(`expected-${r.expect}`)}">${text(found || message)}</failure>`;
       break;
     }

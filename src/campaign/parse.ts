@@ -59,8 +59,14 @@ export function parseCampaign(text: string, o: ParseOptions): Campaign {
     checkRunKeys(raw, where, o, fail);
     const { expect = 'valid', ...options } = { ...defaults, ...raw } as Json;
     if (Array.isArray(expect)) fail(`${where}.expect`, 'takes one value, not a list: write the runs that expect differently as runs of their own');
-    if (!(EXPECTATIONS as readonly unknown[]).includes(expect)) fail(`${where}.expect`, `must be one of ${EXPECTATIONS.join(', ')}; got ${JSON.stringify(expect)}`);
-    return expandRun(options, kindOf).map((p) => ({ source, where: Object.keys(p.matrix).length ? `${where} (${describeMatrix(p.matrix)})` : where, ...p, expect: expect as Expectation }));
+    if (!(EXPECTATIONS as readonly unknown[]).includes(expect))
+      fail(`${where}.expect`, `must be one of ${EXPECTATIONS.join(', ')}; got ${JSON.stringify(expect)}`);
+    return expandRun(options, kindOf).map((p) => ({
+      source,
+      where: Object.keys(p.matrix).length ? `${where} (${describeMatrix(p.matrix)})` : where,
+      ...p,
+      expect: expect as Expectation,
+    }));
   });
   const seen = new Map<string, number>();
   const runs: CampaignRun[] = [];
@@ -78,11 +84,21 @@ export function parseCampaign(text: string, o: ParseOptions): Campaign {
         if (err instanceof FaultlineError && err.exitCode === 254) return fail(p.where, flagsToKeys(err.message), err);
         throw err;
       }
-      if (config.testName === name) fail(`${p.where}.testName`, `must differ from the campaign's name ${JSON.stringify(name)} (both are directories of the store)`);
+      if (config.testName === name)
+        fail(`${p.where}.testName`, `must differ from the campaign's name ${JSON.stringify(name)} (both are directories of the store)`);
       const key = runKey(p.options);
       const occurrence = (seen.get(key) ?? 0) + 1;
       seen.set(key, occurrence);
-      runs.push({ index, source: p.source, matrix: p.matrix, repeat: rep, key: occurrence > 1 ? `${key} #${occurrence}` : key, args, config, expect: p.expect });
+      runs.push({
+        index,
+        source: p.source,
+        matrix: p.matrix,
+        repeat: rep,
+        key: occurrence > 1 ? `${key} #${occurrence}` : key,
+        args,
+        config,
+        expect: p.expect,
+      });
     }
   }
   return { name: name as string, file: o.file, ...(doc.description ? { description: doc.description as string } : {}), runs };
@@ -104,7 +120,8 @@ function checkRunKeys(obj: Json, where: string, o: ParseOptions, fail: (where: s
 }
 
 function checkValue(kind: RunKey['kind'], v: unknown, at: string, fail: (where: string, msg: string) => never): void {
-  if (kind === 'number' && (typeof v !== 'number' || !Number.isFinite(v))) fail(at, `must be a number (or a list of numbers, one run each); got ${JSON.stringify(v)}`);
+  if (kind === 'number' && (typeof v !== 'number' || !Number.isFinite(v)))
+    fail(at, `must be a number (or a list of numbers, one run each); got ${JSON.stringify(v)}`);
   else if (kind === 'string' && typeof v !== 'string') fail(at, `must be a string (or a list of strings, one run each); got ${JSON.stringify(v)}`);
   else if (kind === 'strings' && typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
     fail(at, `must be a string or an array of strings (or a list of those, one run each: [[], ["k=v"]]); got ${JSON.stringify(v)}`);

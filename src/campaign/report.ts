@@ -56,7 +56,9 @@ export interface CampaignReport {
   runs: RunReport[];
 }
 
-export function describeRun(r: CampaignRun): Pick<RunReport, 'run' | 'source' | 'matrix' | 'repeat' | 'key' | 'testName' | 'workload' | 'nemesis' | 'nodeOpts' | 'seed' | 'expect' | 'config'> {
+export function describeRun(
+  r: CampaignRun,
+): Pick<RunReport, 'run' | 'source' | 'matrix' | 'repeat' | 'key' | 'testName' | 'workload' | 'nemesis' | 'nodeOpts' | 'seed' | 'expect' | 'config'> {
   const c = r.config;
   return {
     run: r.index + 1,

@@ -18,7 +18,14 @@ const COLUMNS: Column<RunReport>[] = [
 export function formatTable<T>(rows: readonly T[], columns: Column<T>[]): string {
   const cells = [columns.map(([h]) => h), ...rows.map((r) => columns.map(([, f]) => f(r)))];
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The end of a campaign: the table, errors of aborted runs, and one line of outcome. */
@@ -27,7 +34,9 @@ export function formatCampaignReport(c: CampaignReport): string {
   for (const r of c.runs) if (r.error) lines.push(`run ${r.run} aborted: ${r.error}`);
   const count = (s: RunReport['status']): number => c.runs.filter((r) => r.status === s).length;
   const parts = [`${count('met')} met`, `${count('unmet')} unmet`, `${count('unknown')} unknown`, `${count('error')} aborted`, `${count('skipped')} skipped`];
-  lines.push(`outcome    ${c.valid === true ? 'every expectation met' : c.valid === false ? 'EXPECTATION NOT MET' : 'undecided'} (${parts.join(', ')})${c.stopped ? '; stopped early' : ''}`);
+  lines.push(
+    `outcome    ${c.valid === true ? 'every expectation met' : c.valid === false ? 'EXPECTATION NOT MET' : 'undecided'} (${parts.join(', ')})${c.stopped ? '; stopped early' : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

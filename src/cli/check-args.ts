@@ -16,7 +16,6 @@ export interface CheckOptionSpec {
 
 export const DEFAULT_MODEL = 'cas-register';
 
-
 export const CHECK_OPTIONS: Record<string, CheckOptionSpec> = {
   model: { type: 'string', default: DEFAULT_MODEL, describe: `model: ${MODEL_NAMES.join(', ')}` },
   initial: { type: 'string', describe: 'the starting value as JSON: register and cas-register (default null), kv (a string for every key; default "")' },

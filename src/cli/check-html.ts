@@ -6,7 +6,10 @@ import type { CheckReport } from './check-run.js';
 
 /** Writes the self-contained page explaining the result (--html); an unknown one names the budgets the check had. */
 export async function writeViolationHtml(out: string, report: CheckReport, opts: Pick<CheckOptions, 'timeoutMs' | 'memoryBytes'> = {}): Promise<void> {
-  const budget = { timeoutS: opts.timeoutMs === undefined ? undefined : opts.timeoutMs / 1000, memoryMB: opts.memoryBytes === undefined ? undefined : opts.memoryBytes / (1024 * 1024) };
+  const budget = {
+    timeoutS: opts.timeoutMs === undefined ? undefined : opts.timeoutMs / 1000,
+    memoryMB: opts.memoryBytes === undefined ? undefined : opts.memoryBytes / (1024 * 1024),
+  };
   const html = renderViolationHtml(report.result, { file: report.file, model: report.model, budget });
   try {
     await writeFile(out, html);

@@ -57,7 +57,8 @@ export function checkSummary(r: CheckReport, opts?: Pick<CheckOptions, 'timeoutM
     const hint = unknownHint(res, opts);
     if (hint) lines.push(`to decide  ${hint}`);
   }
-  if (res.valid === false && !res.anomaly && res.explainInterrupted) lines.push('(interrupted while explaining the violation: run again without Ctrl-C for the explanation)');
+  if (res.valid === false && !res.anomaly && res.explainInterrupted)
+    lines.push('(interrupted while explaining the violation: run again without Ctrl-C for the explanation)');
   const a = res.anomaly;
   if (res.valid === false && a) {
     lines.push('');

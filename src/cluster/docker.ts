@@ -6,10 +6,10 @@ import { execa } from 'execa';
 import { FAKETIME_LIB } from '../../docker/image.js';
 import { type Lazyfs, type LazyfsOptions, mount, removeStaleMounts } from '../../nemesis/lazyfs.js';
 import type { DiskRuntime, ExecResult, NemesisRuntime } from '../../nemesis/runtime.js';
+import { nodePaths } from '../store/layout.js';
 import { leaderOf } from '../sut/leader.js';
 import type { NodeHealth, SystemUnderTest } from '../sut/types.js';
 import { EnvironmentError } from '../util/errors.js';
-import { nodePaths } from '../store/layout.js';
 
 export const LABEL = 'faultline.cluster';
 /** `<host>:<pid>` of the controller that owns a cluster, or `manual` (left running on purpose) */
@@ -91,15 +91,26 @@ export class DockerCluster implements NemesisRuntime {
     const labels = { [LABEL]: opts.name, [OWNER_LABEL]: owner };
     // two controllers may pick the same free subnet at once: the loser's network create fails and it tries the next
     const candidates = opts.subnet ? [opts.subnet] : (await freeSubnets()).slice(0, 5);
-    if (candidates.length === 0) throw new EnvironmentError('E_CLUSTER_UP', `no free subnet among ${AUTO_SUBNETS[AUTO_SUBNETS.length - 1]}..${AUTO_SUBNETS[0]}: remove old clusters with 'faultline cluster down'`);
+    if (candidates.length === 0)
+      throw new EnvironmentError(
+        'E_CLUSTER_UP',
+        `no free subnet among ${AUTO_SUBNETS[AUTO_SUBNETS.length - 1]}..${AUTO_SUBNETS[0]}: remove old clusters with 'faultline cluster down'`,
+      );
     let subnet = '';
     for (const candidate of candidates) {
       try {
-        await docker.createNetwork({ Name: `faultline-${opts.name}`, Driver: 'bridge', Internal: true, IPAM: { Config: [{ Subnet: candidate }] }, Labels: labels });
+        await docker.createNetwork({
+          Name: `faultline-${opts.name}`,
+          Driver: 'bridge',
+          Internal: true,
+          IPAM: { Config: [{ Subnet: candidate }] },
+          Labels: labels,
+        });
         subnet = candidate;
         break;
       } catch (err) {
-        if (candidate === candidates[candidates.length - 1]) throw new EnvironmentError('E_CLUSTER_UP', `the cluster network could not be created on ${candidate}: ${(err as Error).message}`, { cause: err });
+        if (candidate === candidates[candidates.length - 1])
+          throw new EnvironmentError('E_CLUSTER_UP', `the cluster network could not be created on ${candidate}: ${(err as Error).message}`, { cause: err });
       }
     }
     const base = subnet.replace(/\.0\/24$/, '');
@@ -118,7 +129,9 @@ export class DockerCluster implements NemesisRuntime {
     try {
       const { sut } = opts;
       // libfaketime only for systems whose clock it moves (it does nothing to a Go binary)
-      const clockEnv = sut.fakeClock ? [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1'] : [];
+      const clockEnv = sut.fakeClock
+        ? [`LD_PRELOAD=${FAKETIME_LIB}`, 'FAKETIME_TIMESTAMP_FILE=/clock/offset', 'FAKETIME_CACHE_DURATION=1', 'FAKETIME_DONT_FAKE_MONOTONIC=1']
+        : [];
       if (opts.powerCut) {
         // mounted over the data directory itself (the durable files stay where the run keeps them), before the container binds it
         for (const n of nodes) {
@@ -244,7 +257,8 @@ export class DockerCluster implements NemesisRuntime {
           const files = nodePaths(dir, n.id);
           mkdirSync(files.dir, { recursive: true });
           writeFileSync(files.log, demux(buf));
-          for (const file of this.opts.sut.logFiles) await execa('docker', ['cp', `${n.container}:${file}`, path.join(files.dir, path.basename(file))], { reject: false });
+          for (const file of this.opts.sut.logFiles)
+            await execa('docker', ['cp', `${n.container}:${file}`, path.join(files.dir, path.basename(file))], { reject: false });
         } catch {
           // a missing container has no logs to keep
         }
@@ -263,7 +277,8 @@ export class DockerCluster implements NemesisRuntime {
       this.layers.clear();
       const results = await Promise.allSettled(layers.map((l) => l.unmount()));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed.length > 0) throw new EnvironmentError('E_TEARDOWN', `power-cut layers left mounted: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);
+      if (failed.length > 0)
+        throw new EnvironmentError('E_TEARDOWN', `power-cut layers left mounted: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);
     }
   }
 }
@@ -310,9 +325,23 @@ async function freeSubnets(): Promise<string[]> {
 export async function removeClusters(name?: string): Promise<{ containers: number; networks: number }> {
   const filters = JSON.stringify({ label: [name ? `${LABEL}=${name}` : LABEL] });
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
   const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => {})));
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => {}),
+    ),
+  );
   return { containers: containers.length, networks: networks.length };
 }
 

@@ -102,14 +102,22 @@ function regressionsOf(o: ComparedRun, n: ComparedRun, t: CompareThresholds): Re
   }
   if (o.opsPerSecond !== null && n.opsPerSecond !== null && o.opsPerSecond > 0) {
     const drop = 1 - n.opsPerSecond / o.opsPerSecond;
-    if (drop > t.maxThroughputDrop) push('throughput', `throughput ${o.opsPerSecond} → ${n.opsPerSecond} ops/s (${Math.round(drop * 100)}% lower; the threshold is ${Math.round(t.maxThroughputDrop * 100)}%)`);
+    if (drop > t.maxThroughputDrop)
+      push(
+        'throughput',
+        `throughput ${o.opsPerSecond} → ${n.opsPerSecond} ops/s (${Math.round(drop * 100)}% lower; the threshold is ${Math.round(t.maxThroughputDrop * 100)}%)`,
+      );
   }
   if (o.recoveryMs !== null) {
-    if (n.recoveryMs === null && n.status !== 'skipped' && n.status !== 'error') push('recovery', `recovered ${o.recoveryMs} ms after the final heal before, now did not converge`);
+    if (n.recoveryMs === null && n.status !== 'skipped' && n.status !== 'error')
+      push('recovery', `recovered ${o.recoveryMs} ms after the final heal before, now did not converge`);
     else if (n.recoveryMs !== null) {
       const grew = n.recoveryMs - o.recoveryMs;
       if (grew > o.recoveryMs * t.maxRecoveryIncrease && grew >= t.minRecoveryIncreaseMs) {
-        push('recovery', `recovery after the final heal ${o.recoveryMs} → ${n.recoveryMs} ms (+${grew} ms; the thresholds are +${Math.round(t.maxRecoveryIncrease * 100)}% and +${t.minRecoveryIncreaseMs} ms)`);
+        push(
+          'recovery',
+          `recovery after the final heal ${o.recoveryMs} → ${n.recoveryMs} ms (+${grew} ms; the thresholds are +${Math.round(t.maxRecoveryIncrease * 100)}% and +${t.minRecoveryIncreaseMs} ms)`,
+        );
       }
     }
   }

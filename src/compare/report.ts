@@ -1,5 +1,5 @@
 import { formatTable } from '../campaign/table.js';
-import type { Comparison, ComparedRun } from './compare.js';
+import type { ComparedRun, Comparison } from './compare.js';
 
 const outcome = (r: ComparedRun): string => `${r.status === 'unmet' ? 'UNMET' : r.status}${r.verdict ? ` (${r.verdict})` : ''}`;
 const ms = (x: number | null): string => (x === null ? '-' : `${x} ms`);
@@ -15,7 +15,16 @@ export function formatComparison(c: Comparison, oldDir: string, newDir: string):
       ['new', (p) => outcome(p.new)],
       ['ops/s', (p) => `${p.old.opsPerSecond ?? '-'} → ${p.new.opsPerSecond ?? '-'}`],
       ['recovery', (p) => `${ms(p.old.recoveryMs)} → ${ms(p.new.recoveryMs)}`],
-      ['regressed', (p) => (p.regressions.length ? p.regressions.map((r) => r.kind).join(', ').toUpperCase() : '-')],
+      [
+        'regressed',
+        (p) =>
+          p.regressions.length
+            ? p.regressions
+                .map((r) => r.kind)
+                .join(', ')
+                .toUpperCase()
+            : '-',
+      ],
     ]),
   );
   for (const r of c.regressions) lines.push(`REGRESSION ${r.label}: ${r.message}`);

@@ -2,7 +2,7 @@ import { CORRUPTION_KINDS, type CorruptionKind } from '../../nemesis/corrupt-pla
 import { type FaultFamily, parseFamilies } from '../../nemesis/families.js';
 import { TOPOLOGIES, type Topology } from '../../nemesis/grudge.js';
 import { type NetemOptions, resolveNetemOptions } from '../../nemesis/netem-plan.js';
-import { CLOCK_VARIANTS, type ClockVariant, type Scenario, SCENARIOS, scenarioFamilies } from '../../nemesis/plan.js';
+import { CLOCK_VARIANTS, type ClockVariant, SCENARIOS, type Scenario, scenarioFamilies } from '../../nemesis/plan.js';
 import { WORKLOADS, type WorkloadName } from '../../workloads/names.js';
 import { makeSut } from '../sut/registry.js';
 import { UsageError } from '../util/errors.js';
@@ -109,13 +109,15 @@ function listOf<T extends string>(flag: string, spec: string, allowed: readonly 
 export function resolveRunConfig(a: RunArgs): RunConfig {
   const sutName = a.sut ?? O.sut.default;
   const nodeOpts = keyValues('node-opt', a.nodeOpt);
-  if (Object.keys(nodeOpts).length > 0 && sutName !== 'exchange') throw new UsageError(`--node-opt sets options of faultline's own node; for --sut ${sutName} use --sut-opt`);
+  if (Object.keys(nodeOpts).length > 0 && sutName !== 'exchange')
+    throw new UsageError(`--node-opt sets options of faultline's own node; for --sut ${sutName} use --sut-opt`);
   const sutOpts = { ...nodeOpts, ...keyValues('sut-opt', a.sutOpt) };
   // validates the system's name and options before anything else is looked at
   const sut = makeSut(sutName, sutOpts);
   const workload = (a.workload ?? O.workload.default) as WorkloadName;
   if (!WORKLOADS.includes(workload)) throw new UsageError(`--workload must be one of ${WORKLOADS.join(', ')}; got ${JSON.stringify(a.workload)}`);
-  if (!sut.workloads.includes(workload)) throw new UsageError(`--workload ${workload} is not implemented for --sut ${sut.name}; it runs ${sut.workloads.join(', ')}`);
+  if (!sut.workloads.includes(workload))
+    throw new UsageError(`--workload ${workload} is not implemented for --sut ${sut.name}; it runs ${sut.workloads.join(', ')}`);
   const scenario = (a.scenario ?? O.scenario.default) as Scenario;
   if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}; got ${JSON.stringify(a.scenario)}`);
   const chosen = parseFamilies(a.nemesis ?? O.nemesis.default, sut.unsupportedFaults, `--sut ${sut.name}`);
@@ -146,7 +148,10 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
   if (!(lossProbability > 0 && lossProbability <= 1)) throw new UsageError(`--loss must be a probability in (0, 1]; got ${a.loss}`);
   const prefix = sut.name === 'exchange' ? '' : `${sut.name}-`;
   const testName = a.testName ?? `${prefix}${workload}-${scenario !== 'chaos' ? scenario : families.length === 0 ? 'none' : families.join('-')}`;
-  if (!/^\w[\w.-]*$/.test(testName) || testName === 'latest') throw new UsageError(`--test-name must start with a letter or digit and hold letters, digits, '.', '_' and '-' only (not 'latest'); got ${JSON.stringify(testName)}`);
+  if (!/^\w[\w.-]*$/.test(testName) || testName === 'latest')
+    throw new UsageError(
+      `--test-name must start with a letter or digit and hold letters, digits, '.', '_' and '-' only (not 'latest'); got ${JSON.stringify(testName)}`,
+    );
   const tear = a.tear ?? O.tear.default;
   if (!(tear >= 0 && tear <= 1)) throw new UsageError(`--tear must be a share from 0 to 1; got ${a.tear}`);
   const syncDelayMs = a.syncDelay ?? O['sync-delay'].default;

@@ -69,8 +69,7 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
     // a heal is timed when it leaves the cluster whole: with other faults in force there is nothing to converge to
     if (rec.f.startsWith('stop-')) {
       if (o.nemesis.inForce().length === 0) measure('heal', rec, at, timeToRecover(o.cluster, Math.max(10_000, 2 * intervalMs)));
-    }
-    else if (leader && hitsLeader(rec, leader, o.cluster.nodes.length)) measure('leader', rec, at, timeToNewLeader(o.cluster, leader, intervalMs + 5000));
+    } else if (leader && hitsLeader(rec, leader, o.cluster.nodes.length)) measure('leader', rec, at, timeToNewLeader(o.cluster, leader, intervalMs + 5000));
   };
   const step = async (): Promise<void> => {
     const leader = leaderOf(await healths(o.cluster, 500))?.id ?? null;

@@ -31,7 +31,10 @@ export interface RunFacts {
 
 export function throughputOf(ops: readonly Op[], loadStartNs: number, loadEndNs: number): Throughput {
   const done = completedOps(ops).filter((d) => d.start >= loadStartNs && d.start <= loadEndNs);
-  const ok = Float64Array.from(done.filter((d) => d.outcome === 'ok'), (d) => d.end - d.start).sort();
+  const ok = Float64Array.from(
+    done.filter((d) => d.outcome === 'ok'),
+    (d) => d.end - d.start,
+  ).sort();
   const ms = (ns: number): number => (Number.isNaN(ns) ? 0 : Math.round(ns / 1e4) / 100);
   return { opsPerSecond: Math.round(done.length / Math.max(1e-9, (loadEndNs - loadStartNs) / 1e9)), p50: ms(quantile(ok, 0.5)), p99: ms(quantile(ok, 0.99)) };
 }

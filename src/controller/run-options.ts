@@ -22,16 +22,27 @@ export interface RunOption {
  * of a campaign file's runs (their camelCase names) all come from this table.
  */
 export const RUN_OPTIONS = {
-  sut: { kind: 'string', default: 'exchange', choices: SUTS, describe: 'the system under test: exchange (faultline\u2019s own Raft node) or another with an adapter in src/sut/' },
+  sut: {
+    kind: 'string',
+    default: 'exchange',
+    choices: SUTS,
+    describe: 'the system under test: exchange (faultline\u2019s own Raft node) or another with an adapter in src/sut/',
+  },
   'sut-opt': { kind: 'strings', describe: 'key=value: an option of the system under test (for exchange, the same as --node-opt)' },
   'node-opt': { kind: 'strings', describe: 'key=value passed to every exchange node, e.g. read-mode=local (unsafe modes and planted bugs: see the README)' },
   workload: { kind: 'string', default: 'register', choices: WORKLOADS, describe: 'what the clients do' },
-  nemesis: { kind: 'string', default: 'all', describe: 'comma-separated fault families: partition, loss, kill, pause, clock, delay, duplicate, reorder, bandwidth, slow, power-cut, corrupt; or all (every family the system supports) / none' },
+  nemesis: {
+    kind: 'string',
+    default: 'all',
+    describe:
+      'comma-separated fault families: partition, loss, kill, pause, clock, delay, duplicate, reorder, bandwidth, slow, power-cut, corrupt; or all (every family the system supports) / none',
+  },
   scenario: {
     kind: 'string',
     default: 'chaos',
     choices: SCENARIOS,
-    describe: 'chaos: random overlapping faults from --nemesis; split-brain: partitions that cut the leader off; rolling-restart: kill -9 and restart each node in turn; cascading: kill nodes one by one past quorum loss, then restart all',
+    describe:
+      'chaos: random overlapping faults from --nemesis; split-brain: partitions that cut the leader off; rolling-restart: kill -9 and restart each node in turn; cascading: kill nodes one by one past quorum loss, then restart all',
   },
   partitions: { kind: 'string', default: TOPOLOGIES.join(','), describe: `partition topologies to draw from: ${TOPOLOGIES.join(', ')}` },
   clock: { kind: 'string', default: CLOCK_VARIANTS.join(','), describe: `clock faults to draw from: ${CLOCK_VARIANTS.join(', ')}` },
@@ -41,7 +52,11 @@ export const RUN_OPTIONS = {
   skew: { kind: 'number', default: 2, describe: 'clock skew size in seconds of the clock faults' },
   drift: { kind: 'number', default: 0.1, describe: 'clock rate change of the drift fault (0.1: 10% fast or slow)' },
   tear: { kind: 'number', default: 0.3, describe: 'power-cut: the share of cuts that also tear the last unsynced write (keep a prefix of it); 0 to 1' },
-  'sync-delay': { kind: 'number', default: 0, describe: 'power-cut: ms every fsync on a node\u2019s data directory takes at least (a slow disk: a cut meanwhile undoes it)' },
+  'sync-delay': {
+    kind: 'number',
+    default: 0,
+    describe: 'power-cut: ms every fsync on a node\u2019s data directory takes at least (a slow disk: a cut meanwhile undoes it)',
+  },
   corruptions: { kind: 'string', default: CORRUPTION_KINDS.join(','), describe: `corrupt: the damage to draw from: ${CORRUPTION_KINDS.join(', ')}` },
   delay: { kind: 'number', default: N.delayMs, describe: 'ms the delay fault holds each packet (on one link or all of a node\u2019s links, one way or both)' },
   jitter: { kind: 'number', default: N.jitterMs, describe: 'ms of jitter around --delay (uniform: \u00b1 this; normal: its standard deviation)' },
@@ -51,7 +66,11 @@ export const RUN_OPTIONS = {
   duplicate: { kind: 'number', default: N.duplicateProbability, describe: 'fraction of packets the duplicate fault delivers twice' },
   bandwidth: { kind: 'number', default: N.rateKbit, describe: 'kbit/s the bandwidth fault lets a node send' },
   'slow-cpus': { kind: 'number', default: N.cpus, describe: 'share of one CPU the slow fault leaves a node' },
-  'slow-disk-iops': { kind: 'number', default: N.diskWriteIops ?? 0, describe: 'writes/s the slow fault leaves a node on its data directory\u2019s disk (0: the disk untouched)' },
+  'slow-disk-iops': {
+    kind: 'number',
+    default: N.diskWriteIops ?? 0,
+    describe: 'writes/s the slow fault leaves a node on its data directory\u2019s disk (0: the disk untouched)',
+  },
   nodes: { kind: 'number', default: 5, describe: 'cluster size (1 to 9)' },
   'time-limit': { kind: 'number', default: 30, describe: 'seconds of client load' },
   concurrency: { kind: 'number', default: 10, describe: 'client workers' },

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import pino from 'pino';
+import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
 import { makePlan } from '../../nemesis/plan.js';
-import type { CheckerResult, Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
@@ -14,13 +13,13 @@ import { makeSut } from '../sut/registry.js';
 import { VERSION } from '../util/version.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
-import { LiveStatusWriter } from './live/writer.js';
+import { diskFacts } from './disk-facts.js';
 import type { LiveStatus } from './live/status.js';
+import { LiveStatusWriter } from './live/writer.js';
 import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
-import { diskFacts } from './disk-facts.js';
 import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
@@ -138,7 +137,18 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),
       cfg.families.length === 0
         ? Promise.resolve(nemesisReport)
-        : runNemesisLoop({ nemesis, plan, rand: mulberry32(cfg.seed + 1), cluster: c, recorder, intervalS: cfg.intervalS, clock, endMs, stopped: () => interrupted, log }),
+        : runNemesisLoop({
+            nemesis,
+            plan,
+            rand: mulberry32(cfg.seed + 1),
+            cluster: c,
+            recorder,
+            intervalS: cfg.intervalS,
+            clock,
+            endMs,
+            stopped: () => interrupted,
+            log,
+          }),
     ]);
     nemesisReport = report;
     loadEndNs = recorder.now();

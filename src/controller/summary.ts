@@ -37,7 +37,13 @@ function recoveries(rs: readonly Recovery[], kind: Recovery['kind']): string {
 export function formatRunSummary(cfg: RunConfig, s: RunSummary): string {
   const c = s.counts;
   const lines = [
-    `test       ${cfg.testName} (${cfg.sut}, workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${describeNemesis(cfg)}, seed ${cfg.seed}${Object.keys(cfg.sutOpts).length ? `, options ${Object.entries(cfg.sutOpts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`,
+    `test       ${cfg.testName} (${cfg.sut}, workload ${cfg.workload}, ${cfg.nodes} nodes, nemesis ${describeNemesis(cfg)}, seed ${cfg.seed}${
+      Object.keys(cfg.sutOpts).length
+        ? `, options ${Object.entries(cfg.sutOpts)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    })`,
     `ops        ${c.ok + c.fail + c.info} completed: ${c.ok} ok, ${c.fail} fail, ${c.info} info`,
     `rate       ${s.throughput.opsPerSecond} ops/s completed; ok latency p50 ${s.throughput.p50} ms, p99 ${s.throughput.p99} ms`,
     `faults     ${s.faults} applied, ${s.leaderFaults} involving the leader of the moment${s.faultFailures ? `, ${s.faultFailures} could not be applied (see controller.log)` : ''}`,

@@ -81,7 +81,9 @@ function parseValue(s: string, file: string, line: number): unknown {
   try {
     return parseEdn(s);
   } catch (err) {
-    throw new InputError(file, line, `expected a value (nil, a number, [a b], :keyword, "string" or another EDN form); got ${JSON.stringify(s)}`, { cause: err });
+    throw new InputError(file, line, `expected a value (nil, a number, [a b], :keyword, "string" or another EDN form); got ${JSON.stringify(s)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
-import type { Op } from './types.js';
 import { opToEdn } from './edn-write.js';
 import { FALLBACK, parseOpBytes } from './json-fast.js';
 import { jsonLimitProblem } from './limits.js';
 import { type HistorySource, historySource } from './source.js';
+import type { Op } from './types.js';
 import { toOp } from './validate.js';
 
 const CHUNK = 4 << 20;

@@ -46,7 +46,11 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
       }
       const gone = retired.get(p);
       if (gone !== undefined) {
-        throw new InputError(file, lineOf(i), `process ${p} invokes again after its op ended info on line ${lineOf(gone)}; a crashed process must continue under a new process id`);
+        throw new InputError(
+          file,
+          lineOf(i),
+          `process ${p} invokes again after its op ended info on line ${lineOf(gone)}; a crashed process must continue under a new process id`,
+        );
       }
       const operation = newOperation(operations.length, p, op);
       open.set(p, operations.length);
@@ -64,7 +68,11 @@ export function pairHistory(ops: readonly Op[], file = 'history', lines?: readon
       throw new InputError(file, lineOf(i), `expected a completion of ${operation.f} (invoked on line ${lineOf(pending)}) for process ${p}, got ${op.f}`);
     }
     if (op.time < operation.call) {
-      throw new InputError(file, lineOf(i), `expected the completion's time ${op.time} to be at or after its invocation's ${operation.call} (line ${lineOf(pending)})`);
+      throw new InputError(
+        file,
+        lineOf(i),
+        `expected the completion's time ${op.time} to be at or after its invocation's ${operation.call} (line ${lineOf(pending)})`,
+      );
     }
     open.set(p, -1);
     operation.completeIndex = op.index;

@@ -1,5 +1,5 @@
 import { InputError, UsageError } from '../util/errors.js';
-import { type HistoryFormat, HISTORY_FORMATS, detectFormat } from './detect.js';
+import { detectFormat, HISTORY_FORMATS, type HistoryFormat } from './detect.js';
 import { readJsonl } from './jsonl.js';
 import { type HistorySource, historySource, readHead, STDIN } from './source.js';
 import type { Op } from './types.js';

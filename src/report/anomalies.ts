@@ -50,7 +50,8 @@ function describe(checker: string, r: Json, verdict: 'invalid' | 'unknown'): Omi
       return orders(r, verdict);
     case 'stats': {
       const never = arr(r.neverOk);
-      if (never.length > 0) return { headline: `never ok: ${list(never)} (a run whose ${show(never[0])} ops all failed proves nothing about them)`, details: [], indexes: [] };
+      if (never.length > 0)
+        return { headline: `never ok: ${list(never)} (a run whose ${show(never[0])} ops all failed proves nothing about them)`, details: [], indexes: [] };
       return { headline: 'no client operation completed', details: [], indexes: [] };
     }
     default:
@@ -79,8 +80,13 @@ function set(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checke
   const lost = arr(r.lost);
   const unexpected = arr(r.unexpected);
   const stale = arr(r.stale);
-  if (verdict === 'unknown') return { headline: r.finalRead === false ? 'undecided: no read completed, so nothing is known of the set' : 'undecided', details: [], indexes: [] };
-  const parts = [lost.length ? `${lost.length} lost` : '', unexpected.length ? `${unexpected.length} unexpected` : '', stale.length ? `${stale.length} stale` : ''].filter(Boolean);
+  if (verdict === 'unknown')
+    return { headline: r.finalRead === false ? 'undecided: no read completed, so nothing is known of the set' : 'undecided', details: [], indexes: [] };
+  const parts = [
+    lost.length ? `${lost.length} lost` : '',
+    unexpected.length ? `${unexpected.length} unexpected` : '',
+    stale.length ? `${stale.length} stale` : '',
+  ].filter(Boolean);
   const details = [
     ...(lost.length ? [`lost (acknowledged or read, missing from the final read): ${list(lost)}`] : []),
     ...(unexpected.length ? [`unexpected (read but never added): ${list(unexpected)}`] : []),
@@ -101,11 +107,16 @@ function bank(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'check
     ...negative.map((n) => `the read at history index ${show(n.index)} shows account ${show(n.account)} at ${show(n.balance)}`),
   ];
   const indexes = [...wrong, ...negative].map((x) => x.index).filter((x): x is number => typeof x === 'number');
-  return { headline: `${wrong.length} read${wrong.length === 1 ? '' : 's'} with a wrong total, ${negative.length} with a negative balance (of ${show(r.reads)} reads)`, details, indexes };
+  return {
+    headline: `${wrong.length} read${wrong.length === 1 ? '' : 's'} with a wrong total, ${negative.length} with a negative balance (of ${show(r.reads)} reads)`,
+    details,
+    indexes,
+  };
 }
 
 function orders(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {
-  if (verdict === 'unknown') return { headline: r.finalRead === false ? 'undecided: the final read of the exchange did not complete' : 'undecided', details: [], indexes: [] };
+  if (verdict === 'unknown')
+    return { headline: r.finalRead === false ? 'undecided: the final read of the exchange did not complete' : 'undecided', details: [], indexes: [] };
   const details: string[] = [];
   const add = (what: string, xs: unknown[]): void => void (xs.length > 0 && details.push(`${what}: ${list(xs)}`));
   add('missing (acknowledged, not in the final state)', arr(r.missing));
@@ -115,7 +126,11 @@ function orders(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'che
   add('trades outside a limit price (trade numbers)', arr(r.outsideLimits));
   if (r.conserved === false) details.push('cash or shares were not conserved');
   if (typeof r.priorityViolation === 'string') details.push(`price-time priority: ${r.priorityViolation}`);
-  return { headline: `${details.length} kind${details.length === 1 ? '' : 's'} of violation (${show(r.acknowledged)} acknowledged orders)`, details, indexes: [] };
+  return {
+    headline: `${details.length} kind${details.length === 1 ? '' : 's'} of violation (${show(r.acknowledged)} acknowledged orders)`,
+    details,
+    indexes: [],
+  };
 }
 
 /** A plain-text rendering: the headline, then the details indented. */

@@ -42,13 +42,17 @@ export function faultBands(fr: Frame, faults: readonly FaultWindow[]): string {
     parts.push(
       `<g><title>${esc(title)}</title><rect x="${x1.toFixed(1)}" y="${fr.top}" width="${(x2 - x1).toFixed(1)}" height="${plotBottom(fr) - fr.top}" fill="${color}" fill-opacity="0.12"/>` +
         `<rect x="${x1.toFixed(1)}" y="${6 + row * 16}" width="${(x2 - x1).toFixed(1)}" height="12" fill="${color}" fill-opacity="0.75"/>` +
-        (x2 - x1 > 7 * w.f.length + 8 ? `<text x="${(x1 + 4).toFixed(1)}" y="${16 + row * 16}" fill="#fff" font-size="10" font-weight="600">${esc(w.f)}</text>` : '') +
+        (x2 - x1 > 7 * w.f.length + 8
+          ? `<text x="${(x1 + 4).toFixed(1)}" y="${16 + row * 16}" fill="#fff" font-size="10" font-weight="600">${esc(w.f)}</text>`
+          : '') +
         '</g>',
     );
   }
   // legend of families at the right, level with their rows
   fr.families.forEach((f, row) => {
-    parts.push(`<text x="${fr.width - fr.right + 8}" y="${16 + row * 16}" fill="${FAULT_COLORS[row % FAULT_COLORS.length]}" font-weight="600">${esc(f)}</text>`);
+    parts.push(
+      `<text x="${fr.width - fr.right + 8}" y="${16 + row * 16}" fill="${FAULT_COLORS[row % FAULT_COLORS.length]}" font-weight="600">${esc(f)}</text>`,
+    );
   });
   return parts.join('');
 }

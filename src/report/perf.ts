@@ -29,7 +29,9 @@ export function renderLatencySvg(ops: readonly Op[], faults: readonly FaultWindo
   const parts = [svgOpen(fr, 'latency'), faultBands(fr, faults)];
   for (let e = e0; e <= e1; e++) {
     const y = yOf(10 ** e).toFixed(1);
-    parts.push(`<line x1="${fr.left}" x2="${fr.width - fr.right}" y1="${y}" y2="${y}" stroke="#e3e7ee"/><text x="${fr.left - 6}" y="${y}" dy="4" text-anchor="end">${fmt(10 ** e)}</text>`);
+    parts.push(
+      `<line x1="${fr.left}" x2="${fr.width - fr.right}" y1="${y}" y2="${y}" stroke="#e3e7ee"/><text x="${fr.left - 6}" y="${y}" dy="4" text-anchor="end">${fmt(10 ** e)}</text>`,
+    );
   }
   parts.push(`<text transform="translate(14 ${(fr.top + yb) / 2}) rotate(-90)" text-anchor="middle" fill="#5b6575">latency (ms, log)</text>`);
   // the common ok points first, so the rarer fail and info points stay visible on top
@@ -71,7 +73,9 @@ export function renderRateSvg(ops: readonly Op[], faults: readonly FaultWindow[]
   const parts = [svgOpen(fr, 'throughput'), faultBands(fr, faults)];
   for (let v = 0; v <= top; v += step) {
     const y = yOf(v).toFixed(1);
-    parts.push(`<line x1="${fr.left}" x2="${fr.width - fr.right}" y1="${y}" y2="${y}" stroke="#e3e7ee"/><text x="${fr.left - 6}" y="${y}" dy="4" text-anchor="end">${v}</text>`);
+    parts.push(
+      `<line x1="${fr.left}" x2="${fr.width - fr.right}" y1="${y}" y2="${y}" stroke="#e3e7ee"/><text x="${fr.left - 6}" y="${y}" dy="4" text-anchor="end">${v}</text>`,
+    );
   }
   parts.push(`<text transform="translate(14 ${(fr.top + yb) / 2}) rotate(-90)" text-anchor="middle" fill="#5b6575">throughput (ops/s)</text>`);
   for (const s of series) {
@@ -82,7 +86,9 @@ export function renderRateSvg(ops: readonly Op[], faults: readonly FaultWindow[]
       const y = yOf(n).toFixed(1);
       pts.push(`${xOf(fr, i * bucket).toFixed(1)},${y}`, `${xOf(fr, Math.min((i + 1) * bucket, Math.max(end, bucket))).toFixed(1)},${y}`);
     });
-    parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${OUTCOME_COLOR[s.outcome]}" stroke-width="1.8"><title>${s.outcome}</title></polyline>`);
+    parts.push(
+      `<polyline points="${pts.join(' ')}" fill="none" stroke="${OUTCOME_COLOR[s.outcome]}" stroke-width="1.8"><title>${s.outcome}</title></polyline>`,
+    );
   }
   parts.push(timeAxis(fr), outcomeLegend(fr, OUTCOMES), '</svg>');
   return parts.join('');
@@ -103,7 +109,10 @@ export function renderPerfHtml(ops: readonly Op[], meta: { title: string }): str
     )
     .join('');
   const faultRows = faults
-    .map((w) => `<tr><td class="mono">${esc(w.f)}</td><td class="num">${(w.start / 1e9).toFixed(2)}</td><td class="num">${(w.stop / 1e9).toFixed(2)}${w.closed ? '' : ' (end, never stopped)'}</td><td class="mono">${esc(JSON.stringify(w.value) ?? '')}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td class="mono">${esc(w.f)}</td><td class="num">${(w.start / 1e9).toFixed(2)}</td><td class="num">${(w.stop / 1e9).toFixed(2)}${w.closed ? '' : ' (end, never stopped)'}</td><td class="mono">${esc(JSON.stringify(w.value) ?? '')}</td></tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(meta.title)}: performance</title>
 <style>${BASE_CSS}td.num{text-align:right;font-variant-numeric:tabular-nums}.dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px}svg{border:1px solid #e3e7ee;border-radius:6px;max-width:100%;height:auto}</style></head><body>

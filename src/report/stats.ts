@@ -77,7 +77,16 @@ export function latencyStats(done: readonly Completed[], durationNs: number): La
     .map((g) => {
       const sorted = Float64Array.from(g.lat).sort();
       const ms = (q: number) => quantile(sorted, q) / 1e6;
-      return { f: g.f, outcome: g.outcome, count: sorted.length, rate: sorted.length / seconds, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), max: sorted[sorted.length - 1] / 1e6 };
+      return {
+        f: g.f,
+        outcome: g.outcome,
+        count: sorted.length,
+        rate: sorted.length / seconds,
+        p50: ms(0.5),
+        p95: ms(0.95),
+        p99: ms(0.99),
+        max: sorted[sorted.length - 1] / 1e6,
+      };
     })
     .sort((a, b) => a.f.localeCompare(b.f) || a.outcome.localeCompare(b.outcome));
 }

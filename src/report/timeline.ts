@@ -79,7 +79,28 @@ export function timelineData(ops: readonly Op[], opts: TimelineOptions = {}): Ti
   }
   // each op's share of the text budget: small values whole, a huge read cut
   const cap = Math.max(160, Math.min(4000, Math.floor((opts.textBudget ?? 8e6) / Math.max(1, 2 * clientOps))));
-  const d: TimelineData = { title: opts.title ?? 'timeline', end: ms(end), lanes: [], fs: [], nodes: [], s: [], e: [], l: [], o: [], f: [], p: [], ii: [], ci: [], vi: [], vo: [], er: [], nd: [], faults: [], anomalies: [], cut: 0 };
+  const d: TimelineData = {
+    title: opts.title ?? 'timeline',
+    end: ms(end),
+    lanes: [],
+    fs: [],
+    nodes: [],
+    s: [],
+    e: [],
+    l: [],
+    o: [],
+    f: [],
+    p: [],
+    ii: [],
+    ci: [],
+    vi: [],
+    vo: [],
+    er: [],
+    nd: [],
+    faults: [],
+    anomalies: [],
+    cut: 0,
+  };
   const fIndex = new Map<string, number>();
   const nodeIndex = new Map<string, number>();
   const open = new Map<number | string, number>(); // process → its op's position

@@ -46,7 +46,8 @@ export function renderViolationHtml(result: LinearizabilityResult, meta: Violati
         : result.valid === 'unknown'
           ? raiseAdvice(result, meta)
           : '<p>Not linearizable (no explanation was computed).</p>';
-    if (ops.length > 0) body += `${windowed ? `<p class="note">The history has ${all.length} operations; only the first ${ops.length} are drawn.</p>` : ''}<h2>Operations by process</h2>${legend(faults.length > 0, false)}${lanes(ops, new Map(), null, new Set(), faults, null)}`;
+    if (ops.length > 0)
+      body += `${windowed ? `<p class="note">The history has ${all.length} operations; only the first ${ops.length} are drawn.</p>` : ''}<h2>Operations by process</h2>${legend(faults.length > 0, false)}${lanes(ops, new Map(), null, new Set(), faults, null)}`;
   } else {
     const prefixIds = new Map(anomaly.prefix.map((o, i) => [o.id, i + 1]));
     const concurrent = new Set(anomaly.concurrent.map((o) => o.id));
@@ -88,7 +89,12 @@ ${lanes(ops, prefixIds, anomaly.op.id, concurrent, faults, failingProcess)}
 function window(all: OpSummary[], failing: OpSummary | undefined): { ops: OpSummary[]; windowed: boolean } {
   if (all.length <= MAX_OPS) return { ops: all, windowed: false };
   const sorted = [...all].sort((a, b) => a.call - b.call);
-  const at = failing ? Math.max(0, sorted.findIndex((o) => o.id === failing.id)) : 0;
+  const at = failing
+    ? Math.max(
+        0,
+        sorted.findIndex((o) => o.id === failing.id),
+      )
+    : 0;
   const from = Math.max(0, Math.min(at - MAX_OPS / 2, sorted.length - MAX_OPS));
   return { ops: sorted.slice(from, from + MAX_OPS), windowed: true };
 }
@@ -131,7 +137,14 @@ function legend(faults: boolean, anomaly: boolean): string {
   return `<div class="legend">${items.map(([cls, text]) => `<span class="sw ${cls}"></span>${text}`).join(' ')}</div>`;
 }
 
-function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | null, concurrent: Set<number>, faults: readonly FaultWindow[], failingProcess: string | null): string {
+function lanes(
+  ops: OpSummary[],
+  prefix: Map<number, number>,
+  failing: number | null,
+  concurrent: Set<number>,
+  faults: readonly FaultWindow[],
+  failingProcess: string | null,
+): string {
   // compress time: x = rank of the event among all calls and returns
   const times = [...new Set(ops.flatMap((o) => (o.ret === null ? [o.call] : [o.call, o.ret])))].sort((a, b) => a - b);
   const rank = new Map(times.map((t, i) => [t, i]));
@@ -149,7 +162,14 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
       const x1 = 6 + (rank.get(o.call) ?? 0) * STEP_W;
       const x2 = 6 + (o.ret === null ? end : (rank.get(o.ret) ?? 0)) * STEP_W + STEP_W * 0.7;
       const y = 6 + (lane.get(String(o.process)) ?? 0) * LANE_H;
-      const cls = ['op', o.outcome === 'info' ? 'info' : '', o.id === failing ? 'fail' : '', concurrent.has(o.id) ? 'conc' : '', prefix.has(o.id) ? 'prefix' : '', failing !== null && o.id !== failing && !prefix.has(o.id) ? 'after' : '']
+      const cls = [
+        'op',
+        o.outcome === 'info' ? 'info' : '',
+        o.id === failing ? 'fail' : '',
+        concurrent.has(o.id) ? 'conc' : '',
+        prefix.has(o.id) ? 'prefix' : '',
+        failing !== null && o.id !== failing && !prefix.has(o.id) ? 'after' : '',
+      ]
         .filter(Boolean)
         .join(' ');
       const step = prefix.get(o.id);
@@ -178,7 +198,9 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
       return `<g class="fault"><title>${esc(`${w.f}: ${(w.start / 1e9).toFixed(3)} s → ${(w.stop / 1e9).toFixed(3)} s${w.closed ? '' : ' (never stopped)'} ${JSON.stringify(w.value) ?? ''}`)}</title><rect x="${x1.toFixed(1)}" y="0" width="${(x2 - x1).toFixed(1)}" height="${height}"/><text x="${(x1 + 3).toFixed(1)}" y="12">${esc(w.f)}</text></g>`;
     })
     .join('');
-  const labels = procs.map((p, i) => `<text class="lane${p === failingProcess ? ' failing' : ''}" x="4" y="${6 + i * LANE_H + 26}">process ${esc(p)}</text>`).join('');
+  const labels = procs
+    .map((p, i) => `<text class="lane${p === failingProcess ? ' failing' : ''}" x="4" y="${6 + i * LANE_H + 26}">process ${esc(p)}</text>`)
+    .join('');
   const grid = procs.map((_, i) => `<line x1="0" x2="${width}" y1="${5 + i * LANE_H}" y2="${5 + i * LANE_H}"/>`).join('');
   // the process names stay put while the time axis scrolls
   return `<div class="lanewrap"><svg class="names" width="86" height="${height}">${labels}</svg>
@@ -186,13 +208,16 @@ function lanes(ops: OpSummary[], prefix: Map<number, number>, failing: number | 
 }
 
 // info ops are hatched: they may have taken effect at any point after their call
-const HATCH = '<defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff8e1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#f0d48a" stroke-width="3"/></pattern></defs>';
+const HATCH =
+  '<defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff8e1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#f0d48a" stroke-width="3"/></pattern></defs>';
 
 function opTable(ops: OpSummary[], failing: number | null): string {
   const rows = [...ops]
     .sort((a, b) => a.call - b.call)
     .map(
-      (o) => `<tr class="${o.id === failing ? 'bad' : ''}" data-id="${o.id}"><td>${o.id}</td><td>${esc(o.process)}</td><td class="mono">${esc(o.description)}</td>
+      (
+        o,
+      ) => `<tr class="${o.id === failing ? 'bad' : ''}" data-id="${o.id}"><td>${o.id}</td><td>${esc(o.process)}</td><td class="mono">${esc(o.description)}</td>
 <td>${esc(o.outcome)}</td><td class="num">${o.call}</td><td class="num">${o.ret ?? '—'}</td><td class="num">${o.invokeIndex}</td></tr>`,
     )
     .join('');
@@ -205,7 +230,19 @@ function toSummary(o: Operation, describe?: (op: Operation) => string): OpSummar
     ? describe(o)
     : `${o.f}(${JSON.stringify(o.input) ?? ''})${o.outcome === 'ok' && o.output !== undefined ? ` → ${JSON.stringify(o.output)}` : ''}${o.outcome === 'ok' ? '' : ` (${o.outcome})`}`;
   const ret = o.ret === Infinity ? null : o.ret;
-  return { id: o.id, process: o.process, f: o.f, input: o.input, output: o.output, outcome: o.outcome, call: o.call, ret, invokeIndex: o.invokeIndex, completeIndex: o.completeIndex, description: text };
+  return {
+    id: o.id,
+    process: o.process,
+    f: o.f,
+    input: o.input,
+    output: o.output,
+    outcome: o.outcome,
+    call: o.call,
+    ret,
+    invokeIndex: o.invokeIndex,
+    completeIndex: o.completeIndex,
+    description: text,
+  };
 }
 
 function truncate(s: string, n: number): string {
@@ -268,6 +305,7 @@ Raise it: <code>faultline check ${file} --memory ${b.memoryMB ? b.memoryMB * 4 :
 Raise it: <code>faultline check ${file} --timeout ${b.timeoutS ? b.timeoutS * 4 : 600}</code> (seconds; without --timeout there is no limit), and <code>--memory</code> if it then runs out of memory.</p>`;
   }
   // nothing to check, or interrupted: more budget would not help; say what happened
-  if (result.unknownReason === 'empty' || result.unknownReason === 'interrupted') return `<p class="raise">${esc(result.unknownDetail ?? `The check ended without a verdict (${result.unknownReason}).`)}</p>`;
+  if (result.unknownReason === 'empty' || result.unknownReason === 'interrupted')
+    return `<p class="raise">${esc(result.unknownDetail ?? `The check ended without a verdict (${result.unknownReason}).`)}</p>`;
   return `<p class="raise">The checker could not decide${result.unknownReason ? ` (${esc(result.unknownReason)})` : ''}. Give it more: <code>faultline check ${file} --timeout 600 --memory 4096</code>.</p>`;
 }

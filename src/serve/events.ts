@@ -9,7 +9,12 @@ import { obj, STALE_STATUS_MS, str } from './records.js';
  * `end`, and the stream closes. A comment every 15 s keeps proxies from dropping it.
  */
 export function followStatus(dir: string, req: http.IncomingMessage, res: http.ServerResponse, pollMs = 250): void {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Connection: 'keep-alive' });
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    Connection: 'keep-alive',
+  });
   res.write('retry: 2000\n\n');
   let last: number | null = null;
   let done = false;

@@ -26,6 +26,11 @@ export function hostAllowed(header: string | undefined, bound: string, allow: re
   const h = hostOf(header);
   if (h === null) return false;
   if (h === 'localhost' || h.endsWith('.localhost') || isIP(h) !== 0) return true;
-  const names = [bound, ...allow].map((x) => x.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, ''));
+  const names = [bound, ...allow].map((x) =>
+    x
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, ''),
+  );
   return names.includes(h);
 }

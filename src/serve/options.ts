@@ -30,7 +30,8 @@ export function resolveServeOptions(a: ServeArgs): ServeOptions {
   if (!statSync(store, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--store ${JSON.stringify(a.store ?? 'results')}: no such directory`);
   const rawPort = a.port ?? 8080;
   const port = typeof rawPort === 'number' ? rawPort : /^\d+$/.test(rawPort.trim()) ? Number(rawPort) : Number.NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535]; got ${JSON.stringify(String(rawPort))}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be an integer in [0, 65535]; got ${JSON.stringify(String(rawPort))}`);
   const host = a.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new UsageError('--host must not be empty');
   // an IPv6 address may come in brackets, as in a URL
@@ -38,6 +39,9 @@ export function resolveServeOptions(a: ServeArgs): ServeOptions {
   if (isIP(bare) === 0 && (bare !== host || /^[\d.]+$/.test(bare) || !HOSTNAME.test(bare))) {
     throw new UsageError(`--host must be an IP address or a host name; got ${JSON.stringify(host)}`);
   }
-  const allowHosts = (a.allowHost ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  const allowHosts = (a.allowHost ?? [])
+    .flatMap((h) => h.split(','))
+    .map((h) => h.trim())
+    .filter(Boolean);
   return { store, host: bare, port, allowHosts };
 }

@@ -123,7 +123,9 @@ export function toRunRecord(c: RunDirContents): RunRecord {
   const families = Array.isArray(t?.families) ? (t.families as unknown[]).map(String) : null;
   const ops = counts ? (num(counts.ok) ?? 0) + (num(counts.fail) ?? 0) + (num(counts.info) ?? 0) : null;
   const recorded = obj(facts?.applied);
-  const applied = recorded ? (Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, num(v) ?? 0])) as Record<string, number>) : appliedFromHistory(c.dir);
+  const applied = recorded
+    ? (Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, num(v) ?? 0])) as Record<string, number>)
+    : appliedFromHistory(c.dir);
   const workload = str(t?.workload);
   return {
     kind: 'run',

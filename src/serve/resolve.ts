@@ -1,10 +1,7 @@
 import path from 'node:path';
 
 /** Where a request path leads: the index, a path inside the store, or a refusal. */
-export type Resolved =
-  | { kind: 'index' }
-  | { kind: 'path'; segments: string[] }
-  | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
+export type Resolved = { kind: 'index' } | { kind: 'path'; segments: string[] } | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
 
 /**
  * Resolves a request target (`/test/stamp/history.jsonl?x`) to path segments below
@@ -40,5 +37,9 @@ export function isInside(root: string, p: string): boolean {
 
 /** The URL of a path below the store, each segment encoded. */
 export function hrefOf(...segments: string[]): string {
-  return `/${segments.flatMap((s) => s.split('/')).filter((s) => s !== '').map(encodeURIComponent).join('/')}`;
+  return `/${segments
+    .flatMap((s) => s.split('/'))
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/')}`;
 }

@@ -10,8 +10,8 @@ import { contentTypeOf } from './content-type.js';
 import { followStatus } from './events.js';
 import { hostAllowed } from './host.js';
 import type { ServeOptions } from './options.js';
-import { type ListingEntry, renderIndex, renderListing } from './pages/index.js';
 import { renderCampaignPage } from './pages/campaign.js';
+import { type ListingEntry, renderIndex, renderListing } from './pages/index.js';
 import { renderLivePage } from './pages/live.js';
 import { renderRunPage } from './pages/run.js';
 import { filterFromQuery, isLive } from './records.js';
@@ -70,7 +70,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
 async function handle(root: string, opts: ServeOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   if (!hostAllowed(req.headers.host, opts.host, opts.allowHosts)) {
-    return send(res, 403, TEXT, `forbidden: the Host header ${JSON.stringify(req.headers.host ?? '')} is not a name of this server (DNS rebinding protection); start serve with --allow-host <name> to accept it\n`);
+    return send(
+      res,
+      403,
+      TEXT,
+      `forbidden: the Host header ${JSON.stringify(req.headers.host ?? '')} is not a name of this server (DNS rebinding protection); start serve with --allow-host <name> to accept it\n`,
+    );
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');

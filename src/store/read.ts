@@ -1,7 +1,7 @@
 import { closeSync, type Dirent, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { InputError, UsageError } from '../util/errors.js';
 import path from 'node:path';
 import { splitNemesisF } from '../report/faults.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { CAMPAIGN_FILES, NODE_FILES, RUN_FILES } from './layout.js';
 
 /** What one directory of the store holds, read without judging it (serve's records and pages are built from this). */
@@ -201,6 +201,7 @@ export function readCampaignDir(dir: string): { file: string; report: Record<str
     if (line > 0) throw new InputError(file, line, `not valid JSON (${msg})`, { cause: err });
     throw new UsageError(`${file}: not valid JSON (${msg})`, { cause: err });
   }
-  if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as Record<string, unknown>).runs)) throw new InputError(file, 1, 'expected a campaign report: an object with "runs"');
+  if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as Record<string, unknown>).runs))
+    throw new InputError(file, 1, 'expected a campaign report: an object with "runs"');
   return { file, report: doc as Record<string, unknown> };
 }

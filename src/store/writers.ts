@@ -1,8 +1,8 @@
 import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckerResult, Valid } from '../../checkers/types.js';
 import type { LinearizabilityResult } from '../../checkers/linearizability/types.js';
+import type { CheckerResult, Valid } from '../../checkers/types.js';
 import type { Op } from '../history/types.js';
 import { describeAnomalies } from '../report/anomalies.js';
 import { faultWindows, splitNemesisF } from '../report/faults.js';
@@ -48,12 +48,20 @@ export function appliedFaults(ops: readonly Op[]): Record<string, number> {
  * results.json (every checker's result, the merged verdict, the run's facts and the
  * faults applied), the pictures, and the violation page when linearizability was violated.
  */
-export async function writeResults(dir: string, title: string, ops: readonly Op[], valid: Valid, results: Record<string, CheckerResult>, facts: object): Promise<void> {
+export async function writeResults(
+  dir: string,
+  title: string,
+  ops: readonly Op[],
+  valid: Valid,
+  results: Record<string, CheckerResult>,
+  facts: object,
+): Promise<void> {
   const p = runPaths(dir);
   writeJson(p.results, { valid, ...results, run: { ...facts, applied: appliedFaults(ops) } });
   await writeRunPictures(dir, ops, title, results);
   const lin = results.linearizable as LinearizabilityResult | undefined;
-  if (lin && lin.valid === false) writeFileSync(p.linearizability, renderViolationHtml(lin, { file: p.history, model: 'cas-register', faults: faultWindows(ops) }));
+  if (lin && lin.valid === false)
+    writeFileSync(p.linearizability, renderViolationHtml(lin, { file: p.history, model: 'cas-register', faults: faultWindows(ops) }));
 }
 
 /**

@@ -1,9 +1,8 @@
 import { UsageError } from '../util/errors.js';
 import { etcdSut } from './etcd/adapter.js';
 import { exchangeSut } from './exchange/adapter.js';
-import type { SystemUnderTest } from './types.js';
-
 import { SUTS, type SutName } from './names.js';
+import type { SystemUnderTest } from './types.js';
 
 const MAKERS: Record<SutName, (options: Record<string, string>) => SystemUnderTest> = {
   exchange: exchangeSut,

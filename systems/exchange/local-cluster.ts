@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command, Query } from './machine/commands.js';
 import type { Health } from './protocol.js';
@@ -22,10 +21,14 @@ function nodeMain(): string {
  */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
-      const s = net.createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const s = net.createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -66,7 +69,14 @@ export class LocalCluster {
     const cluster = ids.map((id, i) => `${id}@127.0.0.1:${ports[2 * i]}:${ports[2 * i + 1]}`).join(',');
     ids.forEach((id, i) => {
       const dataDir = path.join(c.dir, id);
-      c.nodes.push({ id, url: `http://127.0.0.1:${ports[2 * i + 1]}`, dataDir, proc: null, args: ['--id', id, '--cluster', cluster, '--data-dir', dataDir, ...extra], output: [] });
+      c.nodes.push({
+        id,
+        url: `http://127.0.0.1:${ports[2 * i + 1]}`,
+        dataDir,
+        proc: null,
+        args: ['--id', id, '--cluster', cluster, '--data-dir', dataDir, ...extra],
+        output: [],
+      });
     });
     if (opts.mountDataDir) {
       try {
@@ -146,6 +156,7 @@ export async function post(url: string, body: unknown, ms = 3000): Promise<{ sta
   return { status: res.status, body: await res.json() };
 }
 
-export const command = (n: LocalNode, clientId: string, seq: number, cmd: Command, ms?: number) => post(`${n.url}/v1/command`, { clientId, seq, command: cmd }, ms);
+export const command = (n: LocalNode, clientId: string, seq: number, cmd: Command, ms?: number) =>
+  post(`${n.url}/v1/command`, { clientId, seq, command: cmd }, ms);
 export const query = (n: LocalNode, q: Query, ms?: number) => post(`${n.url}/v1/query`, { query: q }, ms);
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

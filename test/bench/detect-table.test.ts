@@ -24,30 +24,80 @@ describe('campaigns/detect.json', () => {
       expect(r.args.partitions ?? r.args.clock ?? r.args.scenario).toBeUndefined(); // no hints
       expect(r.config.timeLimitS).toBe(60);
     }
-    expect(campaign.runs.filter((r) => r.expect === 'valid').map((r) => r.config.workload).sort()).toEqual(['register', 'set']);
+    expect(
+      campaign.runs
+        .filter((r) => r.expect === 'valid')
+        .map((r) => r.config.workload)
+        .sort(),
+    ).toEqual(['register', 'set']);
   });
 });
 
 describe('the detection table', () => {
   it('writes a campaign run back as faultline run flags, without the store and seed the bench sets', () => {
     const row = campaign.runs.find((r) => r.config.testName === 'bug-read-leader-no-check-quorum');
-    expect(runFlags(row?.args ?? {})).toEqual(['--time-limit', '60', '--nodes', '5', '--nemesis', 'all', '--test-name', 'bug-read-leader-no-check-quorum', '--workload', 'register', '--node-opt', 'snapshot-every=1000', '--node-opt', 'read-mode=leader', '--node-opt', 'check-quorum=off']);
+    expect(runFlags(row?.args ?? {})).toEqual([
+      '--time-limit',
+      '60',
+      '--nodes',
+      '5',
+      '--nemesis',
+      'all',
+      '--test-name',
+      'bug-read-leader-no-check-quorum',
+      '--workload',
+      'register',
+      '--node-opt',
+      'snapshot-every=1000',
+      '--node-opt',
+      'read-mode=leader',
+      '--node-opt',
+      'check-quorum=off',
+    ]);
   });
 
-  it('reads a run\'s verdict, the checkers that caught it and when, from results.json and the history', () => {
+  it("reads a run's verdict, the checkers that caught it and when, from results.json and the history", () => {
     const row = campaign.runs[0];
-    writeFileSync(path.join(tmp, 'results.json'), JSON.stringify({ valid: false, linearizable: { valid: false, firstAnomalyNs: 9.5e9 }, stats: { valid: true }, run: {} }));
-    writeFileSync(path.join(tmp, 'history.jsonl'), `${JSON.stringify({ index: 0, time: 2e9, type: 'info', process: 'nemesis', f: 'x', value: null })}\n${JSON.stringify({ index: 1, time: 2.5e9, type: 'invoke', process: 0, f: 'read', value: null })}\n`);
-    expect(summarizeRun(row, 7, 1, tmp)).toEqual({ testName: row.config.testName, seed: 7, verdict: 'invalid', caughtBy: ['linearizable'], firstAnomalyS: 7, dir: tmp });
+    writeFileSync(
+      path.join(tmp, 'results.json'),
+      JSON.stringify({ valid: false, linearizable: { valid: false, firstAnomalyNs: 9.5e9 }, stats: { valid: true }, run: {} }),
+    );
+    writeFileSync(
+      path.join(tmp, 'history.jsonl'),
+      `${JSON.stringify({ index: 0, time: 2e9, type: 'info', process: 'nemesis', f: 'x', value: null })}\n${JSON.stringify({ index: 1, time: 2.5e9, type: 'invoke', process: 0, f: 'read', value: null })}\n`,
+    );
+    expect(summarizeRun(row, 7, 1, tmp)).toEqual({
+      testName: row.config.testName,
+      seed: 7,
+      verdict: 'invalid',
+      caughtBy: ['linearizable'],
+      firstAnomalyS: 7,
+      dir: tmp,
+    });
     expect(summarizeRun(row, 7, 255, path.join(tmp, 'nowhere')).verdict).toBe('error');
   });
 
-  it('tabulates caught runs, the median time and the checkers, and the safe node\'s false alarms', () => {
+  it("tabulates caught runs, the median time and the checkers, and the safe node's false alarms", () => {
     const bug = campaign.runs[0];
     const safe = campaign.runs.find((r) => r.expect === 'valid' && r.config.workload === bug.config.workload);
     if (!safe) throw new Error('no safe row');
-    const r = (testName: string, verdict: DetectRun['verdict'], t: number | null, by: string[] = []): DetectRun => ({ testName, seed: 1, verdict, caughtBy: by, firstAnomalyS: t, dir: '' });
-    const table = detectionTable([bug, safe], [r(bug.config.testName, 'invalid', 4, ['linearizable']), r(bug.config.testName, 'invalid', 10, ['linearizable']), r(bug.config.testName, 'valid', null), r(safe.config.testName, 'valid', null)]);
+    const r = (testName: string, verdict: DetectRun['verdict'], t: number | null, by: string[] = []): DetectRun => ({
+      testName,
+      seed: 1,
+      verdict,
+      caughtBy: by,
+      firstAnomalyS: t,
+      dir: '',
+    });
+    const table = detectionTable(
+      [bug, safe],
+      [
+        r(bug.config.testName, 'invalid', 4, ['linearizable']),
+        r(bug.config.testName, 'invalid', 10, ['linearizable']),
+        r(bug.config.testName, 'valid', null),
+        r(safe.config.testName, 'valid', null),
+      ],
+    );
     expect(table).toContain('| read-mode=local | register | 3 | 2 | 7.0 | linearizable 2 | 0 |');
     expect(table).toContain('| safe node: false alarms | register | 1 | 0 | — | — | 0 |');
   });

@@ -8,7 +8,12 @@ const ev = (type: Op['type'], process: number, f: string, value: unknown): Op =>
 describe('checkBank', () => {
   it('accepts reads that conserve the total', () => {
     t = 0;
-    const ops = [ev('invoke', 0, 'transfer', { from: 'a', to: 'b', amount: 5 }), ev('ok', 0, 'transfer', null), ev('invoke', 1, 'read', null), ev('ok', 1, 'read', { a: 95, b: 105 })];
+    const ops = [
+      ev('invoke', 0, 'transfer', { from: 'a', to: 'b', amount: 5 }),
+      ev('ok', 0, 'transfer', null),
+      ev('invoke', 1, 'read', null),
+      ev('ok', 1, 'read', { a: 95, b: 105 }),
+    ];
     expect(checkBank(ops, 200).valid).toBe(true);
     expect(checkBank(ops, 200).firstAnomalyNs).toBeUndefined();
   });

@@ -5,7 +5,16 @@ import type { Command, ExchangeState, OrderRecord } from '../../systems/exchange
 import { ExchangeStateMachine } from '../../systems/exchange/machine/machine.js';
 
 const rec = (orderId: string, side: 'buy' | 'sell', price: number, qty: number, logIndex: number, cancelledAt?: number): OrderRecord => ({
-  orderId, account: 'a', symbol: 'X', side, price, qty, filled: 0, status: 'open', logIndex, ...(cancelledAt ? { cancelledAt } : {}),
+  orderId,
+  account: 'a',
+  symbol: 'X',
+  side,
+  price,
+  qty,
+  filled: 0,
+  status: 'open',
+  logIndex,
+  ...(cancelledAt ? { cancelledAt } : {}),
 });
 
 describe('replayTrades (the checker reference matcher)', () => {
@@ -24,7 +33,12 @@ describe('replayTrades (the checker reference matcher)', () => {
   });
 
   it('agrees with the exchange on random order flows (property)', () => {
-    const order = fc.record({ side: fc.constantFrom('buy' as const, 'sell' as const), price: fc.integer({ min: 95, max: 105 }), qty: fc.integer({ min: 1, max: 10 }), cancel: fc.integer({ min: -1, max: 30 }) });
+    const order = fc.record({
+      side: fc.constantFrom('buy' as const, 'sell' as const),
+      price: fc.integer({ min: 95, max: 105 }),
+      qty: fc.integer({ min: 1, max: 10 }),
+      cancel: fc.integer({ min: -1, max: 30 }),
+    });
     fc.assert(
       fc.property(fc.array(order, { maxLength: 60 }), (orders) => {
         const m = new ExchangeStateMachine();

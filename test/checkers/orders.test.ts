@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkOrders } from '../../checkers/orders.js';
+import type { Op } from '../../src/history/types.js';
 import type { Command, ExchangeState } from '../../systems/exchange/machine/commands.js';
 import { ExchangeStateMachine } from '../../systems/exchange/machine/machine.js';
-import type { Op } from '../../src/history/types.js';
 
 const INITIAL = { cash: 2000, shares: { X: 20 } };
 

@@ -16,20 +16,28 @@ function history() {
 describe('checkSet (set-full)', () => {
   it('accepts a history whose reads show every acknowledged add', () => {
     const { ops, ev } = history();
-    ev('invoke', 0, 'add', 1); ev('ok', 0, 'add', 1);
-    ev('invoke', 1, 'add', 2); ev('info', 1, 'add', 2); // unknown outcome, later seen: recovered
-    ev('invoke', 0, 'read', null); ev('ok', 0, 'read', [1, 2]);
-    ev('invoke', 0, 'read', null); ev('ok', 0, 'read', [1, 2]);
+    ev('invoke', 0, 'add', 1);
+    ev('ok', 0, 'add', 1);
+    ev('invoke', 1, 'add', 2);
+    ev('info', 1, 'add', 2); // unknown outcome, later seen: recovered
+    ev('invoke', 0, 'read', null);
+    ev('ok', 0, 'read', [1, 2]);
+    ev('invoke', 0, 'read', null);
+    ev('ok', 0, 'read', [1, 2]);
     const r = checkSet(ops);
     expect(r).toMatchObject({ valid: true, ok: 2, recovered: 1, lost: [], stale: [], unexpected: [], acknowledged: 1, attempted: 2 });
   });
 
   it('finds a lost element: acknowledged, then missing from the latest read', () => {
     const { ops, ev } = history();
-    ev('invoke', 0, 'add', 1); ev('ok', 0, 'add', 1);
-    ev('invoke', 0, 'add', 2); ev('ok', 0, 'add', 2);
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', [1, 2]);
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', [1]); // 2 vanished
+    ev('invoke', 0, 'add', 1);
+    ev('ok', 0, 'add', 1);
+    ev('invoke', 0, 'add', 2);
+    ev('ok', 0, 'add', 2);
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', [1, 2]);
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', [1]); // 2 vanished
     const r = checkSet(ops);
     expect(r.valid).toBe(false);
     expect(r.lost).toEqual([2]);
@@ -39,17 +47,23 @@ describe('checkSet (set-full)', () => {
 
   it('an element known only from a read, then gone, is lost too', () => {
     const { ops, ev } = history();
-    ev('invoke', 0, 'add', 7); ev('info', 0, 'add', 7);
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', [7]);
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', []);
+    ev('invoke', 0, 'add', 7);
+    ev('info', 0, 'add', 7);
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', [7]);
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', []);
     expect(checkSet(ops).lost).toEqual([7]);
   });
 
   it('finds unexpected elements and stale reads', () => {
     const { ops, ev } = history();
-    ev('invoke', 0, 'add', 1); ev('ok', 0, 'add', 1);
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', []); // began after 1 was acknowledged: stale
-    ev('invoke', 1, 'read', null); ev('ok', 1, 'read', [1, 99]); // 99 was never added
+    ev('invoke', 0, 'add', 1);
+    ev('ok', 0, 'add', 1);
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', []); // began after 1 was acknowledged: stale
+    ev('invoke', 1, 'read', null);
+    ev('ok', 1, 'read', [1, 99]); // 99 was never added
     const r = checkSet(ops);
     expect(r.valid).toBe(false);
     expect(r.stale).toEqual([1]);
@@ -73,8 +87,10 @@ describe('checkSet (set-full)', () => {
 
   it('cannot judge without a successful read', () => {
     const { ops, ev } = history();
-    ev('invoke', 0, 'add', 1); ev('ok', 0, 'add', 1);
-    ev('invoke', 1, 'read', null); ev('fail', 1, 'read', null);
+    ev('invoke', 0, 'add', 1);
+    ev('ok', 0, 'add', 1);
+    ev('invoke', 1, 'read', null);
+    ev('fail', 1, 'read', null);
     expect(checkSet(ops).valid).toBe('unknown');
   });
 
@@ -82,9 +98,13 @@ describe('checkSet (set-full)', () => {
     const { ops, ev } = history();
     const present: number[] = [];
     for (let i = 0; i < 20_000; i++) {
-      ev('invoke', 0, 'add', i); ev('ok', 0, 'add', i);
+      ev('invoke', 0, 'add', i);
+      ev('ok', 0, 'add', i);
       present.push(i);
-      if (i % 50 === 49) { ev('invoke', 1, 'read', null); ev('ok', 1, 'read', [...present]); }
+      if (i % 50 === 49) {
+        ev('invoke', 1, 'read', null);
+        ev('ok', 1, 'read', [...present]);
+      }
     }
     const t = performance.now();
     const r = checkSet(ops);

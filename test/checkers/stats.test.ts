@@ -6,7 +6,15 @@ const op = (index: number, type: Op['type'], f: string, process: number | string
 
 describe('checkStats', () => {
   it('counts completions per function and outcome, ignoring the nemesis', () => {
-    const r = checkStats([op(0, 'invoke', 'read'), op(1, 'ok', 'read'), op(2, 'invoke', 'write'), op(3, 'info', 'write'), op(4, 'invoke', 'write', 1), op(5, 'ok', 'write', 1), op(6, 'info', 'start-kill', 'nemesis')]);
+    const r = checkStats([
+      op(0, 'invoke', 'read'),
+      op(1, 'ok', 'read'),
+      op(2, 'invoke', 'write'),
+      op(3, 'info', 'write'),
+      op(4, 'invoke', 'write', 1),
+      op(5, 'ok', 'write', 1),
+      op(6, 'info', 'start-kill', 'nemesis'),
+    ]);
     expect(r).toMatchObject({ valid: true, count: 3, ok: 2, info: 1, fail: 0, neverOk: [] });
     expect(r.byF.write).toEqual({ count: 2, ok: 1, fail: 0, info: 1 });
   });

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BinResult, faultlineBin } from '../support/cli.js';
-import { repoRoot } from '../support/fixtures.js';
-import { execFileSync } from 'node:child_process';
 import { DOCKER, REQUIRE_DOCKER } from '../support/docker.js';
 
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-campaign-'));
@@ -13,7 +11,9 @@ afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 /** This test's clusters still present (others' tests may share the engine, so only ours count). */
 function ourLeftovers(): string[] {
-  const labels = execFileSync('docker', ['ps', '-a', '--filter', 'label=faultline.cluster', '--format', '{{.Label "faultline.cluster"}}'], { encoding: 'utf8' });
+  const labels = execFileSync('docker', ['ps', '-a', '--filter', 'label=faultline.cluster', '--format', '{{.Label "faultline.cluster"}}'], {
+    encoding: 'utf8',
+  });
   return labels.split('\n').filter((l) => l.startsWith('e2e-'));
 }
 
@@ -36,7 +36,15 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline campaign against a real Dock
         defaults: { nodes: 3, concurrency: 6, rate: 150, interval: 3, seed: 1 },
         runs: [
           { workload: 'set', nemesis: 'partition,kill', timeLimit: 10, testName: 'e2e-safe' },
-          { workload: 'register', nemesis: 'partition', partitions: 'isolate-leader,majority', nodeOpt: ['read-mode=local'], timeLimit: 15, testName: 'e2e-read-local', expect: 'invalid' },
+          {
+            workload: 'register',
+            nemesis: 'partition',
+            partitions: 'isolate-leader,majority',
+            nodeOpt: ['read-mode=local'],
+            timeLimit: 15,
+            testName: 'e2e-read-local',
+            expect: 'invalid',
+          },
         ],
       }),
     );
@@ -52,7 +60,10 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline campaign against a real Dock
     expect(campaign).toMatchObject({ name: 'e2e', valid: true, exitCode: 0, stopped: false });
     expect(campaign.runs.map((x: { status: string }) => x.status)).toEqual(['met', 'met']);
     // each run wrote its own results directory in the store
-    for (const [i, valid] of [[0, true], [1, false]] as const) {
+    for (const [i, valid] of [
+      [0, true],
+      [1, false],
+    ] as const) {
       expect(JSON.parse(readFileSync(path.join(campaign.runs[i].dir, 'results.json'), 'utf8')).valid).toBe(valid);
     }
     // the JUnit report: both runs passed, each naming its results directory

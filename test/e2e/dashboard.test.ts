@@ -48,7 +48,32 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('the live page follows a real run', () 
     const errors: string[] = [];
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, 'bin/faultline.js'), 'run', '--workload', 'set', '--nemesis', 'partition', '--partitions', 'isolate-leader', '--nodes', '3', '--concurrency', '6', '--rate', '100', '--interval', '2', '--time-limit', '14', '--seed', '3', '--test-name', TEST, '--store', store],
+      [
+        path.join(repoRoot, 'bin/faultline.js'),
+        'run',
+        '--workload',
+        'set',
+        '--nemesis',
+        'partition',
+        '--partitions',
+        'isolate-leader',
+        '--nodes',
+        '3',
+        '--concurrency',
+        '6',
+        '--rate',
+        '100',
+        '--interval',
+        '2',
+        '--time-limit',
+        '14',
+        '--seed',
+        '3',
+        '--test-name',
+        TEST,
+        '--store',
+        store,
+      ],
       { cwd: repoRoot },
     );
     let output = '';
@@ -66,10 +91,14 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('the live page follows a real run', () 
 
       // the dashboard lists it in progress, once the load has begun
       await page.goto(srv.url);
-      await until('the run in progress on the index', async () => {
-        await page.reload();
-        return (await page.locator(`tr.r-live a:text-is("${TEST}")`).count()) > 0;
-      }, 90_000);
+      await until(
+        'the run in progress on the index',
+        async () => {
+          await page.reload();
+          return (await page.locator(`tr.r-live a:text-is("${TEST}")`).count()) > 0;
+        },
+        90_000,
+      );
       await page.screenshot({ path: path.join(shots, 'index-live.png'), fullPage: true });
       await Promise.all([page.waitForURL(new RegExp(`/${TEST}/`)), page.click(`tr.r-live a:text-is("${TEST}")`)]);
 

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BinResult, faultlineBin } from '../support/cli.js';
 import { lazyfsMounts } from '../../nemesis/lazyfs.js';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
-import { repoRoot } from '../support/fixtures.js';
 
 /**
  * The disk faults end to end: `faultline run --nemesis power-cut,corrupt` against a
@@ -21,7 +19,24 @@ type Result = BinResult;
 
 const faultline = (args: string[], interruptAfterMs?: number): Promise<BinResult> => faultlineBin(args, store, { interruptAfterMs });
 
-const run = (extra: string[], seed = '21', timeLimit = '30'): string[] => ['run', '--nodes', '3', '--concurrency', '10', '--rate', '200', '--interval', '3', '--sync-delay', '5', '--seed', seed, '--time-limit', timeLimit, ...extra];
+const run = (extra: string[], seed = '21', timeLimit = '30'): string[] => [
+  'run',
+  '--nodes',
+  '3',
+  '--concurrency',
+  '10',
+  '--rate',
+  '200',
+  '--interval',
+  '3',
+  '--sync-delay',
+  '5',
+  '--seed',
+  seed,
+  '--time-limit',
+  timeLimit,
+  ...extra,
+];
 
 /** up to three seeds: a planted bug is caught by a race between the restarted nodes and the survivor */
 async function caught(args: string[]): Promise<Result> {
@@ -40,7 +55,10 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('power-cut and corrupt against a real D
     expect(r.stdout).toMatch(/power cuts [1-9]\d*, \d+ bytes not yet durable lost in all:/);
     expect(r.stdout).toMatch(/@[\d.]+s n\d.*: \d+ B unsynced in \d+ files?, \d+ B of \d+ fsyncs? cut short/);
     expect(r.code).toBe(0);
-    const history = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const history = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const cuts = history.filter((o) => o.f === 'start-power-cut');
     expect(cuts.length).toBeGreaterThan(0);
     for (const c of cuts) for (const node of c.value.nodes) expect(c.value.lost[node]).toHaveProperty('syncsInterrupted');

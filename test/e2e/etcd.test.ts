@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BinResult, faultlineBin } from '../support/cli.js';
 import { FAMILIES } from '../../nemesis/families.js';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
 import { ETCD } from '../support/etcd.js';
-import { repoRoot } from '../support/fixtures.js';
 
 /**
  * etcd 3.4 (Debian's etcd-server) as the system under test, end to end through the
@@ -58,7 +56,22 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('etcd 3.4 under faultline run', () => {
   it('serializable reads (--sut-opt serializable=true) under partitions are caught: not linearizable (up to 3 tries)', async () => {
     let r: Result | null = null;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      r = await faultline(etcd(['--workload', 'register', '--nemesis', 'partition', '--partitions', 'one,majority,isolate-leader', '--sut-opt', 'serializable=true', '--time-limit', '30', '--seed', String(10 + attempt)]));
+      r = await faultline(
+        etcd([
+          '--workload',
+          'register',
+          '--nemesis',
+          'partition',
+          '--partitions',
+          'one,majority,isolate-leader',
+          '--sut-opt',
+          'serializable=true',
+          '--time-limit',
+          '30',
+          '--seed',
+          String(10 + attempt),
+        ]),
+      );
       if (r.code === 1) break;
     }
     expect(r?.stdout).toContain('checker    linearizable: INVALID');

@@ -1,17 +1,16 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BinResult, faultlineBin } from '../support/cli.js';
+import { Nemesis } from '../../nemesis/nemesis.js';
 import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { HELPERS } from '../../nemesis/netns.js';
-import { Nemesis } from '../../nemesis/nemesis.js';
 import { netqRules } from '../../nemesis/netq.js';
 import { PacketFaults, sweepNamespace } from '../../nemesis/packet-faults.js';
 import { roundTrips, startProbeServer } from '../../nemesis/probe.js';
+import { type BinResult, faultlineBin } from '../support/cli.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
-import { repoRoot } from '../support/fixtures.js';
 import { nodeCluster } from '../support/node-cluster.js';
 
 /**
@@ -68,7 +67,12 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
     const d = dup?.value as { queueCounters: Record<string, { duplicated: number }> };
     expect(Object.values(d.queueCounters).reduce((s, x) => s + x.duplicated, 0)).toBeGreaterThan(0);
 
-    const reo = await faults.apply({ f: 'start-reorder', scope: { kind: 'link', a: 'n2', b: 'n3', direction: 'both' }, queue: queueSpec('reorder', o), seed: 3 });
+    const reo = await faults.apply({
+      f: 'start-reorder',
+      scope: { kind: 'link', a: 'n2', b: 'n3', direction: 'both' },
+      queue: queueSpec('reorder', o),
+      seed: 3,
+    });
     await writes(5);
     await faults.apply({ f: 'stop-reorder' });
     expect((reo?.value as { tcpCounters: Record<string, { TCPOFOQueue: number }> }).tcpCounters.n3.TCPOFOQueue).toBeGreaterThan(0);
@@ -83,7 +87,10 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
 
   it('slow: CPU quota and disk limit read back, fsync slowed in the node cgroup, all restored on stop', async () => {
     const start = await faults.apply({ f: 'start-slow', nodes: ['n3'], slow: { cpus: 0.2, periodUs: 100_000, diskWriteIops: 20, diskWriteBps: null } });
-    const v = start?.value as { cpu: Record<string, { cgroup: { quotaUs: number } }>; disk: Record<string, { limits: string[]; fsyncMs: { before: { median: number }; during: { median: number } } }> };
+    const v = start?.value as {
+      cpu: Record<string, { cgroup: { quotaUs: number } }>;
+      disk: Record<string, { limits: string[]; fsyncMs: { before: { median: number }; during: { median: number } } }>;
+    };
     expect(v.cpu.n3.cgroup.quotaUs).toBe(20_000);
     expect(v.disk.n3.limits.length).toBeGreaterThan(0);
     expect(v.disk.n3.fsyncMs.during.median).toBeGreaterThan(40);
@@ -114,7 +121,12 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
     expect(await delayed('n1', 'n2')).toBeLessThan(20);
 
     await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n3'] });
-    const start = await nem.apply({ f: 'start-reorder', scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'one-way' }, queue: queueSpec('reorder', o), seed: 5 });
+    const start = await nem.apply({
+      f: 'start-reorder',
+      scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'one-way' },
+      queue: queueSpec('reorder', o),
+      seed: 5,
+    });
     expect(start?.value.down).toEqual(['n3']);
     await nem.apply({ f: 'stop-kill' });
     // installed in n3's namespace once it runs again
@@ -143,13 +155,31 @@ const daemonsOf = (pid: number): string[] =>
 describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run with the packet faults', () => {
   const store = mkdtempSync(path.join(tmpdir(), 'faultline-netq-run-'));
   afterAll(() => rmSync(store, { recursive: true, force: true }));
-  const run = (extra: string[]): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '2', '--seed', '3', '--workload', 'register', ...extra];
+  const run = (extra: string[]): string[] => [
+    'run',
+    '--nodes',
+    '3',
+    '--concurrency',
+    '6',
+    '--rate',
+    '150',
+    '--interval',
+    '2',
+    '--seed',
+    '3',
+    '--workload',
+    'register',
+    ...extra,
+  ];
 
   it('--nemesis delay,duplicate,reorder,bandwidth,slow: applied with their evidence, healed, and a safe cluster stays linearizable', async () => {
     const r = await faultline(run(['--nemesis', 'delay,duplicate,reorder,bandwidth,slow', '--time-limit', '25']), store);
     expect(r.stdout).toContain('checker    linearizable: valid');
     expect(r.code).toBe(0);
-    const nemesis = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"process":"nemesis"')).map((l) => JSON.parse(l) as { f: string; value: Record<string, any> });
+    const nemesis = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"process":"nemesis"'))
+      .map((l) => JSON.parse(l) as { f: string; value: Record<string, any> });
     const starts = nemesis.filter((o) => o.f.startsWith('start-'));
     expect(starts.length).toBeGreaterThanOrEqual(2);
     // every fault started was stopped, and each stop left nothing of its own behind
@@ -166,7 +196,11 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run with the packet faults',
   }, 180_000);
 
   it('an interrupted run (SIGINT) with packet faults in force: no container, network or helper process left', async () => {
-    const r = await faultline(run(['--nemesis', 'delay,reorder,bandwidth', '--max-faults', '3', '--interval', '1', '--time-limit', '60', '--test-name', 'netq-interrupted']), store, 12_000);
+    const r = await faultline(
+      run(['--nemesis', 'delay,reorder,bandwidth', '--max-faults', '3', '--interval', '1', '--time-limit', '60', '--test-name', 'netq-interrupted']),
+      store,
+      12_000,
+    );
     expect(r.code).toBe(2);
     expect(leftovers('faultline-netq-interrupted-')).toEqual({ containers: '', networks: '' });
     const history = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8');

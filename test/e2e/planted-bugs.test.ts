@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFlags, summarizeRun, type DetectRun } from '../../bench/detect-table.js';
+import { type DetectRun, runFlags, summarizeRun } from '../../bench/detect-table.js';
 import { parseCampaign } from '../../src/campaign/parse.js';
 import { RUN_KEYS } from '../../src/campaign/run-keys.js';
 import type { CampaignRun } from '../../src/campaign/types.js';
@@ -26,20 +26,23 @@ const PARALLEL = 2;
  * simulation (test/systems/exchange/raft/sim.test.ts). Measured by npm run bench:detect (HANDOFF.md).
  */
 const MEASURED = 'caught in {n} of 5 runs by npm run bench:detect';
-const NOT_YET: Record<string, string> = process.env.FAULTLINE_PLANTED_ALL === '1' ? {} : {
-  'bug-read-lease': MEASURED.replace('{n}', '1'),
-  'bug-ack-before-commit': MEASURED.replace('{n}', '3'),
-  'bug-persist-none': MEASURED.replace('{n}', '3'),
-  'bug-persist-vote-none': MEASURED.replace('{n}', '1'),
-  'bug-commit-any-term': MEASURED.replace('{n}', '0'),
-  'bug-read-leader-no-check-quorum': MEASURED.replace('{n}', '3'),
-  'bug-sessions-off': MEASURED.replace('{n}', '2'),
-  'bug-on-conflict-keep': MEASURED.replace('{n}', '0'),
-  'bug-snapshot-install-always': `${MEASURED.replace('{n}', '0')}; only reordered or duplicated messages expose it (issue 11's packet faults)`,
-  'bug-lease-start-ack': `${MEASURED.replace('{n}', '1')}; only delayed messages expose it (issue 11's packet faults)`,
-  'bug-fsync-after-ack': 'the disk branch\'s planted bug, merged after the bench ran: not measured with --nemesis all yet',
-  'bug-fsync-never': 'the disk branch\'s planted bug, merged after the bench ran: not measured with --nemesis all yet',
-};
+const NOT_YET: Record<string, string> =
+  process.env.FAULTLINE_PLANTED_ALL === '1'
+    ? {}
+    : {
+        'bug-read-lease': MEASURED.replace('{n}', '1'),
+        'bug-ack-before-commit': MEASURED.replace('{n}', '3'),
+        'bug-persist-none': MEASURED.replace('{n}', '3'),
+        'bug-persist-vote-none': MEASURED.replace('{n}', '1'),
+        'bug-commit-any-term': MEASURED.replace('{n}', '0'),
+        'bug-read-leader-no-check-quorum': MEASURED.replace('{n}', '3'),
+        'bug-sessions-off': MEASURED.replace('{n}', '2'),
+        'bug-on-conflict-keep': MEASURED.replace('{n}', '0'),
+        'bug-snapshot-install-always': `${MEASURED.replace('{n}', '0')}; only reordered or duplicated messages expose it (issue 11's packet faults)`,
+        'bug-lease-start-ack': `${MEASURED.replace('{n}', '1')}; only delayed messages expose it (issue 11's packet faults)`,
+        'bug-fsync-after-ack': "the disk branch's planted bug, merged after the bench ran: not measured with --nemesis all yet",
+        'bug-fsync-never': "the disk branch's planted bug, merged after the bench ran: not measured with --nemesis all yet",
+      };
 /** FAULTLINE_BUGS=name,...: only these rows (a quicker look; CI runs all); FAULTLINE_PLANTED_ALL=1 runs the NOT_YET ones too */
 const PICK = process.env.FAULTLINE_BUGS?.split(',');
 
@@ -51,7 +54,10 @@ const base = Date.now() % 1_000_000;
 
 function run(row: CampaignRun, seed: number): Promise<DetectRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), 'run', ...runFlags(row.args), '--seed', String(seed), '--store', store], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), 'run', ...runFlags(row.args), '--seed', String(seed), '--store', store], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => resolve(summarizeRun(row, seed, code, out.trim().split('\n').pop() ?? '')));
@@ -77,7 +83,8 @@ async function tryAll(rows: CampaignRun[], done: (r: DetectRun) => boolean): Pro
   return tries;
 }
 
-const describeTries = (rs: DetectRun[]): string => rs.map((r) => `seed ${r.seed}: ${r.verdict}${r.caughtBy.length ? ` (${r.caughtBy.join(', ')})` : ''} ${r.dir}`).join('; ');
+const describeTries = (rs: DetectRun[]): string =>
+  rs.map((r) => `seed ${r.seed}: ${r.verdict}${r.caughtBy.length ? ` (${r.caughtBy.join(', ')})` : ''} ${r.dir}`).join('; ');
 
 describe.runIf(DOCKER || REQUIRE_DOCKER)('planted bugs are caught with only --nemesis all', () => {
   const picked = campaign.runs.filter((r) => !PICK || PICK.includes(r.config.testName));
@@ -89,15 +96,27 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('planted bugs are caught with only --ne
     expect(DOCKER).toBe(true);
   });
 
-  it.runIf(bugs.length > 0)(`every planted bug is found invalid within ${TRIES} runs of 60 s`, async () => {
-    const tries = await tryAll(bugs, (r) => r.verdict === 'invalid');
-    const escaped = [...tries].filter(([, rs]) => !rs.some((r) => r.verdict === 'invalid'));
-    expect(escaped.map(([name, rs]) => `${name}: ${describeTries(rs)}`)).toEqual([]);
-    expect(leftovers('faultline-bug-')).toEqual({ containers: '', networks: '' });
-  }, 50 * 60_000);
+  it.runIf(bugs.length > 0)(
+    `every planted bug is found invalid within ${TRIES} runs of 60 s`,
+    async () => {
+      const tries = await tryAll(bugs, (r) => r.verdict === 'invalid');
+      const escaped = [...tries].filter(([, rs]) => !rs.some((r) => r.verdict === 'invalid'));
+      expect(escaped.map(([name, rs]) => `${name}: ${describeTries(rs)}`)).toEqual([]);
+      expect(leftovers('faultline-bug-')).toEqual({ containers: '', networks: '' });
+    },
+    50 * 60_000,
+  );
 
-  it.runIf(safe.length > 0)('the safe node with the same options is valid', async () => {
-    const tries = await tryAll(safe, () => true);
-    for (const [name, rs] of tries) expect(rs.map((r) => r.verdict), `${name}: ${describeTries(rs)}`).toEqual(['valid']);
-  }, 10 * 60_000);
+  it.runIf(safe.length > 0)(
+    'the safe node with the same options is valid',
+    async () => {
+      const tries = await tryAll(safe, () => true);
+      for (const [name, rs] of tries)
+        expect(
+          rs.map((r) => r.verdict),
+          `${name}: ${describeTries(rs)}`,
+        ).toEqual(['valid']);
+    },
+    10 * 60_000,
+  );
 });

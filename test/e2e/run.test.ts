@@ -4,17 +4,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BinResult, faultlineBin } from '../support/cli.js';
-import { repoRoot } from '../support/fixtures.js';
 import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
+import { repoRoot } from '../support/fixtures.js';
 
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-e2e-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 type Result = BinResult;
 
-const faultline = (args: string[], interruptAfterMs?: number, signal: NodeJS.Signals = 'SIGINT'): Promise<BinResult> => faultlineBin(args, store, { interruptAfterMs, signal });
+const faultline = (args: string[], interruptAfterMs?: number, signal: NodeJS.Signals = 'SIGINT'): Promise<BinResult> =>
+  faultlineBin(args, store, { interruptAfterMs, signal });
 
-const run = (extra: string[], seed = '1'): string[] => ['run', '--nodes', '3', '--concurrency', '6', '--rate', '150', '--interval', '3', '--seed', seed, ...extra];
+const run = (extra: string[], seed = '1'): string[] => [
+  'run',
+  '--nodes',
+  '3',
+  '--concurrency',
+  '6',
+  '--rate',
+  '150',
+  '--interval',
+  '3',
+  '--seed',
+  seed,
+  ...extra,
+];
 
 describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cluster', () => {
   it('has a Docker engine (CI must not silently skip these tests)', () => {
@@ -44,24 +58,63 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
 
   it('orders with all faults: every acknowledged order present, no overfill, conserved, price-time priority', async () => {
     const r = await faultline(run(['--workload', 'orders', '--nemesis', 'all', '--time-limit', '25']));
-    expect(r.stdout).toMatch(/checker +orders: valid \([1-9]\d* acknowledged, missing 0, phantom 0, mismatched 0, overfilled 0, outside limits 0, conserved true, priority ok\)/);
+    expect(r.stdout).toMatch(
+      /checker +orders: valid \([1-9]\d* acknowledged, missing 0, phantom 0, mismatched 0, overfilled 0, outside limits 0, conserved true, priority ok\)/,
+    );
     expect(r.code).toBe(0);
   }, 180_000);
 
   it('catches read-mode=local under partitions (stale reads: not linearizable)', async () => {
-    const r = await faultline(run(['--workload', 'register', '--nemesis', 'partition', '--partitions', 'isolate-leader,majority', '--node-opt', 'read-mode=local', '--time-limit', '30']));
+    const r = await faultline(
+      run([
+        '--workload',
+        'register',
+        '--nemesis',
+        'partition',
+        '--partitions',
+        'isolate-leader,majority',
+        '--node-opt',
+        'read-mode=local',
+        '--time-limit',
+        '30',
+      ]),
+    );
     expect(r.stdout).toContain('checker    linearizable: INVALID');
     expect(r.code).toBe(1);
   }, 180_000);
 
   it('catches ack=before-commit under leader isolation (acknowledged writes lost)', async () => {
-    const r = await faultline(run(['--workload', 'set', '--nemesis', 'partition', '--partitions', 'isolate-leader', '--node-opt', 'ack=before-commit', '--time-limit', '30']));
+    const r = await faultline(
+      run(['--workload', 'set', '--nemesis', 'partition', '--partitions', 'isolate-leader', '--node-opt', 'ack=before-commit', '--time-limit', '30']),
+    );
     expect(r.stdout).toMatch(/checker +set: INVALID \(lost [1-9]/);
     expect(r.code).toBe(1);
   }, 180_000);
 
   it('catches read-mode=lease under clock faults (a resumed leader trusts a lease its clock says is fresh)', async () => {
-    const r = await faultline(['run', '--nodes', '3', '--concurrency', '12', '--rate', '400', '--interval', '4', '--seed', '11', '--workload', 'register', '--nemesis', 'clock', '--clock', 'lease', '--node-opt', 'read-mode=lease', '--time-limit', '60']);
+    const r = await faultline([
+      'run',
+      '--nodes',
+      '3',
+      '--concurrency',
+      '12',
+      '--rate',
+      '400',
+      '--interval',
+      '4',
+      '--seed',
+      '11',
+      '--workload',
+      'register',
+      '--nemesis',
+      'clock',
+      '--clock',
+      'lease',
+      '--node-opt',
+      'read-mode=lease',
+      '--time-limit',
+      '60',
+    ]);
     expect(r.stdout).toContain('checker    linearizable: INVALID');
     expect(r.code).toBe(1);
   }, 180_000);
@@ -87,7 +140,9 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect(split.code).toBe(0);
     const rolling = await faultline(run(['--workload', 'bank', '--scenario', 'rolling-restart', '--time-limit', '18']));
     expect(rolling.stdout).toContain('checker    bank: valid');
-    const kills = readFileSync(path.join(rolling.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"f":"start-kill"'));
+    const kills = readFileSync(path.join(rolling.dir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"f":"start-kill"'));
     expect(kills.length).toBeGreaterThanOrEqual(2); // staggered waits: how many fit in 18 s varies
     expect(kills.map((l) => JSON.parse(l).value.nodes[0])).toEqual(['n1', 'n2', 'n3', 'n1', 'n2', 'n3'].slice(0, kills.length));
     expect(rolling.code).toBe(0);
@@ -96,7 +151,10 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
   it('clock strobe and drift are applied, measured on the nodes, and a safe cluster stays linearizable', async () => {
     const r = await faultline(run(['--workload', 'register', '--nemesis', 'clock', '--clock', 'strobe,drift', '--time-limit', '20']));
     expect(r.stdout).toContain('checker    linearizable: valid');
-    const starts = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"f":"start-clock"')).map((l) => JSON.parse(l).value);
+    const starts = readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"f":"start-clock"'))
+      .map((l) => JSON.parse(l).value);
     expect(starts.length).toBeGreaterThan(0);
     for (const v of starts) {
       if (v.variant === 'strobe') for (const m of Object.values(v.measured) as number[]) expect(Math.abs(m - v.delta)).toBeLessThan(0.3);

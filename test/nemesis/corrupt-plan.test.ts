@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { CORRUPT_DEFAULTS, type CorruptOptions, corruptOptionsError, type FileInfo, planCorruption } from '../../nemesis/corrupt-plan.js';
 import { mulberry32 } from '../../src/controller/random.js';
 
-const files = fc.uniqueArray(fc.record({ path: fc.stringMatching(/^[a-z]{1,6}(\/[a-z]{1,4})?$/), size: fc.integer({ min: 0, max: 1 << 20 }) }), { maxLength: 6, selector: (f) => f.path });
+const files = fc.uniqueArray(fc.record({ path: fc.stringMatching(/^[a-z]{1,6}(\/[a-z]{1,4})?$/), size: fc.integer({ min: 0, max: 1 << 20 }) }), {
+  maxLength: 6,
+  selector: (f) => f.path,
+});
 
 describe('planCorruption', () => {
   it('is a pure function of the files and the seed', () => {
@@ -57,7 +60,14 @@ describe('planCorruption', () => {
       const c = planCorruption(fs, mulberry32(seed));
       seen.add(`${c?.kind}:${c?.file}`);
     }
-    expect([...seen].sort()).toEqual(['bitflip:snapshot.bin', 'bitflip:wal.log', 'tail:snapshot.bin', 'tail:wal.log', 'truncate:snapshot.bin', 'truncate:wal.log']);
+    expect([...seen].sort()).toEqual([
+      'bitflip:snapshot.bin',
+      'bitflip:wal.log',
+      'tail:snapshot.bin',
+      'tail:wal.log',
+      'truncate:snapshot.bin',
+      'truncate:wal.log',
+    ]);
     const only: CorruptOptions = { ...CORRUPT_DEFAULTS, kinds: ['tail'], files: ['wal.log'] };
     for (let seed = 0; seed < 50; seed++) expect(planCorruption(fs, mulberry32(seed), only)).toMatchObject({ kind: 'tail', file: 'wal.log' });
     expect(planCorruption(fs, mulberry32(1), { ...CORRUPT_DEFAULTS, files: ['empty'] })).toBeNull();

@@ -21,13 +21,24 @@ describe('applyCorruption', () => {
     const dir = tmp();
     const original = randomBytes(1000);
     writeFileSync(path.join(dir, 'wal.log'), original);
-    const applied = await applyCorruption(dir, { kind: 'bitflip', file: 'wal.log', flips: [{ offset: 7, bit: 0 }, { offset: 7, bit: 5 }, { offset: 999, bit: 7 }] });
+    const applied = await applyCorruption(dir, {
+      kind: 'bitflip',
+      file: 'wal.log',
+      flips: [
+        { offset: 7, bit: 0 },
+        { offset: 7, bit: 5 },
+        { offset: 999, bit: 7 },
+      ],
+    });
     const now = readFileSync(path.join(dir, 'wal.log'));
     const diff = [...now].flatMap((b, i) => (b === original[i] ? [] : [i]));
     expect(diff).toEqual([7, 999]);
     expect(now[7]).toBe(original[7] ^ 0b100001);
     expect(applied.record).toEqual({
-      file: 'wal.log', kind: 'bitflip', sizeBefore: 1000, sizeAfter: 1000,
+      file: 'wal.log',
+      kind: 'bitflip',
+      sizeBefore: 1000,
+      sizeAfter: 1000,
       flips: [
         { offset: 7, bit: 0, before: original[7], after: original[7] ^ 1 },
         { offset: 7, bit: 5, before: original[7] ^ 1, after: original[7] ^ 0b100001 },
@@ -43,7 +54,13 @@ describe('applyCorruption', () => {
     const original = randomBytes(10_000);
     writeFileSync(path.join(dir, 'f'), original);
     const tail = await applyCorruption(dir, { kind: 'tail', file: 'f', bytes: 100 });
-    expect(tail.record).toMatchObject({ kind: 'tail', sizeBefore: 10_000, sizeAfter: 9900, offset: 9900, removed: { bytes: 100, hex: original.subarray(9900).toString('hex') } });
+    expect(tail.record).toMatchObject({
+      kind: 'tail',
+      sizeBefore: 10_000,
+      sizeAfter: 9900,
+      offset: 9900,
+      removed: { bytes: 100, hex: original.subarray(9900).toString('hex') },
+    });
     expect(readFileSync(path.join(dir, 'f')).equals(original.subarray(0, 9900))).toBe(true);
     await tail.undo();
     expect(readFileSync(path.join(dir, 'f')).equals(original)).toBe(true);
@@ -63,7 +80,10 @@ describe('applyCorruption', () => {
     writeFileSync(path.join(dir, 'sub', 'x'), 'abc');
     writeFileSync(path.join(dir, 'empty'), '');
     const files = await listFiles(dir);
-    expect(files).toEqual([{ path: 'empty', size: 0 }, { path: 'sub/x', size: 3 }]);
+    expect(files).toEqual([
+      { path: 'empty', size: 0 },
+      { path: 'sub/x', size: 3 },
+    ]);
     const c = planCorruption(files, mulberry32(3));
     expect(c?.file).toBe('sub/x');
     const applied = await applyCorruption(dir, c!);

@@ -79,7 +79,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     expect(readFileSync(path.join(backing, 'a'), 'utf8')).toBe('synced'); // the backing store holds only what is durable
     expect(await m.stats()).toMatchObject({ unsyncedFiles: 2, unsyncedBytes: 9 + 12 });
 
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(report.unsyncedBytes).toBe(21);
     expect(report.files.map((f) => [f.path, f.unsyncedBytes, f.size, f.durableSize]).sort()).toEqual([
       ['/a', 9, 15, 6],
@@ -186,7 +186,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
       }),
     );
     fsyncDir(dir);
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(report.files.length).toBe(8);
     expect(report.unsyncedBytes).toBe(8 * 40 * 700);
     files.forEach((f, i) => expect(readFileSync(f).equals(i % 2 === 0 ? Buffer.concat(chunks[i]) : Buffer.alloc(0)), f).toBe(true));
@@ -203,7 +203,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     fs.closeSync(fd);
     expect(fs.statSync(file).size).toBe(2 * data.length);
     expect(fs.statSync(path.join(backing, 'big')).size).toBe(data.length);
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(report.unsyncedBytes).toBe(data.length);
     expect(readFileSync(file).equals(data)).toBe(true);
   });
@@ -212,7 +212,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     const { fs: m, dir } = await layer({ metadata: 'durable', maxDirtyBytes: 1 << 20 });
     writeFile(path.join(dir, 'f'), randomBytes(3 << 19), 'none'); // 1.5 MiB
     expect((await m.stats()).writebacks).toBeGreaterThan(0);
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(fs.statSync(path.join(dir, 'f')).size).toBe((3 << 19) - report.unsyncedBytes);
   });
 
@@ -235,8 +235,14 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['orphan', 'snap', 'sub']);
     expect(readFileSync(path.join(dir, 'snap'), 'utf8')).toBe('new');
 
-    const report = await cutOn(m, );
-    expect(report.namespace.map((o) => `${o.op} ${o.path}${o.to ? ` ${o.to}` : ''}`)).toEqual(['rmdir /empty', 'unlink /kept', 'rename /snap.tmp /snap', 'create /snap.tmp', 'create /orphan']);
+    const report = await cutOn(m);
+    expect(report.namespace.map((o) => `${o.op} ${o.path}${o.to ? ` ${o.to}` : ''}`)).toEqual([
+      'rmdir /empty',
+      'unlink /kept',
+      'rename /snap.tmp /snap',
+      'create /snap.tmp',
+      'create /orphan',
+    ]);
     expect(report.namespace.every((o) => o.error === undefined)).toBe(true);
     expect(fs.readdirSync(dir).sort()).toEqual(['empty', 'kept', 'snap', 'sub']);
     expect(readFileSync(path.join(dir, 'snap'), 'utf8')).toBe('old');
@@ -251,7 +257,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     fs.renameSync(path.join(dir, 'snap.tmp'), path.join(dir, 'snap'));
     fsyncDir(dir);
     expect((await m.stats()).pendingNamespace).toBe(0);
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(report.namespace).toEqual([]);
     expect(fs.readdirSync(dir)).toEqual(['snap']);
     expect(readFileSync(path.join(dir, 'snap'), 'utf8')).toBe('new');
@@ -261,7 +267,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     const { fs: m, dir } = await layer({ metadata: 'durable' });
     writeFile(path.join(dir, 'x'), Buffer.from('data'), 'none');
     fs.mkdirSync(path.join(dir, 'd'));
-    const report = await cutOn(m, );
+    const report = await cutOn(m);
     expect(report.namespace).toEqual([]);
     expect(fs.readdirSync(dir).sort()).toEqual(['d', 'x']);
     expect(readFileSync(path.join(dir, 'x'), 'utf8')).toBe('');
@@ -272,7 +278,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     const fd = fs.openSync(path.join(dir, 's'), fs.constants.O_CREAT | fs.constants.O_WRONLY | fs.constants.O_DSYNC);
     fs.writeSync(fd, 'durable');
     fs.closeSync(fd);
-    await cutOn(m, );
+    await cutOn(m);
     expect(readFileSync(path.join(dir, 's'), 'utf8')).toBe('durable');
   });
 
@@ -340,8 +346,7 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
         if (report.syncsInterrupted > 0) {
           expect(report.interrupted).toEqual([{ path: `/big${i}`, bytes: data.length }]);
           outcomes.undone++;
-        }
-        else outcomes.before++;
+        } else outcomes.before++;
       }
     }
     // a 24 MiB fsync takes long enough that the cut lands inside it on this machine

@@ -8,7 +8,11 @@ describe('the nemesis executor', () => {
   it('installs a partition grudge in each node, proves it by listing the rules, and removes exactly them', async () => {
     const rt = new FakeRuntime(5);
     const nem = new Nemesis(rt);
-    const start = await nem.apply({ f: 'start-partition', topology: 'isolate-leader', grudge: { n1: ['n2', 'n3', 'n4', 'n5'], n2: ['n1'], n3: ['n1'], n4: ['n1'], n5: ['n1'] } });
+    const start = await nem.apply({
+      f: 'start-partition',
+      topology: 'isolate-leader',
+      grudge: { n1: ['n2', 'n3', 'n4', 'n5'], n2: ['n1'], n3: ['n1'], n4: ['n1'], n5: ['n1'] },
+    });
     expect(start?.value.rules).toEqual({ n1: 4, n2: 1, n3: 1, n4: 1, n5: 1 });
     expect(rt.rulesOf('n1').filter((r) => r.includes('DROP'))).toHaveLength(4);
     const stop = await nem.apply({ f: 'stop-partition' });
@@ -82,7 +86,11 @@ describe('the nemesis executor', () => {
   it('healAll undoes every family in force and leaves no rule, frozen or dead node, or skewed clock', async () => {
     const rt = new FakeRuntime(5);
     const nem = new Nemesis(rt);
-    await nem.apply({ f: 'start-partition', topology: 'leader-minority', grudge: { n1: ['n3', 'n4', 'n5'], n2: ['n3', 'n4', 'n5'], n3: ['n1', 'n2'], n4: ['n1', 'n2'], n5: ['n1', 'n2'] } });
+    await nem.apply({
+      f: 'start-partition',
+      topology: 'leader-minority',
+      grudge: { n1: ['n3', 'n4', 'n5'], n2: ['n3', 'n4', 'n5'], n3: ['n1', 'n2'], n4: ['n1', 'n2'], n5: ['n1', 'n2'] },
+    });
     await nem.apply({ f: 'start-loss', target: 'all', nodes: ['n1', 'n2', 'n3', 'n4', 'n5'], probability: 0.2 });
     await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n4'] });
     await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n5'] });

@@ -123,7 +123,12 @@ describe('links and where the queue goes', () => {
   });
 
   it('a lone node has no links to fault', () => {
-    expect(linksOf(chooseScope(['n1'], () => 0.3), ['n1'])).toEqual([]);
+    expect(
+      linksOf(
+        chooseScope(['n1'], () => 0.3),
+        ['n1'],
+      ),
+    ).toEqual([]);
   });
 
   it('the leader is the node, or an end of the link, at least half the time', () => {
@@ -144,7 +149,20 @@ describe('links and where the queue goes', () => {
 describe('the daemon, rules and qdisc command lines', () => {
   it('netq gets exactly the parts of the spec in force, in µs', () => {
     const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10 });
-    expect(netqArgs(1, queueSpec('delay', o), 42, 999)).toEqual(['--queue', '1', '--seed', '42', '--delay-us', '50000', '--jitter-us', '10000', '--distribution', 'uniform', '--parent', '999']);
+    expect(netqArgs(1, queueSpec('delay', o), 42, 999)).toEqual([
+      '--queue',
+      '1',
+      '--seed',
+      '42',
+      '--delay-us',
+      '50000',
+      '--jitter-us',
+      '10000',
+      '--distribution',
+      'uniform',
+      '--parent',
+      '999',
+    ]);
     expect(netqArgs(2, queueSpec('duplicate', o), 7)).toEqual(['--queue', '2', '--seed', '7', '--duplicate', '0.2', '--duplicate-gap-us', '5000']);
     expect(netqArgs(3, queueSpec('reorder', o), 2 ** 32 + 5)).toEqual(['--queue', '3', '--seed', '5', '--reorder', '0.25', '--reorder-gap-us', '20000']);
     expect(netqArgs(1, queueSpec('delay', o), 1, undefined, 10).slice(-2)).toEqual(['--rt-priority', '10']);
@@ -153,14 +171,25 @@ describe('the daemon, rules and qdisc command lines', () => {
   it('faults in force together: delays add up, reordering and duplication come from their own fault', () => {
     const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10, distribution: 'normal' });
     const m = mergeSpecs([queueSpec('reorder', o), queueSpec('delay', o), queueSpec('duplicate', o)]);
-    expect(m).toEqual({ delayMs: 50, jitterMs: 10, distribution: 'normal', reorder: { probability: 0.25, gapMs: 20 }, duplicate: { probability: 0.2, gapMs: 5 } });
+    expect(m).toEqual({
+      delayMs: 50,
+      jitterMs: 10,
+      distribution: 'normal',
+      reorder: { probability: 0.25, gapMs: 20 },
+      duplicate: { probability: 0.2, gapMs: 5 },
+    });
     expect(mergeSpecs([queueSpec('delay', o), queueSpec('delay', o)]).delayMs).toBe(100);
     expect(mergeSpecs([])).toEqual({ delayMs: 0, jitterMs: 0, distribution: 'uniform', reorder: null, duplicate: null });
   });
 
   it("netq's table: one line per sender, in µs", () => {
     const o = resolveNetemOptions({ delayMs: 50, jitterMs: 10 });
-    const table = netqConfig(new Map([['10.0.0.11', mergeSpecs([queueSpec('delay', o), queueSpec('reorder', o)])], ['10.0.0.12', queueSpec('duplicate', o)]]));
+    const table = netqConfig(
+      new Map([
+        ['10.0.0.11', mergeSpecs([queueSpec('delay', o), queueSpec('reorder', o)])],
+        ['10.0.0.12', queueSpec('duplicate', o)],
+      ]),
+    );
     expect(table).toBe('10.0.0.11 50000 10000 uniform 0.25 20000 0 0\n10.0.0.12 0 0 uniform 0 0 0.2 5000\n');
   });
 
@@ -183,7 +212,11 @@ describe('the daemon, rules and qdisc command lines', () => {
 
 describe('parsers of what the tools list', () => {
   it('tc qdisc show', () => {
-    const text = ['qdisc noqueue 0: dev lo root refcnt 2 ', 'qdisc tbf 8001: dev eth0 root refcnt 3 rate 1Mbit burst 16Kb lat 100ms ', 'qdisc fq_codel 0: dev eth1 parent :1 limit 10240p'].join('\n');
+    const text = [
+      'qdisc noqueue 0: dev lo root refcnt 2 ',
+      'qdisc tbf 8001: dev eth0 root refcnt 3 rate 1Mbit burst 16Kb lat 100ms ',
+      'qdisc fq_codel 0: dev eth1 parent :1 limit 10240p',
+    ].join('\n');
     const qs = parseQdiscs(text);
     expect(qs.map((q) => [q.kind, q.dev, q.root])).toEqual([
       ['noqueue', 'lo', true],
@@ -194,12 +227,27 @@ describe('parsers of what the tools list', () => {
   });
 
   it('iptables -S: only our chain, its jumps and NFQUEUE rules', () => {
-    const text = ['-P INPUT ACCEPT', '-N FAULTLINE', '-N FAULTLINE-NETQ', '-A INPUT -j FAULTLINE', '-A INPUT -j FAULTLINE-NETQ', '-A FAULTLINE -s 10.0.0.2/32 -j DROP', '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass'].join('\n');
-    expect(ourRules(text)).toEqual(['-N FAULTLINE-NETQ', '-A INPUT -j FAULTLINE-NETQ', '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass']);
+    const text = [
+      '-P INPUT ACCEPT',
+      '-N FAULTLINE',
+      '-N FAULTLINE-NETQ',
+      '-A INPUT -j FAULTLINE',
+      '-A INPUT -j FAULTLINE-NETQ',
+      '-A FAULTLINE -s 10.0.0.2/32 -j DROP',
+      '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass',
+    ].join('\n');
+    expect(ourRules(text)).toEqual([
+      '-N FAULTLINE-NETQ',
+      '-A INPUT -j FAULTLINE-NETQ',
+      '-A FAULTLINE-NETQ -s 10.0.0.2/32 -j NFQUEUE --queue-num 1 --queue-bypass',
+    ]);
   });
 
   it('ip -o -4 addr show: the interface with an address (without its @peer)', () => {
-    const text = ['1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever', '52: eth0@if53    inet 172.31.250.11/24 brd 172.31.250.255 scope global eth0'].join('\n');
+    const text = [
+      '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever',
+      '52: eth0@if53    inet 172.31.250.11/24 brd 172.31.250.255 scope global eth0',
+    ].join('\n');
     expect(interfaceWith(text, '172.31.250.11')).toBe('eth0');
     expect(interfaceWith(text, '10.0.0.1')).toBeNull();
   });
@@ -224,7 +272,9 @@ describe('fault actions', () => {
     expect(packetFaultInvolves(a({ kind: 'link', a: 'n1', b: 'n2', direction: 'one-way' }), 'n2')).toBe(true);
     expect(packetFaultInvolves(a({ kind: 'link', a: 'n1', b: 'n2', direction: 'both' }), 'n3')).toBe(false);
     expect(packetFaultInvolves(a({ kind: 'node', node: 'n4', direction: 'inbound' }), 'n1')).toBe(true);
-    expect(packetFaultInvolves({ f: 'start-slow', nodes: ['n2'], slow: { cpus: 0.2, periodUs: 100_000, diskWriteIops: null, diskWriteBps: null } }, 'n1')).toBe(false);
+    expect(packetFaultInvolves({ f: 'start-slow', nodes: ['n2'], slow: { cpus: 0.2, periodUs: 100_000, diskWriteIops: null, diskWriteBps: null } }, 'n1')).toBe(
+      false,
+    );
     expect(packetFaultInvolves({ f: 'start-bandwidth', nodes: ['n1', 'n2'], rate: rateSpec(1000, 100) }, 'n1')).toBe(true);
   });
 

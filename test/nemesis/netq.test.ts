@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeBinary } from '../../nemesis/native.js';
 import { NETEM_DEFAULTS, parseNetstat, queueRule, queueSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
-import { Helper, HELPERS } from '../../nemesis/netns.js';
+import { HELPERS, Helper } from '../../nemesis/netns.js';
 import { clearNetq, type NetqCounters, netqCounters, netqRules, startNetq, stopNetq, updateNetq } from '../../nemesis/netq.js';
 import { bandwidth, netstat, roundTrips, startProbeServer } from '../../nemesis/probe.js';
 import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
@@ -53,7 +53,10 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
     const spec = queueSpec('delay', resolveNetemOptions({ delayMs: 20, jitterMs: 0 }));
     const h = await startNetq({ pid: node(2).pid, specs: new Map([[node(1).ip, spec]]), queue: 1, seed: 6 });
     try {
-      const [bulk, during] = await Promise.all([bandwidth(node(1).pid, node(2).ip, PORT, 1500), (async () => (await new Promise((r) => setTimeout(r, 300)), rtt(1, 2, 20)))()]);
+      const [bulk, during] = await Promise.all([
+        bandwidth(node(1).pid, node(2).ip, PORT, 1500),
+        (async () => (await new Promise((r) => setTimeout(r, 300)), rtt(1, 2, 20)))(),
+      ]);
       expect(bulk.bytes).toBeGreaterThan(1_000_000);
       expect(Math.min(...during)).toBeGreaterThanOrEqual(19.5);
       expect(median(during)).toBeLessThan(20 + 30); // generous: the bulk transfer and the daemon share 2 busy cores
@@ -145,7 +148,13 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
       expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(29);
       expect(Math.max(...(await rtt(3, 2, 3)))).toBeLessThan(20);
       // n1 now 60 ms, n3 added at 30 ms
-      await updateNetq(h, new Map([[node(1).ip, queueSpec('delay', resolveNetemOptions({ delayMs: 60, jitterMs: 0 }))], [node(3).ip, queueSpec('delay', o)]]));
+      await updateNetq(
+        h,
+        new Map([
+          [node(1).ip, queueSpec('delay', resolveNetemOptions({ delayMs: 60, jitterMs: 0 }))],
+          [node(3).ip, queueSpec('delay', o)],
+        ]),
+      );
       expect(Math.min(...(await rtt(1, 2, 3)))).toBeGreaterThan(59);
       expect(Math.min(...(await rtt(3, 2, 3)))).toBeGreaterThan(29);
       expect((await netqRules(node(2).pid)).filter((l) => l.includes('NFQUEUE'))).toHaveLength(2);
@@ -161,7 +170,9 @@ describe.runIf(hasNetns())('netq on real network namespaces', () => {
   }, 60_000);
 
   it('a bad table is refused with the line, and a failed start leaves nothing behind', async () => {
-    await expect(startNetq({ pid: node(2).pid, specs: new Map([['not-an-ip', queueSpec('delay', resolveNetemOptions())]]), queue: 1, seed: 5 })).rejects.toThrow(/senders:1: expected <ipv4> <delay_us>/);
+    await expect(
+      startNetq({ pid: node(2).pid, specs: new Map([['not-an-ip', queueSpec('delay', resolveNetemOptions())]]), queue: 1, seed: 5 }),
+    ).rejects.toThrow(/senders:1: expected <ipv4> <delay_us>/);
     expect(leftoversIn(node(2).ns).rules).toEqual([]);
     expect([...HELPERS].filter((h) => h.name.startsWith('netq['))).toEqual([]);
   }, 30_000);

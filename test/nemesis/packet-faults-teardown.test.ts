@@ -19,7 +19,10 @@ interface Driver {
 
 /** starts the stand-in controller and resolves once it printed `until` */
 function driver(net: TestNetns, until: string): Promise<Driver> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/support/netq-driver.ts'), JSON.stringify(net.nodes)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/support/netq-driver.ts'), JSON.stringify(net.nodes)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const helpers: number[] = [];
   let out = '';
   let err = '';

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropFrom, flush } from '../../nemesis/iptables.js';
+import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { HELPERS, inNetns } from '../../nemesis/netns.js';
 import { type NetNode, PacketFaults } from '../../nemesis/packet-faults.js';
 import { hasNetns, leftoversIn, makeNetns, type TestNetns } from '../support/netns.js';
@@ -61,7 +61,12 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
   }, 60_000);
 
   it('duplicate one way: the queue copied packets and TCP at the receiver saw the copies', async () => {
-    const start = await faults.apply({ f: 'start-duplicate', scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'one-way' }, queue: queueSpec('duplicate', o), seed: 10 });
+    const start = await faults.apply({
+      f: 'start-duplicate',
+      scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'one-way' },
+      queue: queueSpec('duplicate', o),
+      seed: 10,
+    });
     const v = start?.value as { queueCounters: Record<string, { duplicated: number }>; tcpCounters: Record<string, Record<string, number>> };
     expect(Object.keys(v.queueCounters)).toEqual(['n3']);
     expect(v.queueCounters.n3.duplicated).toBeGreaterThan(10);
@@ -71,7 +76,12 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
   }, 60_000);
 
   it('reorder both ways on a link: out-of-order segments at the receivers', async () => {
-    const start = await faults.apply({ f: 'start-reorder', scope: { kind: 'link', a: 'n1', b: 'n2', direction: 'both' }, queue: queueSpec('reorder', o), seed: 11 });
+    const start = await faults.apply({
+      f: 'start-reorder',
+      scope: { kind: 'link', a: 'n1', b: 'n2', direction: 'both' },
+      queue: queueSpec('reorder', o),
+      seed: 11,
+    });
     const v = start?.value as { queueCounters: Record<string, { reordered: number }>; tcpCounters: Record<string, Record<string, number>> };
     for (const id of ['n1', 'n2']) {
       expect(v.queueCounters[id].reordered).toBeGreaterThan(0);
@@ -113,7 +123,12 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
     await dropFrom(rt, n1.pid, 'FAULTLINE-PART', [n3.ip]);
     await dropFrom(rt, n3.pid, 'FAULTLINE-PART', [n1.ip]);
     try {
-      const start = await faults.apply({ f: 'start-delay', scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'both' }, queue: queueSpec('delay', o), seed: 15 });
+      const start = await faults.apply({
+        f: 'start-delay',
+        scope: { kind: 'link', a: 'n1', b: 'n3', direction: 'both' },
+        queue: queueSpec('delay', o),
+        seed: 15,
+      });
       const v = start?.value as { rules: Record<string, number>; rttMs: Record<string, { before: { error?: string }; during: { error?: string } }> };
       expect(v.rules).toEqual({ n3: 1, n1: 1 });
       expect(v.rttMs['n1<->n3'].before.error).toMatch(/probe rtt from netns of pid \d+: connect/);
@@ -126,7 +141,10 @@ describe.runIf(hasNetns())('packet faults with their evidence, on real network n
       const t = performance.now();
       const bw = await faults.apply({ f: 'start-bandwidth', nodes: ['n3'], rate: rateSpec(1000, 100) });
       expect(performance.now() - t).toBeLessThan(20_000);
-      expect((bw?.value as { measured: Record<string, { to: string; duringKbit: unknown }> }).measured.n3).toMatchObject({ to: 'n1', duringKbit: expect.stringMatching(/connect/) });
+      expect((bw?.value as { measured: Record<string, { to: string; duringKbit: unknown }> }).measured.n3).toMatchObject({
+        to: 'n1',
+        duringKbit: expect.stringMatching(/connect/),
+      });
       await faults.apply({ f: 'stop-bandwidth' });
     } finally {
       for (const n of [n1, n3]) {

@@ -6,7 +6,17 @@ import { TOPOLOGIES } from '../../nemesis/grudge.js';
 import { CLOCK_VARIANTS, involvesLeader, makePlan, type NemesisAction, type PlanOptions, type Scenario, startAction } from '../../nemesis/plan.js';
 import { mulberry32 } from '../../src/controller/random.js';
 
-const OPTS: PlanOptions = { families: FAMILIES, topologies: TOPOLOGIES, clockVariants: CLOCK_VARIANTS, lossProbability: 0.3, skewSeconds: 2, drift: 0.1, maxFaults: 3, tear: 0.3, corruptions: CORRUPTION_KINDS };
+const OPTS: PlanOptions = {
+  families: FAMILIES,
+  topologies: TOPOLOGIES,
+  clockVariants: CLOCK_VARIANTS,
+  lossProbability: 0.3,
+  skewSeconds: 2,
+  drift: 0.1,
+  maxFaults: 3,
+  tear: 0.3,
+  corruptions: CORRUPTION_KINDS,
+};
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 const familyOf = (a: NemesisAction): string => a.f.replace(/^(start|stop)-/, '');
 
@@ -138,8 +148,11 @@ describe('nemesis plans', () => {
       fc.property(cluster, ({ n, seed }) => {
         for (const { a, leader } of actions('chaos', n, seed, 40, { ...OPTS, families: ['clock'] })) {
           if (a.f !== 'start-clock') continue;
-          if (a.variant === 'offset') for (const x of Object.values(a.offsets)) expect(Math.abs(x)).toBeGreaterThanOrEqual(1 - 1e-9), expect(Math.abs(x)).toBeLessThanOrEqual(3 + 1e-9);
-          if (a.variant === 'drift') for (const r of Object.values(a.rates)) expect(Math.abs(r - 1)).toBeGreaterThanOrEqual(0.05 - 1e-9), expect(Math.abs(r - 1)).toBeLessThanOrEqual(0.15 + 1e-9);
+          if (a.variant === 'offset')
+            for (const x of Object.values(a.offsets)) expect(Math.abs(x)).toBeGreaterThanOrEqual(1 - 1e-9), expect(Math.abs(x)).toBeLessThanOrEqual(3 + 1e-9);
+          if (a.variant === 'drift')
+            for (const r of Object.values(a.rates))
+              expect(Math.abs(r - 1)).toBeGreaterThanOrEqual(0.05 - 1e-9), expect(Math.abs(r - 1)).toBeLessThanOrEqual(0.15 + 1e-9);
           if (a.variant === 'strobe') expect(a.periodMs).toBeGreaterThanOrEqual(1000);
           if (a.variant === 'lease') expect(a.offset).toBeLessThan(-8), expect(a.leader).toBe(leader);
           if (a.variant !== 'lease' && a.target === 'leader' && leader) expect(involvesLeader(a, leader)).toBe(true);

@@ -9,7 +9,16 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 /** In CI a missing browser is a failure, not a skip (as for Docker). */
 export const REQUIRE_BROWSER = process.env.FAULTLINE_REQUIRE_DOCKER === '1';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Browser {
   context: BrowserContext;
@@ -21,7 +30,12 @@ export interface Browser {
 /** A headless chromium with a fresh profile (removed on close). Requests leaving loopback are refused: pages must be self-contained. */
 export async function launchBrowser(): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'faultline-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
   const offsite: string[] = [];
   await context.route(/^(?!(https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]|about:|data:|blob:|file:))/, (route) => {
     offsite.push(route.request().url());

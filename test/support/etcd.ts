@@ -35,7 +35,26 @@ export async function startLocalEtcd(): Promise<LocalEtcd> {
   const peerUrl = `http://127.0.0.1:${peer}`;
   const child: ChildProcess = spawn(
     ETCD_BINARY,
-    ['--name', 'n1', '--data-dir', path.join(dir, 'data'), '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `n1=${peerUrl}`, '--logger', 'zap', '--log-outputs', 'stderr'],
+    [
+      '--name',
+      'n1',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--listen-client-urls',
+      url,
+      '--advertise-client-urls',
+      url,
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `n1=${peerUrl}`,
+      '--logger',
+      'zap',
+      '--log-outputs',
+      'stderr',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

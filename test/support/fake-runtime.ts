@@ -1,5 +1,5 @@
-import { mulberry32 } from '../../src/controller/random.js';
 import type { ExecResult, NemesisRuntime } from '../../nemesis/runtime.js';
+import { mulberry32 } from '../../src/controller/random.js';
 import type { NodeHealth, SutNode } from '../../src/sut/types.js';
 
 interface FakeNode {
@@ -32,7 +32,8 @@ export class FakeRuntime implements NemesisRuntime {
 
   constructor(n = 5) {
     this.nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i + 1}`, ip: `10.0.0.${11 + i}` }));
-    for (const node of this.nodes) this.byId.set(node.id, { running: true, paused: false, pid: this.nextPid++, startedAt: Date.now(), chains: new Map(), offset: 0 });
+    for (const node of this.nodes)
+      this.byId.set(node.id, { running: true, paused: false, pid: this.nextPid++, startedAt: Date.now(), chains: new Map(), offset: 0 });
     this.leader = 'n1';
   }
 
@@ -108,7 +109,15 @@ export class FakeRuntime implements NemesisRuntime {
       this.leader = this.nodes.map((n) => n.id).find(up) ?? null;
       this.term++;
     }
-    return { id, role: this.leader === id ? 'leader' : 'follower', term: this.term, leader: this.leader, commitIndex: 10, appliedIndex: 10, now: Date.now() + s.offset * 1000 };
+    return {
+      id,
+      role: this.leader === id ? 'leader' : 'follower',
+      term: this.term,
+      leader: this.leader,
+      commitIndex: 10,
+      appliedIndex: 10,
+      now: Date.now() + s.offset * 1000,
+    };
   }
 
   writeClock(id: string, spec: string): void {

@@ -4,10 +4,11 @@
  * heals them on SIGINT or SIGTERM before it exits (2, an interrupted run). It prints
  * "helper <pid>" for each helper process and "started <f>" after each fault.
  */
+
+import type { PacketFaultAction } from '../../nemesis/netem-plan.js';
 import { queueSpec, rateSpec, resolveNetemOptions } from '../../nemesis/netem-plan.js';
 import { HELPERS } from '../../nemesis/netns.js';
 import { type NetNode, PacketFaults } from '../../nemesis/packet-faults.js';
-import type { PacketFaultAction } from '../../nemesis/netem-plan.js';
 
 const nodes = JSON.parse(process.argv[2]) as { id: string; ip: string; pid: number }[];
 const o = resolveNetemOptions();

@@ -40,7 +40,11 @@ export async function nodeCluster(nodes: number, name: string): Promise<NodeClus
     write: async (key, value) => {
       const leader = await cluster.waitForLeader(20_000);
       const t = performance.now();
-      const res = await fetch(`http://${leader.ip}:8000/v1/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: `netq-${process.pid}`, seq: ++seq, command: { type: 'kv.write', key, value } }) });
+      const res = await fetch(`http://${leader.ip}:8000/v1/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: `netq-${process.pid}`, seq: ++seq, command: { type: 'kv.write', key, value } }),
+      });
       const body = (await res.json()) as { ok?: boolean };
       if (!body.ok) throw new Error(`write ${key}=${value} failed: ${JSON.stringify(body)}`);
       return performance.now() - t;

@@ -83,7 +83,10 @@ export async function createBankAccounts(c: LocalCluster): Promise<void> {
   let node = await c.leader();
   for (const [i, account] of BANK_ACCOUNTS.entries()) {
     for (let attempt = 0; ; attempt++) {
-      const r = await command(node, 'bank-setup', i + 1, { type: 'account.create', account, cash: 100 }, 2000).catch((e: Error) => ({ status: 0, body: e.message }));
+      const r = await command(node, 'bank-setup', i + 1, { type: 'account.create', account, cash: 100 }, 2000).catch((e: Error) => ({
+        status: 0,
+        body: e.message,
+      }));
       if (r.status === 200 || r.body?.error?.code === 'account-exists') break;
       if (attempt > 100) throw new Error(`cannot create ${account}: ${JSON.stringify(r)}`);
       await sleep(50);

@@ -1,12 +1,24 @@
+import { generateLongRun } from '../../bench/gen-history.js';
 import type { LinearizabilityResult, OpSummary } from '../../checkers/linearizability/types.js';
 import type { Op } from '../../src/history/types.js';
-import { generateLongRun } from '../../bench/gen-history.js';
 import { prng } from './histories.js';
 
 const MS = 1e6;
 
 function sum(id: number, process: number, f: string, input: unknown, output: unknown, call: number, ret: number | null, description: string): OpSummary {
-  return { id, process, f, input, output, outcome: ret === null ? 'info' : 'ok', call: call * MS, ret: ret === null ? null : ret * MS, invokeIndex: id * 2, completeIndex: ret === null ? -1 : id * 2 + 1, description };
+  return {
+    id,
+    process,
+    f,
+    input,
+    output,
+    outcome: ret === null ? 'info' : 'ok',
+    call: call * MS,
+    ret: ret === null ? null : ret * MS,
+    invokeIndex: id * 2,
+    completeIndex: ret === null ? -1 : id * 2 + 1,
+    description,
+  };
 }
 
 /**

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/controller/random.js';
 import {
-  delay, eachThread, fn, type GenContext, type Generator, limit, mix, once, PENDING, phases, repeat, reserve, stagger, take, timeLimit, untilOk,
+  delay,
+  eachThread,
+  fn,
+  type GenContext,
+  type Generator,
+  limit,
+  mix,
+  once,
+  PENDING,
+  phases,
+  repeat,
+  reserve,
+  stagger,
+  take,
+  timeLimit,
+  untilOk,
 } from '../../workloads/generator.js';
 
 const ctx = (over: Partial<GenContext> = {}): GenContext => ({ time: 0, thread: 0, process: 0, rand: mulberry32(1), ...over });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { take } from '../../workloads/generator.js';
-import { registerGenerator, REGISTER_DEFAULTS } from '../../workloads/register.js';
 import { mulberry32 } from '../../src/controller/random.js';
+import { take } from '../../workloads/generator.js';
+import { REGISTER_DEFAULTS, registerGenerator } from '../../workloads/register.js';
 
 describe('register generator', () => {
   const ops = take(registerGenerator(), 3000, mulberry32(3));

@@ -1,6 +1,6 @@
+import { describe } from '../../../src/history/describe.js';
 import type { Operation } from '../../../src/history/types.js';
 import { StateTable } from '../states.js';
-import { describe } from '../../../src/history/describe.js';
 import type { Model } from '../types.js';
 import { isKeyValuePair, show } from './values.js';
 
@@ -138,6 +138,9 @@ export function powerset<S>(model: Model<S>): Model<string> {
     // no readOnly: a read-only op of the model still narrows a set of states (a read
     // filters out the states it does not match), so here it changes the state
     describeOp: (op) => model.describeOp(op),
-    describeState: (s) => members(s).map((id) => model.describeState(inner.states[id])).join(' | '),
+    describeState: (s) =>
+      members(s)
+        .map((id) => model.describeState(inner.states[id]))
+        .join(' | '),
   };
 }

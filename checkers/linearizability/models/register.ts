@@ -1,5 +1,5 @@
-import type { Operation } from '../../../src/history/types.js';
 import { describe } from '../../../src/history/describe.js';
+import type { Operation } from '../../../src/history/types.js';
 import type { Model, ModelOptions, OpProblem } from '../types.js';
 import { canonicalJson, show, valueEqual, valueHash } from './values.js';
 
@@ -76,8 +76,7 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
         if (op.f === 'read' && op.outcome === 'ok' && !(nilUnknown && op.output == null)) observe(op.output);
         else if (op.f === 'cas') observe(casArgs(op.input)[0]);
       }
-      const map = (v: unknown): unknown =>
-        (v !== null && typeof v === 'object' ? objects.has(canonicalJson(v)) : primitives.has(v)) ? v : UNREAD;
+      const map = (v: unknown): unknown => ((v !== null && typeof v === 'object' ? objects.has(canonicalJson(v)) : primitives.has(v)) ? v : UNREAD);
       let out: Operation[] | null = null; // copied on the first rewrite only
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i];
@@ -105,7 +104,8 @@ export function registerModel(opts: ModelOptions = {}, withCas = false): Model<u
 function validateRegisterOp(op: Operation, input: unknown, output: unknown): OpProblem | undefined {
   switch (op.f) {
     case 'read':
-      if (op.outcome === 'ok' && output === undefined) return { event: 'complete', message: 'expected the ok read to carry the value it read (nil for none); got no value' };
+      if (op.outcome === 'ok' && output === undefined)
+        return { event: 'complete', message: 'expected the ok read to carry the value it read (nil for none); got no value' };
       return undefined;
     case 'write':
       if (input === undefined) return { event: 'invoke', message: 'expected the write to carry the value written; got no value' };

@@ -78,7 +78,10 @@ export function setModel(): Model<SetState> {
     validate(op, input, output) {
       if (op.f === 'add' && input === undefined) return { event: 'invoke', message: 'expected the add to carry the element added; got no value' };
       if (op.f === 'read' && op.outcome === 'ok' && !Array.isArray(output)) {
-        return { event: 'complete', message: `expected the ok read to carry the set read, a list; got ${output === undefined ? 'no value' : describe(output)}` };
+        return {
+          event: 'complete',
+          message: `expected the ok read to carry the set read, a list; got ${output === undefined ? 'no value' : describe(output)}`,
+        };
       }
       return undefined;
     },
@@ -151,7 +154,10 @@ export function setModel(): Model<SetState> {
     },
     describeOp: (op) =>
       op.f === 'read' ? `read() → ${op.outcome === 'ok' ? show(op.output) : '?'}` : `add(${show(op.input)})${op.outcome === 'info' ? ' (info)' : ''}`,
-    describeState: (s) => `#{${Array.from(s.ids, (id) => texts[id]).sort().join(' ')}}`,
+    describeState: (s) =>
+      `#{${Array.from(s.ids, (id) => texts[id])
+        .sort()
+        .join(' ')}}`,
   };
 }
 

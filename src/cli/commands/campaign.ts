@@ -25,11 +25,18 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
   describe: 'Run a nemesis campaign: the runs of a JSON file one after another, each against its expected verdict',
   builder: (y: Argv) =>
     y
-      .positional('campaign-file', { type: 'string', demandOption: true, describe: 'JSON: {"name", "defaults": {run options}, "runs": [{run options, "expect": "valid|invalid|unknown"}]}' })
+      .positional('campaign-file', {
+        type: 'string',
+        demandOption: true,
+        describe: 'JSON: {"name", "defaults": {run options}, "runs": [{run options, "expect": "valid|invalid|unknown"}]}',
+      })
       .option('store', { type: 'string', default: 'results', describe: 'results store directory (runs and campaign.json)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'validate the file and print the runs without starting any' })
       .option('repeat', { type: 'number', default: 1, describe: 'run the whole plan this many times over (runs without a seed get a new one each time)' })
-      .option('junit', { type: 'string', describe: 'write a JUnit XML report here (one testcase per run), rewritten after each run' }) as unknown as Argv<CampaignArgs>,
+      .option('junit', {
+        type: 'string',
+        describe: 'write a JUnit XML report here (one testcase per run), rewritten after each run',
+      }) as unknown as Argv<CampaignArgs>,
   handler: async (args) => {
     // loaded when the command runs: the controller brings dockerode, execa and pino
     const { runCampaign } = await import('../../campaign/execute.js');
@@ -46,7 +53,8 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
     } catch (err) {
       throw new CampaignError(file, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
-    if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 1000) throw new UsageError(`--repeat must be an integer from 1 to 1000; got ${args.repeat}`);
+    if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 1000)
+      throw new UsageError(`--repeat must be an integer from 1 to 1000; got ${args.repeat}`);
     const campaign = parseCampaign(text, { file, store: args.store, keys: RUN_KEYS, repeat: args.repeat });
     if (args.dryRun) {
       process.stdout.write(formatPlan(campaign.runs.map(describeRun)));
@@ -72,7 +80,9 @@ export const campaignCommand: CommandModule<object, CampaignArgs> = {
         onRunStart: (r) => {
           const d = describeRun(r);
           progress.prefix = `run ${d.run}/${total} · `;
-          process.stdout.write(`\n== campaign ${campaign.name}: run ${d.run}/${total}: ${d.workload}, nemesis ${d.nemesis}${d.nodeOpts ? `, node ${d.nodeOpts}` : ''}; expecting ${d.expect}\n`);
+          process.stdout.write(
+            `\n== campaign ${campaign.name}: run ${d.run}/${total}: ${d.workload}, nemesis ${d.nemesis}${d.nodeOpts ? `, node ${d.nodeOpts}` : ''}; expecting ${d.expect}\n`,
+          );
         },
         onReport: (report) => junit?.(report),
         onRunEnd: (r, summary) => {

@@ -44,7 +44,15 @@ export const clusterCommand: CommandModule<object, ClusterArgs> = {
       const cfg = resolveRunConfig({ sut: args.sut, sutOpt: args.sutOpt, nodeOpt: args.nodeOpt, nodes: args.nodes, subnet: args.subnet, nemesis: 'none' });
       const sut = makeSut(cfg.sut, cfg.sutOpts);
       const image = await buildImage(sut.image());
-      const c = await DockerCluster.up({ name: 'manual', owner: 'manual', sut, image: image.tag, nodes: cfg.nodes, subnet: cfg.subnet, dir: path.resolve(args.store, 'cluster') });
+      const c = await DockerCluster.up({
+        name: 'manual',
+        owner: 'manual',
+        sut,
+        image: image.tag,
+        nodes: cfg.nodes,
+        subnet: cfg.subnet,
+        dir: path.resolve(args.store, 'cluster'),
+      });
       const leader = await c.waitForLeader(20_000);
       for (const n of c.nodes) process.stdout.write(`${n.id}  ${sut.clientUrl(n)}${n === leader ? '  (leader)' : ''}\n`);
       process.stdout.write('left running: faultline cluster down removes it\n');

@@ -15,14 +15,27 @@ interface CompareArgs {
 /** `faultline compare <old> <new>`: regressions between two runs of a campaign; exit 1 on any. */
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <old> <new>',
-  describe: 'Compare two campaign directories (e.g. last night and tonight): exit 1 on a regression — a run that met its expectation and no longer does, or throughput or recovery worse than the thresholds',
+  describe:
+    'Compare two campaign directories (e.g. last night and tonight): exit 1 on a regression — a run that met its expectation and no longer does, or throughput or recovery worse than the thresholds',
   builder: (y: Argv) =>
     y
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier campaign directory (<store>/<name>/<timestamp>)' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later campaign directory' })
-      .option('max-throughput-drop', { type: 'number', default: DEFAULT_THRESHOLDS.maxThroughputDrop, describe: 'fraction of a run\u2019s ops/s that may be lost (0.25 = 25% fewer)' })
-      .option('max-recovery-increase', { type: 'number', default: DEFAULT_THRESHOLDS.maxRecoveryIncrease, describe: 'fraction by which the recovery time after the final heal may grow' })
-      .option('min-recovery-increase-ms', { type: 'number', default: DEFAULT_THRESHOLDS.minRecoveryIncreaseMs, describe: '...and the ms it must grow by to count' }) as unknown as Argv<CompareArgs>,
+      .option('max-throughput-drop', {
+        type: 'number',
+        default: DEFAULT_THRESHOLDS.maxThroughputDrop,
+        describe: 'fraction of a run\u2019s ops/s that may be lost (0.25 = 25% fewer)',
+      })
+      .option('max-recovery-increase', {
+        type: 'number',
+        default: DEFAULT_THRESHOLDS.maxRecoveryIncrease,
+        describe: 'fraction by which the recovery time after the final heal may grow',
+      })
+      .option('min-recovery-increase-ms', {
+        type: 'number',
+        default: DEFAULT_THRESHOLDS.minRecoveryIncreaseMs,
+        describe: '...and the ms it must grow by to count',
+      }) as unknown as Argv<CompareArgs>,
   handler: (args) => {
     const fraction = (name: string, v: number): number => {
       if (!(v >= 0 && Number.isFinite(v))) throw new UsageError(`--${name} must be a number ≥ 0; got ${v}`);

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitCodeFor } from '../../../checkers/types.js';
 import { type RunArgs, resolveRunConfig } from '../../controller/config.js';
-import { RUN_OPTIONS, type RunOption } from '../../controller/run-options.js';
 import { TerminalProgress } from '../../controller/live/progress.js';
+import { RUN_OPTIONS, type RunOption } from '../../controller/run-options.js';
 
 /** The options of `faultline run`, from the one table of run options. */
 export function runOptions<T>(y: Argv<T>): Argv<RunArgs> {

@@ -16,7 +16,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (the store holds node data: keep it local unless you mean it)' })
       // a string, so a bad port is reported as written (not NaN)
       .option('port', { type: 'string', default: '8080', describe: 'port to listen on (0: any free port)' })
-      .option('allow-host', { type: 'string', array: true, describe: 'a host name by which browsers may reach the dashboard (besides localhost and IP addresses); others are refused against DNS rebinding' }) as unknown as Argv<ServeArgs>,
+      .option('allow-host', {
+        type: 'string',
+        array: true,
+        describe: 'a host name by which browsers may reach the dashboard (besides localhost and IP addresses); others are refused against DNS rebinding',
+      }) as unknown as Argv<ServeArgs>,
   handler: async (args) => {
     const opts = resolveServeOptions(args);
     const { startServer } = await import('../../serve/server.js'); // loaded when the command runs
@@ -29,7 +33,9 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       throw err;
     }
     if (!isLoopback(opts.host)) {
-      process.stderr.write(`faultline: warning: serving beyond this machine (--host ${opts.host}): anyone who can reach ${running.url} can read every run, its history, logs and node data\n`);
+      process.stderr.write(
+        `faultline: warning: serving beyond this machine (--host ${opts.host}): anyone who can reach ${running.url} can read every run, its history, logs and node data\n`,
+      );
     }
     // the handlers first: a script that stops us as soon as it reads the line below must not kill us mid-way
     const stopped = new Promise<void>((resolve) => {

@@ -184,9 +184,13 @@ export class SetOnline implements OnlineCheck {
         if (t >= inv.time) break;
         if (!seen.has(k)) missing.push(k);
       }
-      this.report(inv, `a read that began at ${(inv.time / 1e9).toFixed(2)} s misses ${missing.length} element${missing.length === 1 ? '' : 's'} known present before it (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}): stale or lost`);
+      this.report(
+        inv,
+        `a read that began at ${(inv.time / 1e9).toFixed(2)} s misses ${missing.length} element${missing.length === 1 ? '' : 's'} known present before it (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}): stale or lost`,
+      );
     }
-    if (unexpected.length > 0) this.report(inv, `a read shows ${unexpected.length} element${unexpected.length === 1 ? '' : 's'} never added (${unexpected.slice(0, 5).join(', ')})`);
+    if (unexpected.length > 0)
+      this.report(inv, `a read shows ${unexpected.length} element${unexpected.length === 1 ? '' : 's'} never added (${unexpected.slice(0, 5).join(', ')})`);
     for (const k of elements) this.learn(k, op.time);
   }
 
@@ -228,7 +232,12 @@ export class BankOnline implements OnlineCheck {
     const negative = balances.filter(([, b]) => b < 0);
     if (sum === this.expected && negative.length === 0) return;
     if (++this.total > MAX_ANOMALIES) return;
-    const what = [sum !== this.expected ? `adds up to ${sum}, not ${this.expected}` : '', negative.length ? `shows ${negative.map(([a, b]) => `${a} at ${b}`).join(', ')}` : ''].filter(Boolean).join(' and ');
+    const what = [
+      sum !== this.expected ? `adds up to ${sum}, not ${this.expected}` : '',
+      negative.length ? `shows ${negative.map(([a, b]) => `${a} at ${b}`).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     this.found.push({ checker: 'bank', time: inv.time, index: inv.index, text: `the read at history index ${inv.index} ${what}` });
   }
 

@@ -20,7 +20,15 @@ export interface LiveStatus {
   elapsedS: number | null;
   timeLimitS: number;
   /** each node as its last health poll said (up: it answered) */
-  nodes: { id: string; up: boolean; role: string | null; term: number | null; commitIndex: number | null; appliedIndex: number | null; leader: string | null }[];
+  nodes: {
+    id: string;
+    up: boolean;
+    role: string | null;
+    term: number | null;
+    commitIndex: number | null;
+    appliedIndex: number | null;
+    leader: string | null;
+  }[];
   leader: string | null;
   ops: { invoked: number; ok: number; fail: number; info: number };
   /** completions per second over the last 10 s */
@@ -131,7 +139,15 @@ export class StatusTracker {
   observe(ids: readonly string[], hs: readonly (NodeHealth | null)[]): void {
     this.nodes = ids.map((id, i) => {
       const h = hs[i];
-      return { id, up: h !== null, role: h?.role ?? null, term: h?.term ?? null, commitIndex: h?.commitIndex ?? null, appliedIndex: h?.appliedIndex ?? null, leader: h?.leader ?? null };
+      return {
+        id,
+        up: h !== null,
+        role: h?.role ?? null,
+        term: h?.term ?? null,
+        commitIndex: h?.commitIndex ?? null,
+        appliedIndex: h?.appliedIndex ?? null,
+        leader: h?.leader ?? null,
+      };
     });
     let best: NodeHealth | null = null;
     for (const h of hs) if (h?.role === 'leader' && (!best || h.term > best.term)) best = h;

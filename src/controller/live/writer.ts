@@ -78,7 +78,11 @@ export class LiveStatusWriter {
     this.polling = true;
     try {
       const c = this.cluster;
-      if (c) this.tracker.observe(c.nodes.map((n) => n.id), await healths(c, 800));
+      if (c)
+        this.tracker.observe(
+          c.nodes.map((n) => n.id),
+          await healths(c, 800),
+        );
       if (this.timer === null) return; // finished meanwhile
       this.tracker.ingest(this.o.recorder.ops);
       const now = this.o.recorder.now();

@@ -30,7 +30,15 @@ export function renderCampaignPage(c: RunDirContents, store: string): string {
 <td class="num">${num(r.run) ?? ''}${num(r.repeat) && (num(r.repeat) ?? 1) > 1 ? ` <span class="muted">#${num(r.repeat)}</span>` : ''}</td>
 <td class="name">${link ? `<a href="${esc(link)}">${esc(str(r.testName) ?? '?')}</a>` : esc(str(r.testName) ?? '?')}</td>
 <td>${esc(str(r.workload) ?? '')}</td><td>${esc(str(r.nemesis) ?? '')}</td><td>${esc(str(r.nodeOpts) ?? '')}</td>
-<td class="mono">${matrix && Object.keys(matrix).length ? esc(Object.entries(matrix).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')) : ''}</td>
+<td class="mono">${
+        matrix && Object.keys(matrix).length
+          ? esc(
+              Object.entries(matrix)
+                .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                .join(' '),
+            )
+          : ''
+      }</td>
 <td>${esc(str(r.expect) ?? '')}</td><td>${r.verdict ? badge((str(r.verdict) ?? 'unknown') as Verdict) : ''}</td>
 <td>${badge(STATUS[status] ?? 'unknown', status === 'unmet' ? 'UNMET' : status)}</td>
 <td class="num">${num(r.opsPerSecond) ?? ''}</td><td class="num">${num(r.elapsedS) !== null ? `${num(r.elapsedS)} s` : ''}</td>
@@ -38,7 +46,13 @@ export function renderCampaignPage(c: RunDirContents, store: string): string {
     })
     .join('\n');
   const count = (s: string): number => runs.filter((r) => r.status === s).length;
-  const outcome = doc.finished ? (doc.valid === true ? 'every expectation met' : doc.valid === false ? 'an expectation not met' : 'undecided') : 'running (or stopped without finishing)';
+  const outcome = doc.finished
+    ? doc.valid === true
+      ? 'every expectation met'
+      : doc.valid === false
+        ? 'an expectation not met'
+        : 'undecided'
+    : 'running (or stopped without finishing)';
   const body = `<h1 class="big">campaign ${esc(str(doc.name) ?? c.test)} ${badge(rec.verdict)}</h1>
 <div class="meta">${esc(timeText(rec.started, c.stamp))} UTC${doc.finished ? ` → ${esc(timeText(str(doc.finished), ''))}` : ''} · <code>${esc(str(doc.file) ?? '')}</code>${doc.description ? ` · ${esc(String(doc.description))}` : ''}</div>
 <div class="card"><b>${esc(outcome)}</b>: ${count('met')} met, ${count('unmet')} unmet, ${count('unknown')} unknown, ${count('error')} aborted, ${count('skipped')} skipped${doc.stopped ? '; stopped early' : ''}${num(doc.exitCode) !== null ? ` · exit ${num(doc.exitCode)}` : ''}</div>

@@ -2,7 +2,8 @@ import { badge, escapeHtml, page, timeText, type Verdict } from '../html.js';
 import { describeApplied, type IndexFilter, matches, type RunRecord } from '../records.js';
 import { hrefOf } from '../resolve.js';
 
-const cell = (x: string | number | null, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${x === null ? '<span class="muted">–</span>' : escapeHtml(String(x))}</td>`;
+const cell = (x: string | number | null, cls = ''): string =>
+  `<td${cls ? ` class="${cls}"` : ''}>${x === null ? '<span class="muted">–</span>' : escapeHtml(String(x))}</td>`;
 
 const shown = (r: RunRecord): Verdict => (r.live ? 'live' : r.verdict);
 
@@ -28,7 +29,9 @@ function row(r: RunRecord): string {
 }
 
 function select(name: string, label: string, options: [string, string][], value: string | undefined): string {
-  const opts = [['', 'any'], ...options].map(([v, text]) => `<option value="${escapeHtml(v)}"${v === (value ?? '') ? ' selected' : ''}>${escapeHtml(text)}</option>`).join('');
+  const opts = [['', 'any'], ...options]
+    .map(([v, text]) => `<option value="${escapeHtml(v)}"${v === (value ?? '') ? ' selected' : ''}>${escapeHtml(text)}</option>`)
+    .join('');
   return `<label>${escapeHtml(label)}<select name="${name}">${opts}</select></label>`;
 }
 
@@ -41,14 +44,32 @@ export function renderIndex(records: readonly RunRecord[], store: string, filter
   const rows = records.filter((r) => matches(r, filter));
   const uniq = (xs: string[]): [string, string][] => [...new Set(xs)].sort().map((x) => [x, x]);
   const count = (v: Verdict): number => records.filter((r) => shown(r) === v).length;
-  const totals = (['live', 'valid', 'invalid', 'unknown', 'incomplete'] as Verdict[]).filter((v) => count(v) > 0).map((v) => `${badge(v, `${count(v)} ${v}`)}`).join(' ');
+  const totals = (['live', 'valid', 'invalid', 'unknown', 'incomplete'] as Verdict[])
+    .filter((v) => count(v) > 0)
+    .map((v) => `${badge(v, `${count(v)} ${v}`)}`)
+    .join(' ');
   const form = `<form class="filters" method="get" action="/">
-${select('verdict', 'verdict', ['live', 'valid', 'invalid', 'unknown', 'incomplete'].map((v) => [v, v === 'live' ? 'in progress' : v]), filter.verdict)}
+${select(
+  'verdict',
+  'verdict',
+  ['live', 'valid', 'invalid', 'unknown', 'incomplete'].map((v) => [v, v === 'live' ? 'in progress' : v]),
+  filter.verdict,
+)}
 ${select('workload', 'workload', uniq(records.flatMap((r) => r.workloads)), filter.workload)}
 ${select('nemesis', 'nemesis (faults applied)', [...uniq(records.flatMap((r) => r.faults)), ['none', 'none applied']], filter.nemesis)}
-${select('kind', 'kind', [['run', 'runs'], ['campaign', 'campaigns']], filter.kind)}
+${select(
+  'kind',
+  'kind',
+  [
+    ['run', 'runs'],
+    ['campaign', 'campaigns'],
+  ],
+  filter.kind,
+)}
 <button type="submit">filter</button>${Object.values(filter).some(Boolean) ? ' <a href="/">clear</a>' : ''}</form>`;
-  const head = ['verdict', 'test', 'time (UTC)', 'workload', 'nemesis', 'faults applied', 'nodes', 'options', 'ops', 'ops/s', 'files'].map((h) => `<th>${h}</th>`).join('');
+  const head = ['verdict', 'test', 'time (UTC)', 'workload', 'nemesis', 'faults applied', 'nodes', 'options', 'ops', 'ops/s', 'files']
+    .map((h) => `<th>${h}</th>`)
+    .join('');
   const table =
     records.length === 0
       ? `<p>No runs in <code>${escapeHtml(store)}</code> yet. <code>faultline run</code> writes one.</p>`
@@ -80,6 +101,11 @@ export function renderListing(segments: readonly string[], entries: readonly Lis
   const parent = `<tr><td><a href="${escapeHtml(segments.length > 1 ? `${hrefOf(...segments.slice(0, -1))}/` : '/')}">..</a></td><td></td></tr>`;
   const rows = [...entries]
     .sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name))
-    .map((e) => `<tr><td><a href="${escapeHtml(hrefOf(...segments, e.name))}${e.dir ? '/' : ''}">${escapeHtml(e.name)}${e.dir ? '/' : ''}</a></td><td class="num">${e.dir ? '' : e.size}</td></tr>`);
-  return page(title, `<h1>${escapeHtml(title)}</h1>\n<table>\n<tr><th>name</th><th>bytes</th></tr>\n${[parent, ...rows].join('\n')}\n</table>`, { crumbs: [...segments] });
+    .map(
+      (e) =>
+        `<tr><td><a href="${escapeHtml(hrefOf(...segments, e.name))}${e.dir ? '/' : ''}">${escapeHtml(e.name)}${e.dir ? '/' : ''}</a></td><td class="num">${e.dir ? '' : e.size}</td></tr>`,
+    );
+  return page(title, `<h1>${escapeHtml(title)}</h1>\n<table>\n<tr><th>name</th><th>bytes</th></tr>\n${[parent, ...rows].join('\n')}\n</table>`, {
+    crumbs: [...segments],
+  });
 }

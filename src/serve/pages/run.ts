@@ -13,7 +13,8 @@ export interface NodeLogTail {
 }
 
 const esc = escapeHtml;
-const dd = (k: string, v: string | number | null | undefined): string => (v === null || v === undefined || v === '' ? '' : `<dt>${esc(k)}</dt><dd>${esc(String(v))}</dd>`);
+const dd = (k: string, v: string | number | null | undefined): string =>
+  v === null || v === undefined || v === '' ? '' : `<dt>${esc(k)}</dt><dd>${esc(String(v))}</dd>`;
 
 function recoveries(rs: unknown, kind: string): string | null {
   if (!Array.isArray(rs)) return null;
@@ -70,22 +71,37 @@ ${typeof results.error === 'string' ? dd('aborted', results.error) : ''}
   const anomalyHtml = anomalies
     .map((a) => {
       const jump = a.indexes.length && has(RUN_FILES.timeline) ? ` <a href="${file(RUN_FILES.timeline)}#index-${a.indexes[0]}">show in the timeline</a>` : '';
-      const page = a.checker === 'linearizable' && has(RUN_FILES.linearizability) ? ` <a href="${file(RUN_FILES.linearizability)}">explanation: linearizations, concurrent ops</a>` : '';
+      const page =
+        a.checker === 'linearizable' && has(RUN_FILES.linearizability)
+          ? ` <a href="${file(RUN_FILES.linearizability)}">explanation: linearizations, concurrent ops</a>`
+          : '';
       return `<div class="anomaly ${a.verdict}"><div class="head">${esc(a.checker)}: ${esc(a.headline)}</div>${a.details.length ? `<ul>${a.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}<div>${page}${jump}</div></div>`;
     })
     .join('');
-  const checks = results ? `<h2>Checkers</h2><div class="card">${checkers || '<span class="muted">none</span>'}${anomalyHtml || (verdict === 'valid' ? '<p>No anomaly: every checker found the history valid.</p>' : '')}</div>` : '';
+  const checks = results
+    ? `<h2>Checkers</h2><div class="card">${checkers || '<span class="muted">none</span>'}${anomalyHtml || (verdict === 'valid' ? '<p>No anomaly: every checker found the history valid.</p>' : '')}</div>`
+    : '';
 
   const plots = PLOTS.filter(has);
-  const plotHtml = plots.length ? `<h2>Latency and throughput</h2><div class="card plots">${plots.map((p) => `<img src="${file(p)}" alt="${esc(p)}">`).join('')}${has(RUN_FILES.perf) ? `<a href="${file(RUN_FILES.perf)}">latency by operation and the fault table</a>` : ''}</div>` : '';
-  const timeline = has(RUN_FILES.timeline) ? `<h2>Timeline <a class="mono" href="${file(RUN_FILES.timeline)}">open</a></h2><iframe class="timeline" src="${file(RUN_FILES.timeline)}" title="timeline"></iframe>` : '';
+  const plotHtml = plots.length
+    ? `<h2>Latency and throughput</h2><div class="card plots">${plots.map((p) => `<img src="${file(p)}" alt="${esc(p)}">`).join('')}${has(RUN_FILES.perf) ? `<a href="${file(RUN_FILES.perf)}">latency by operation and the fault table</a>` : ''}</div>`
+    : '';
+  const timeline = has(RUN_FILES.timeline)
+    ? `<h2>Timeline <a class="mono" href="${file(RUN_FILES.timeline)}">open</a></h2><iframe class="timeline" src="${file(RUN_FILES.timeline)}" title="timeline"></iframe>`
+    : '';
   const logs = tails.length
     ? `<h2>Node logs</h2><div class="card">${tails
-        .map((n) => `<details><summary><b>${esc(n.node)}</b> · <a href="${file(`${RUN_FILES.nodes}/${n.node}/`)}">files</a> · <a href="${file(nodeLogRel(n.node))}">full log</a>${n.truncated ? ' (the end shown)' : ''}</summary><pre class="log">${esc(n.text)}</pre></details>`)
+        .map(
+          (n) =>
+            `<details><summary><b>${esc(n.node)}</b> · <a href="${file(`${RUN_FILES.nodes}/${n.node}/`)}">files</a> · <a href="${file(nodeLogRel(n.node))}">full log</a>${n.truncated ? ' (the end shown)' : ''}</summary><pre class="log">${esc(n.text)}</pre></details>`,
+        )
         .join('')}</div>`
     : '';
   const files = `<h2>Files</h2><div class="card links">${rec.links.map((l) => `<a href="${file(l)}">${esc(l)}</a>`).join(' ')}</div>`;
   // the timeline's frame as tall as its lanes (up to most of a screen): a run with few workers leaves no empty box
   const script = `var f=document.querySelector('iframe.timeline');if(f)f.addEventListener('load',function(){try{var d=f.contentDocument,h=d.querySelector('header').offsetHeight+d.getElementById('tl').offsetHeight+24;f.style.height=Math.max(240,Math.min(h,Math.round(innerHeight*0.85)))+'px';}catch(e){}});`;
-  return page(`${c.test} ${c.stamp}: ${verdict}`, `${head}<div class="cols">${config}${summary}</div>${checks}${plotHtml}${timeline}${logs}${files}`, { crumbs: [c.test, c.stamp], script });
+  return page(`${c.test} ${c.stamp}: ${verdict}`, `${head}<div class="cols">${config}${summary}</div>${checks}${plotHtml}${timeline}${logs}${files}`, {
+    crumbs: [c.test, c.stamp],
+    script,
+  });
 }

@@ -17,7 +17,14 @@ export interface EtcdOptions {
 }
 
 /** etcd 3.4's own defaults, and five transfer attempts */
-export const ETCD_DEFAULTS: EtcdOptions = { serializable: false, heartbeatMs: 100, electionMs: 1000, snapshotCount: 100_000, preVote: false, transferAttempts: 5 };
+export const ETCD_DEFAULTS: EtcdOptions = {
+  serializable: false,
+  heartbeatMs: 100,
+  electionMs: 1000,
+  snapshotCount: 100_000,
+  preVote: false,
+  transferAttempts: 5,
+};
 
 type Kind = 'bool' | 'int';
 const KEYS: Record<string, { kind: Kind; field: keyof EtcdOptions; min?: number; what: string }> = {
@@ -51,6 +58,9 @@ export function resolveEtcdOptions(given: Record<string, string>): EtcdOptions {
       (o[spec.field] as number) = n;
     }
   }
-  if (o.electionMs < 5 * o.heartbeatMs) throw new UsageError(`--sut-opt election-timeout=${o.electionMs} must be at least 5 × heartbeat-interval (${o.heartbeatMs}): etcd refuses to start otherwise`);
+  if (o.electionMs < 5 * o.heartbeatMs)
+    throw new UsageError(
+      `--sut-opt election-timeout=${o.electionMs} must be at least 5 × heartbeat-interval (${o.heartbeatMs}): etcd refuses to start otherwise`,
+    );
   return o;
 }

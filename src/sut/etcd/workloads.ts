@@ -1,5 +1,5 @@
 import type { AccountSpec, Workload } from '../../../workloads/workload.js';
-import type { Completion, OpContext, SutNode, WorkloadClient } from '../types.js';
+import type { Completion, SutNode, WorkloadClient } from '../types.js';
 import type { Compare, KeyValue, RangeRequest } from './api.js';
 import type { EtcdClient, Reply } from './client.js';
 import { b64, decodeValue, encodeValue, prefixEnd, unb64 } from './codec.js';
@@ -62,7 +62,10 @@ export function etcdWorkloadClient(client: EtcdClient, url: Url, w: Workload, o:
             return r.ok ? { type: 'ok', value: op.value, node } : failed(r, node);
           }
           const [from, to] = v as [unknown, unknown];
-          const r = await client.txn(url(ctx.node), { compare: [{ key: k, target: 'VALUE', result: 'EQUAL', value: encodeValue(from) }], success: [{ request_put: { key: k, value: encodeValue(to) } }] });
+          const r = await client.txn(url(ctx.node), {
+            compare: [{ key: k, target: 'VALUE', result: 'EQUAL', value: encodeValue(from) }],
+            success: [{ request_put: { key: k, value: encodeValue(to) } }],
+          });
           if (!r.ok) return failed(r, node);
           return r.body.succeeded ? { type: 'ok', value: op.value, node } : { type: 'fail', error: 'precondition-failed', node };
         },
@@ -100,7 +103,10 @@ export function etcdWorkloadClient(client: EtcdClient, url: Url, w: Workload, o:
             if (a.balance < amount) return { type: 'fail', error: 'insufficient-funds', node };
             const t = await client.txn(url(ctx.node), {
               compare: [mod(a.kv), mod(b.kv)],
-              success: [{ request_put: { key: a.kv.key, value: encodeValue(a.balance - amount) } }, { request_put: { key: b.kv.key, value: encodeValue(b.balance + amount) } }],
+              success: [
+                { request_put: { key: a.kv.key, value: encodeValue(a.balance - amount) } },
+                { request_put: { key: b.kv.key, value: encodeValue(b.balance + amount) } },
+              ],
             });
             if (!t.ok) return failed(t, node);
             if (t.body.succeeded) return { type: 'ok', value: op.value, node };

@@ -37,7 +37,8 @@ export function exchangeSut(options: Record<string, string>): SystemUnderTest {
       const dist = distDir();
       const app = path.join(dist, SYSTEM_DIR);
       if (!existsSync(app)) throw new EnvironmentError('E_NOT_BUILT', `${app} is missing: run npm run build first`);
-      if (!existsSync(FAKETIME_LIB)) throw new EnvironmentError('E_NO_FAKETIME', `${FAKETIME_LIB} is missing: install Debian's libfaketime (bash docker/host-setup.sh)`);
+      if (!existsSync(FAKETIME_LIB))
+        throw new EnvironmentError('E_NO_FAKETIME', `${FAKETIME_LIB} is missing: install Debian's libfaketime (bash docker/host-setup.sh)`);
       return {
         repo: 'faultline-node',
         files: [

@@ -33,7 +33,8 @@ export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
 export function validateNodeOptions(opts: Record<string, string>): Record<string, string> {
   for (const [k, v] of Object.entries(opts)) {
     const allowed = NODE_OPTIONS[k];
-    if (allowed === undefined) throw new UsageError(`--node-opt ${k}: the exchange node has no such option; expected one of ${Object.keys(NODE_OPTIONS).join(', ')}`);
+    if (allowed === undefined)
+      throw new UsageError(`--node-opt ${k}: the exchange node has no such option; expected one of ${Object.keys(NODE_OPTIONS).join(', ')}`);
     if (allowed === 'int' ? !/^\d+$/.test(v) : !allowed.includes(v)) {
       throw new UsageError(`--node-opt ${k}=${v}: expected ${allowed === 'int' ? 'a non-negative integer' : `one of ${allowed.join(', ')}`}`);
     }

@@ -53,8 +53,12 @@ export function exchangeWorkloadClient(client: NodeClient, url: Url, w: Workload
         setup,
         async invoke(ctx, op) {
           if (op.f === 'state') return complete(await query(ctx, { type: 'exchange.state' }), (b) => b.result.state);
-          if (op.f === 'cancel') return complete(await command(ctx, { type: 'order.cancel', orderId: (op.value as { orderId: string }).orderId }), () => op.value);
-          return complete(await command(ctx, { type: 'order.submit', ...(op.value as Omit<Extract<Command, { type: 'order.submit' }>, 'type'>) }), () => op.value);
+          if (op.f === 'cancel')
+            return complete(await command(ctx, { type: 'order.cancel', orderId: (op.value as { orderId: string }).orderId }), () => op.value);
+          return complete(
+            await command(ctx, { type: 'order.submit', ...(op.value as Omit<Extract<Command, { type: 'order.submit' }>, 'type'>) }),
+            () => op.value,
+          );
         },
       };
     default:

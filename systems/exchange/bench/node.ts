@@ -16,8 +16,9 @@
  * cores shared by 4 processes, node:http's Agent would spend more CPU per request
  * than the leader does. One row uses the Agent anyway, for comparison.
  */
-import http from 'node:http';
+
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { LocalCluster, type LocalNode, sleep } from '../local-cluster.js';
@@ -63,7 +64,8 @@ async function scrape(n: LocalNode): Promise<Record<string, number>> {
 }
 
 let clientSeq = 0;
-const writeBody = (client: string, seq: number): string => JSON.stringify({ clientId: client, seq, command: { type: 'kv.write', key: `k${seq % 1000}`, value: seq } });
+const writeBody = (client: string, seq: number): string =>
+  JSON.stringify({ clientId: client, seq, command: { type: 'kv.write', key: `k${seq % 1000}`, value: seq } });
 
 interface Load {
   ok: number;
@@ -106,7 +108,14 @@ async function agentLoad(node: LocalNode, concurrency: number, seconds: number):
   const post = (body: string): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = http.request(
-        { host: u.hostname, port: u.port, path: '/v1/command', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/v1/command',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -135,7 +144,11 @@ async function agentLoad(node: LocalNode, concurrency: number, seconds: number):
 
 function report(what: string, load: Load): void {
   const l = load.latencies;
-  row(`${what}: committed writes/s`, `${Math.round(load.ok / load.seconds).toLocaleString('en-US')}${load.failed ? ` (${load.failed} failed)` : ''}`, '≥ 5,000');
+  row(
+    `${what}: committed writes/s`,
+    `${Math.round(load.ok / load.seconds).toLocaleString('en-US')}${load.failed ? ` (${load.failed} failed)` : ''}`,
+    '≥ 5,000',
+  );
   row(`${what}: latency p50 / p99 / max`, `${ms(quantile(l, 0.5))} / ${ms(quantile(l, 0.99))} / ${ms(l[l.length - 1] ?? Number.NaN)}`, 'p99 < 20 ms');
 }
 
@@ -160,7 +173,10 @@ async function throughput(c: LocalCluster): Promise<void> {
     const perWrite = (s: number): string => `${Math.round((s * 1e6) / Math.max(1, load.ok))}`;
     row(
       `${conns * depth} in flight: CPU µs per write (leader ${leader.id} / followers / client)`,
-      `${perWrite(cpu[c.nodes.indexOf(leader)])} / ${cpu.filter((_, i) => c.nodes[i] !== leader).map(perWrite).join(', ')} / ${perWrite(selfCpu)}`,
+      `${perWrite(cpu[c.nodes.indexOf(leader)])} / ${cpu
+        .filter((_, i) => c.nodes[i] !== leader)
+        .map(perWrite)
+        .join(', ')} / ${perWrite(selfCpu)}`,
       '—',
     );
     row(
@@ -233,7 +249,11 @@ async function recovery(entries: number): Promise<void> {
       await sleep(10);
     }
     const caughtUp = performance.now() - t0;
-    row(`restart after kill -9 with a ${target.toLocaleString('en-US')}-entry log (no snapshot): serving /health / applied all`, `${up.toFixed(0)} ms / ${caughtUp.toFixed(0)} ms`, '—');
+    row(
+      `restart after kill -9 with a ${target.toLocaleString('en-US')}-entry log (no snapshot): serving /health / applied all`,
+      `${up.toFixed(0)} ms / ${caughtUp.toFixed(0)} ms`,
+      '—',
+    );
   } finally {
     await c.stop();
   }
@@ -250,7 +270,11 @@ async function mountedCost(plain: LocalCluster, helper: string): Promise<void> {
     },
   });
   clusters.add(mounted);
-  const name = helper.split('/').pop()?.replace(/-[0-9a-f]{16}$/, '') ?? helper;
+  const name =
+    helper
+      .split('/')
+      .pop()
+      ?.replace(/-[0-9a-f]{16}$/, '') ?? helper;
   try {
     const leaders = [await plain.leader(), await mounted.leader()];
     await pipelinedLoad(leaders[1], 4, 8, 1); // warm up
@@ -284,7 +308,9 @@ async function mountedCost(plain: LocalCluster, helper: string): Promise<void> {
 }
 
 function memory(c: LocalCluster): void {
-  const rss = c.nodes.filter((n) => n.proc?.pid).map((n) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc?.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  const rss = c.nodes
+    .filter((n) => n.proc?.pid)
+    .map((n) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc?.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
   row('RSS per node after the load', rss.map((r) => `${r.toFixed(0)} MB`).join(', '), '—');
 }
 
@@ -301,7 +327,12 @@ async function main(): Promise<void> {
   clusters.add(c);
   try {
     // figures move with what else runs on the machine: say how loaded it was
-    console.log(`3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)\n`);
+    console.log(
+      `3 nodes on loopback, fsync on, ${SECONDS} s per load, writes are kv.write commands; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (${os.cpus().length} cores)\n`,
+    );
     console.log('| benchmark | measured | target |\n|---|---:|---|');
     if (values['mount-only']) {
       if (MOUNT_HELPER) await mountedCost(c, MOUNT_HELPER);
@@ -309,13 +340,22 @@ async function main(): Promise<void> {
     }
     await throughput(c);
     if (MOUNT_HELPER) await mountedCost(c, MOUNT_HELPER);
-    else if (MOUNT_HELPER === '') row('the power-cut layer\'s cost', 'skipped: faultline-lazyfs could not be built here (see npm run build)', '—');
+    else if (MOUNT_HELPER === '') row("the power-cut layer's cost", 'skipped: faultline-lazyfs could not be built here (see npm run build)', '—');
     const times: number[] = [];
     for (let i = 0; i < FAILOVERS; i++) times.push(await failover(c));
     times.sort((a, b) => a - b);
-    row(`failover after kill -9 of the leader, first write acknowledged by the new leader (${FAILOVERS} runs: median / max)`, `${times[times.length >> 1].toFixed(0)} ms / ${times[times.length - 1].toFixed(0)} ms`, '< 1,000 ms');
+    row(
+      `failover after kill -9 of the leader, first write acknowledged by the new leader (${FAILOVERS} runs: median / max)`,
+      `${times[times.length >> 1].toFixed(0)} ms / ${times[times.length - 1].toFixed(0)} ms`,
+      '< 1,000 ms',
+    );
     memory(c);
-    console.log(`\nload average after the loads: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `\nload average after the loads: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await c.stop();
   }

@@ -69,10 +69,21 @@ export class Exchange {
     }
     const acct = this.accounts.get(c.account);
     if (!acct) return reject('unknown-account', `unknown account ${c.account}`);
-    if (c.side === 'buy' && acct.cash - acct.reservedCash < c.price * c.qty) return reject('insufficient-funds', `${c.account} cannot reserve ${c.price * c.qty}`);
+    if (c.side === 'buy' && acct.cash - acct.reservedCash < c.price * c.qty)
+      return reject('insufficient-funds', `${c.account} cannot reserve ${c.price * c.qty}`);
     const held = (acct.positions[c.symbol] ?? 0) - (acct.reservedPositions[c.symbol] ?? 0);
     if (c.side === 'sell' && held < c.qty) return reject('insufficient-funds', `${c.account} holds ${held} ${c.symbol} available`);
-    const order: OrderRecord = { orderId: c.orderId, account: c.account, symbol: c.symbol, side: c.side, price: c.price, qty: c.qty, filled: 0, status: 'open', logIndex: index };
+    const order: OrderRecord = {
+      orderId: c.orderId,
+      account: c.account,
+      symbol: c.symbol,
+      side: c.side,
+      price: c.price,
+      qty: c.qty,
+      filled: 0,
+      status: 'open',
+      logIndex: index,
+    };
     this.orders.set(order.orderId, order);
     if (c.side === 'buy') acct.reservedCash += c.price * c.qty;
     else acct.reservedPositions[c.symbol] = (acct.reservedPositions[c.symbol] ?? 0) + c.qty;
@@ -145,14 +156,19 @@ export class Exchange {
   }
 
   state(): ExchangeState {
-    const sorted = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, structuredClone(v)]));
+    const sorted = <T>(m: Map<string, T>): Record<string, T> =>
+      Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, structuredClone(v)]));
     return { accounts: sorted(this.accounts), orders: sorted(this.orders), trades: this.trades.map((t) => ({ ...t })) };
   }
 
   /** rebuilds from a state() copy: books from the open orders, in time priority */
   restore(s: ExchangeState): void {
     this.accounts = new Map(Object.entries(s.accounts));
-    this.orders = new Map(Object.values(s.orders).sort((a, b) => a.logIndex - b.logIndex).map((o) => [o.orderId, o]));
+    this.orders = new Map(
+      Object.values(s.orders)
+        .sort((a, b) => a.logIndex - b.logIndex)
+        .map((o) => [o.orderId, o]),
+    );
     this.trades = s.trades;
     this.books = new Map();
     for (const o of this.orders.values()) if (o.status === 'open') this.book(o.symbol).add(o.side, o.price, o.orderId);

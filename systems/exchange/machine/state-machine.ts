@@ -1,8 +1,6 @@
 import type { Command, CommandResult, Query, QueryResult, RejectCode } from './commands.js';
 
-export type ApplyOutcome =
-  | { ok: true; result: CommandResult }
-  | { ok: false; code: RejectCode; message: string };
+export type ApplyOutcome = { ok: true; result: CommandResult } | { ok: false; code: RejectCode; message: string };
 
 /**
  * The replicated state machine. Deterministic: the same sequence of apply() calls

@@ -1,10 +1,10 @@
 import type { Command, Query } from '../machine/commands.js';
-import type { Replica, Reply } from '../replica/replica.js';
-import type { NodeMetrics } from './metrics.js';
-import { modeFlags, type NodeOptions } from './options.js';
 import type { ApiError, Health } from '../protocol.js';
+import type { Replica, Reply } from '../replica/replica.js';
 import { DeadlineQueue } from './deadlines.js';
 import { createHttpServer, type HttpRequest, type HttpResponse, type HttpServer } from './http-server.js';
+import type { NodeMetrics } from './metrics.js';
+import { modeFlags, type NodeOptions } from './options.js';
 
 /** HTTP status per error: the body's `code` and `definite` are what clients act on. */
 function statusOf(error: ApiError): number {

@@ -213,13 +213,26 @@ class Connection {
         }
         length = Number(v);
       } else if (name === 'transfer-encoding') {
-        chunked = line.slice(colon + 1).trim().toLowerCase() === 'chunked';
+        chunked =
+          line
+            .slice(colon + 1)
+            .trim()
+            .toLowerCase() === 'chunked';
         if (!chunked) {
           this.reject(400, 'unsupported transfer-encoding');
           return null;
         }
-      } else if (name === 'connection') connection = line.slice(colon + 1).trim().toLowerCase();
-      else if (name === 'expect') expectContinue = line.slice(colon + 1).trim().toLowerCase() === '100-continue';
+      } else if (name === 'connection')
+        connection = line
+          .slice(colon + 1)
+          .trim()
+          .toLowerCase();
+      else if (name === 'expect')
+        expectContinue =
+          line
+            .slice(colon + 1)
+            .trim()
+            .toLowerCase() === '100-continue';
     }
     const close = m[3] === '0' ? connection !== 'keep-alive' : connection === 'close';
     const tooLarge = !chunked && length > this.opts.maxBodyBytes;

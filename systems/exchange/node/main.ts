@@ -1,10 +1,10 @@
 import path from 'node:path';
+import { NodeEnvironmentError as EnvironmentError, NodeError } from '../errors.js';
 import { ExchangeStateMachine } from '../machine/machine.js';
 import type { RaftStorage } from '../raft/storage.js';
 import { Replica } from '../replica/replica.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
-import { NodeEnvironmentError as EnvironmentError, NodeError } from '../errors.js';
 import { createHttpApi } from './http-api.js';
 import { nodeLogger } from './log.js';
 import { NodeMetrics } from './metrics.js';

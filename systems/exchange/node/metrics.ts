@@ -9,7 +9,10 @@ class Histogram {
   private counts = new Array<number>(BUCKETS_MS.length).fill(0);
   private count = 0;
   private sum = 0;
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   observe(samples: number[]): void {
     for (const v of samples) {
       this.count++;

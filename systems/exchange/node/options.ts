@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { ReplicaModes } from '../replica/options.js';
 import { NodeUsageError as UsageError } from '../errors.js';
+import type { ReplicaModes } from '../replica/options.js';
 
 export interface Member {
   id: string;
@@ -141,11 +141,14 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
   const electionTicks = int('election-ticks', values['election-ticks'], 15, 2);
   const heartbeatTicks = int('heartbeat-ticks', values['heartbeat-ticks'], 3);
   if (heartbeatTicks >= electionTicks) {
-    throw new UsageError(`--heartbeat-ticks (${heartbeatTicks}) must be below --election-ticks (${electionTicks}), or followers start elections against a live leader`);
+    throw new UsageError(
+      `--heartbeat-ticks (${heartbeatTicks}) must be below --election-ticks (${electionTicks}), or followers start elections against a live leader`,
+    );
   }
   const persist = mode('persist');
   const fsync = mode('fsync');
-  if (persist === 'none' && fsync !== 'before-ack') throw new UsageError(`--fsync ${fsync} needs a WAL: it contradicts --persist none (which keeps the log in memory)`);
+  if (persist === 'none' && fsync !== 'before-ack')
+    throw new UsageError(`--fsync ${fsync} needs a WAL: it contradicts --persist none (which keeps the log in memory)`);
   return {
     id: self.id,
     members,

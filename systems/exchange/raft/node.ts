@@ -1,6 +1,6 @@
+import { type RaftBugs, SAFE_RAFT } from './bugs.js';
 import { RaftLog } from './log.js';
 import type { Message, Role } from './messages.js';
-import { type RaftBugs, SAFE_RAFT } from './bugs.js';
 import type { Entry, HardState, NodeId, Snapshot } from './types.js';
 
 export interface RaftConfig {
@@ -225,7 +225,8 @@ export class RaftNode {
         this.becomeFollower(m.term, m.type === 'append' ? m.from : null);
       }
     } else if (m.term < this.term) {
-      if (m.type === 'append') this.send({ type: 'append-resp', from: this.id, to: m.from, term: this.term, success: false, index: this.log.lastIndex, ctx: 0 });
+      if (m.type === 'append')
+        this.send({ type: 'append-resp', from: this.id, to: m.from, term: this.term, success: false, index: this.log.lastIndex, ctx: 0 });
       else if (m.type === 'prevote') this.send({ type: 'prevote-resp', from: this.id, to: m.from, term: this.term, granted: false });
       return;
     }
@@ -368,7 +369,10 @@ export class RaftNode {
     this.heartbeatElapsed = 0;
     this.electionElapsed = 0;
     this.progress = new Map(
-      this.others.map((p) => [p, { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0, pendingSnapshot: 0, matchAtCheck: 0 }]),
+      this.others.map((p) => [
+        p,
+        { next: this.log.lastIndex + 1, match: 0, inflight: 0, probing: true, active: true, ackedCtx: 0, pendingSnapshot: 0, matchAtCheck: 0 },
+      ]),
     );
     // a no-op of our own term: committing it settles the commit index for reads
     this.log.append({ index: this.log.lastIndex + 1, term: this.term, kind: 'noop', data: '' });

@@ -26,4 +26,13 @@ export interface ReplicaModes extends RaftBugs {
   fsync: 'before-ack' | 'after-ack' | 'never';
 }
 
-export const SAFE_MODES: ReplicaModes = { ...SAFE_RAFT, readMode: 'index', ack: 'commit', persist: 'fsync', persistVote: 'fsync', checkQuorum: 'on', sessions: 'on', fsync: 'before-ack' };
+export const SAFE_MODES: ReplicaModes = {
+  ...SAFE_RAFT,
+  readMode: 'index',
+  ack: 'commit',
+  persist: 'fsync',
+  persistVote: 'fsync',
+  checkQuorum: 'on',
+  sessions: 'on',
+  fsync: 'before-ack',
+};

@@ -6,9 +6,9 @@ import { RaftNode, type Ready } from '../raft/node.js';
 import type { RaftStorage } from '../raft/storage.js';
 import type { Entry, NodeId, Snapshot } from '../raft/types.js';
 import { hardStateToPersist } from './hard-state.js';
+import type { ReplicaModes } from './options.js';
 import { isDurable, mayLeadAhead } from './pipeline.js';
 import { Sessions } from './sessions.js';
-import type { ReplicaModes } from './options.js';
 
 export interface ReplicaConfig {
   id: NodeId;
@@ -113,7 +113,12 @@ export class Replica {
         random: cfg.random ?? Math.random,
         now: cfg.now ?? Date.now,
         leaseMs: cfg.leaseMs,
-        bugs: { commitRule: cfg.modes.commitRule, onConflict: cfg.modes.onConflict, snapshotInstall: cfg.modes.snapshotInstall, leaseStart: cfg.modes.leaseStart },
+        bugs: {
+          commitRule: cfg.modes.commitRule,
+          onConflict: cfg.modes.onConflict,
+          snapshotInstall: cfg.modes.snapshotInstall,
+          leaseStart: cfg.modes.leaseStart,
+        },
       },
       state.hardState,
       state.entries,
@@ -122,7 +127,12 @@ export class Replica {
     const replica = new Replica(cfg, raft);
     replica.persistedTerm = state.hardState.term;
     if (state.snapshot) replica.restoreSnapshot(state.snapshot);
-    cfg.log?.('recovered', { term: state.hardState.term, commit: state.hardState.commit, snapshot: state.snapshot?.meta.index ?? 0, entries: state.entries.length });
+    cfg.log?.('recovered', {
+      term: state.hardState.term,
+      commit: state.hardState.commit,
+      snapshot: state.snapshot?.meta.index ?? 0,
+      entries: state.entries.length,
+    });
     return replica;
   }
 
@@ -240,7 +250,10 @@ export class Replica {
         return;
       }
       const durable = isDurable(rd);
-      if (rd.messages.length > 0 && mayLeadAhead(rd, { heldMessages: this.heldMessages, inflight: this.inflight.length, persistedTerm: this.persistedTerm, role: this.raft.role })) {
+      if (
+        rd.messages.length > 0 &&
+        mayLeadAhead(rd, { heldMessages: this.heldMessages, inflight: this.inflight.length, persistedTerm: this.persistedTerm, role: this.raft.role })
+      ) {
         for (const m of rd.messages) this.cfg.send(m);
         rd.messages = [];
       }
@@ -389,7 +402,8 @@ export class Replica {
       // the proposer still holds the parsed request: same index and term, same entry (Log Matching)
       const w = this.waiters.get(e.index);
       const { clientId, seq, command } = w !== undefined && w.term === e.term ? w.request : (JSON.parse(e.data) as ReplicatedCommand);
-      if (this.cfg.modes.sessions === 'off') outcome = this.cfg.machine.apply(e.index, command); // planted bug: a retried command applies again
+      if (this.cfg.modes.sessions === 'off')
+        outcome = this.cfg.machine.apply(e.index, command); // planted bug: a retried command applies again
       else {
         outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
         this.sessions.record(clientId, seq, outcome);

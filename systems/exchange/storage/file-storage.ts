@@ -1,9 +1,9 @@
 import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { NodeError } from '../errors.js';
 import type { PersistentState, RaftStorage } from '../raft/storage.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
-import { NodeError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import { encode, type WalRecord } from './records.js';
 import { decodeHeader, encodeHeader, encodeSlot, slotOffset, WAL_HEADER } from './wal-header.js';
@@ -17,7 +17,11 @@ import { scanWal } from './wal-scan.js';
  */
 export class StorageCorruptError extends NodeError {
   constructor(file: string, offset: number, reason: string) {
-    super('E_STORAGE_CORRUPT', `${file}: byte ${offset}: ${reason}; refusing to start (it could vote or count toward commits as if it still held data it had acknowledged): restore the file, or replace the node`, 254);
+    super(
+      'E_STORAGE_CORRUPT',
+      `${file}: byte ${offset}: ${reason}; refusing to start (it could vote or count toward commits as if it still held data it had acknowledged): restore the file, or replace the node`,
+      254,
+    );
   }
 }
 
@@ -126,13 +130,21 @@ export class FileStorage implements RaftStorage {
     if (!h.ok) throw new StorageCorruptError(this.walFile, h.offset, h.reason);
     const snapIndex = this.snapshot?.meta.index ?? 0;
     if (h.header.base > snapIndex) {
-      throw new StorageCorruptError(this.walFile, 8, `the WAL follows a snapshot at index ${h.header.base}, but ${this.snapshot ? `the snapshot holds index ${snapIndex}` : `${this.snapshotFile} is missing`}`);
+      throw new StorageCorruptError(
+        this.walFile,
+        8,
+        `the WAL follows a snapshot at index ${h.header.base}, but ${this.snapshot ? `the snapshot holds index ${snapIndex}` : `${this.snapshotFile} is missing`}`,
+      );
     }
     const scan = scanWal(buf, h.header.mark, (rec, offset) => this.replay(rec, snapIndex, offset));
     if (!scan.ok) throw new StorageCorruptError(this.walFile, scan.offset, scan.reason);
     const last = snapIndex + this.entries.length;
     if (this.hard.commit > last) {
-      throw new StorageCorruptError(this.walFile, scan.end, `the hard state says entries up to ${this.hard.commit} are committed, but the log ends at ${last}: committed entries are lost`);
+      throw new StorageCorruptError(
+        this.walFile,
+        scan.end,
+        `the hard state says entries up to ${this.hard.commit} are committed, but the log ends at ${last}: committed entries are lost`,
+      );
     }
     const fd = openSync(this.walFile, 'r+'); // records go at offsets: the header is rewritten in place
     try {
@@ -253,7 +265,11 @@ export class FileStorage implements RaftStorage {
         if (e.index <= base) continue;
         const pos = e.index - base - 1;
         if (at !== undefined && pos > this.entries.length) {
-          throw new StorageCorruptError(this.walFile, at, `entry ${e.index} follows entry ${base + this.entries.length}: entries ${base + this.entries.length + 1}..${e.index - 1} are missing`);
+          throw new StorageCorruptError(
+            this.walFile,
+            at,
+            `entry ${e.index} follows entry ${base + this.entries.length}: entries ${base + this.entries.length + 1}..${e.index - 1} are missing`,
+          );
         }
         this.entries.length = pos;
         this.entries.push(e);
@@ -374,7 +390,8 @@ export class FileStorage implements RaftStorage {
       throw err;
     }
     const len = buf.length >= 8 ? buf.readUInt32LE(0) : -1;
-    if (len !== buf.length - 8) throw new StorageCorruptError(this.snapshotFile, 0, `the snapshot is ${buf.length} bytes, its header says ${len + 8} (truncated or extended)`);
+    if (len !== buf.length - 8)
+      throw new StorageCorruptError(this.snapshotFile, 0, `the snapshot is ${buf.length} bytes, its header says ${len + 8} (truncated or extended)`);
     // written by rename after fsync, so damage here is not a torn write
     if (crc32(buf, 8) !== buf.readUInt32LE(4)) throw new StorageCorruptError(this.snapshotFile, 4, 'snapshot checksum mismatch');
     const metaLen = buf.readUInt32LE(8);

@@ -1,5 +1,5 @@
-import type { Entry, HardState } from '../raft/types.js';
 import { entriesJson } from '../raft/entry-json.js';
+import type { Entry, HardState } from '../raft/types.js';
 import { crc32 } from './crc32.js';
 
 /**
@@ -9,10 +9,7 @@ import { crc32 } from './crc32.js';
  */
 export const HEADER = 9;
 
-export type WalRecord =
-  | { type: 'entries'; entries: Entry[] }
-  | { type: 'hard'; hard: HardState }
-  | { type: 'truncate'; from: number };
+export type WalRecord = { type: 'entries'; entries: Entry[] } | { type: 'hard'; hard: HardState } | { type: 'truncate'; from: number };
 
 const CODES: Record<WalRecord['type'], number> = { entries: 1, hard: 2, truncate: 3 };
 const TYPES = ['', 'entries', 'hard', 'truncate'] as const;
@@ -49,10 +46,6 @@ export function decodeAt(buf: Buffer, offset: number): DecodeResult {
     return { kind: 'bad', reason: 'unparsable payload', end };
   }
   const record: WalRecord =
-    type === 'entries'
-      ? { type, entries: payload as Entry[] }
-      : type === 'hard'
-        ? { type, hard: payload as HardState }
-        : { type, from: payload as number };
+    type === 'entries' ? { type, entries: payload as Entry[] } : type === 'hard' ? { type, hard: payload as HardState } : { type, from: payload as number };
   return { kind: 'record', record, end };
 }

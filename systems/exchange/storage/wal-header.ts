@@ -56,7 +56,8 @@ export function encodeHeader(base: number, mark: number): Buffer {
 export type HeaderResult = { ok: true; header: WalHeader } | { ok: false; offset: number; reason: string };
 
 export function decodeHeader(buf: Buffer): HeaderResult {
-  if (buf.length < WAL_HEADER) return { ok: false, offset: 0, reason: `the file is ${buf.length} bytes, shorter than its ${WAL_HEADER}-byte header (truncated)` };
+  if (buf.length < WAL_HEADER)
+    return { ok: false, offset: 0, reason: `the file is ${buf.length} bytes, shorter than its ${WAL_HEADER}-byte header (truncated)` };
   if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return { ok: false, offset: 0, reason: 'bad magic: not a faultline WAL, or its header is damaged' };
   if (crc32(buf, 0, 16) !== buf.readUInt32LE(16)) return { ok: false, offset: 8, reason: 'header checksum mismatch' };
   let best: { seq: number; mark: number } | null = null;

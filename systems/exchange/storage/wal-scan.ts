@@ -28,9 +28,15 @@ export function scanWal(buf: Buffer, mark: number, onRecord: (r: WalRecord, offs
     }
     const reason = r.kind === 'torn' ? 'incomplete record' : r.reason;
     if (r.kind === 'bad' && r.end < buf.length) return { ok: false, offset, reason: `${reason}, with more records after it` };
-    if (offset < mark) return { ok: false, offset, reason: `${reason} before the durable mark at byte ${mark}: records the node had acknowledged are damaged or lost` };
+    if (offset < mark)
+      return { ok: false, offset, reason: `${reason} before the durable mark at byte ${mark}: records the node had acknowledged are damaged or lost` };
     return { ok: true, end: offset, torn: { offset, bytes: buf.length - offset, reason } };
   }
-  if (buf.length < mark) return { ok: false, offset: buf.length, reason: `the log ends before its durable mark at byte ${mark}: records the node had acknowledged are lost (truncated)` };
+  if (buf.length < mark)
+    return {
+      ok: false,
+      offset: buf.length,
+      reason: `the log ends before its durable mark at byte ${mark}: records the node had acknowledged are lost (truncated)`,
+    };
   return { ok: true, end: buf.length, torn: null };
 }

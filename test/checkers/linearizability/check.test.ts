@@ -5,8 +5,8 @@ import { checkLinearizability, checkLinearizabilityAsync } from '../../../checke
 import { getModel, modelNames } from '../../../checkers/linearizability/models/index.js';
 import type { Model } from '../../../checkers/linearizability/types.js';
 import { pairHistory } from '../../../src/history/pair.js';
-import type { Operation } from '../../../src/history/types.js';
 import { readHistory } from '../../../src/history/read.js';
+import type { Operation } from '../../../src/history/types.js';
 import { InputError, UsageError } from '../../../src/util/errors.js';
 import { porcupineFixtures } from '../../support/fixtures.js';
 import { op } from '../../support/histories.js';
@@ -84,7 +84,8 @@ describe('checkLinearizability', () => {
     const mutex = getModel('mutex');
     expect(checkLinearizability([op(0, 0, 'acquire', null, null, 0, 10), op(1, 1, 'acquire', null, null, 20, 30)], mutex).valid).toBe(false);
     expect(
-      checkLinearizability([op(0, 0, 'acquire', null, null, 0, 10), op(1, 0, 'release', null, null, 20, 30), op(2, 1, 'acquire', null, null, 25, 40)], mutex).valid,
+      checkLinearizability([op(0, 0, 'acquire', null, null, 0, 10), op(1, 0, 'release', null, null, 20, 30), op(2, 1, 'acquire', null, null, 25, 40)], mutex)
+        .valid,
     ).toBe(true);
     const q = getModel('fifo-queue');
     const enq = [op(0, 0, 'enqueue', 1, null, 0, 10), op(1, 1, 'enqueue', 2, null, 0, 10)];
@@ -184,7 +185,12 @@ describe('budgets hold whatever one step costs', () => {
     expect(performance.now() - t).toBeLessThan(5000);
     expect(r.valid).toBe('unknown');
     expect(r.unknownReason).toBe('interrupted');
-    expect(r.partitionResults.map((p) => [p.key, p.valid])).toEqual(expect.arrayContaining([['fast', true], ['slow', 'unknown']]));
+    expect(r.partitionResults.map((p) => [p.key, p.valid])).toEqual(
+      expect.arrayContaining([
+        ['fast', true],
+        ['slow', 'unknown'],
+      ]),
+    );
   });
 
   it('reports progress about once a second', async () => {
@@ -216,7 +222,11 @@ describe('nothing checked is never valid', () => {
 
 describe('--initial', () => {
   it('kv starts every key with it; a non-string is refused', () => {
-    const ops = [Object.assign(op(0, 0, 'get', null, 'x', 0, 10), { key: 'a' }), Object.assign(op(1, 1, 'append', 'y', 'y', 20, 30), { key: 'a' }), Object.assign(op(2, 0, 'get', null, 'xy', 40, 50), { key: 'a' })];
+    const ops = [
+      Object.assign(op(0, 0, 'get', null, 'x', 0, 10), { key: 'a' }),
+      Object.assign(op(1, 1, 'append', 'y', 'y', 20, 30), { key: 'a' }),
+      Object.assign(op(2, 0, 'get', null, 'xy', 40, 50), { key: 'a' }),
+    ];
     expect(checkLinearizability(ops, getModel('kv', { initial: 'x' })).valid).toBe(true);
     expect(checkLinearizability(ops, getModel('kv')).valid).toBe(false);
     expect(checkLinearizability(ops, getModel('kv', { initial: 'x' }), { partition: false }).valid).toBe(true);
@@ -224,7 +234,8 @@ describe('--initial', () => {
   });
 
   it('the models that always start the same way refuse it instead of ignoring it', () => {
-    for (const name of ['set', 'mutex', 'fifo-queue']) expect(() => getModel(name, { initial: [] })).toThrow(new RegExp(`--initial does not apply to the ${name} model`));
+    for (const name of ['set', 'mutex', 'fifo-queue'])
+      expect(() => getModel(name, { initial: [] })).toThrow(new RegExp(`--initial does not apply to the ${name} model`));
     expect(() => getModel('set')).not.toThrow();
   });
 });

@@ -189,12 +189,7 @@ describe('what counts as read-only', () => {
   it('does not take a write of the current value early (it may be needed later)', () => {
     // write 1; then write 2 and write 1 overlap; a read after both sees 1: only the
     // order write 1, write 2, write 1 explains it
-    const ops = [
-      op(0, 0, 'write', 1, 1, 0, 10),
-      op(1, 1, 'write', 2, 2, 20, 100),
-      op(2, 2, 'write', 1, 1, 20, 100),
-      op(3, 0, 'read', null, 1, 110, 120),
-    ];
+    const ops = [op(0, 0, 'write', 1, 1, 0, 10), op(1, 1, 'write', 2, 2, 20, 100), op(2, 2, 'write', 1, 1, 20, 100), op(3, 0, 'read', null, 1, 110, 120)];
     expect(checkLinearizability(ops, getModel('cas-register', { nilRead: 'value' })).valid).toBe(true);
   });
 

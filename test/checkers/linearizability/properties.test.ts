@@ -24,37 +24,34 @@ const arbInterval = fc.record({ before: fc.integer({ min: 0, max: 40 }), after: 
 describe('a sequential run with overlapping intervals is linearizable', () => {
   it('holds for random cas-register runs', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(arbRegisterCall, arbInterval, fc.integer({ min: 0, max: 9 })), { minLength: 1, maxLength: 60 }),
-        (calls) => {
-          let state: unknown = null;
-          const ops: Operation[] = [];
-          calls.forEach(([c, iv, dice], i) => {
-            const t = i * 10 + 50; // the linearization point
-            const call = t - iv.before;
-            const ret = t + iv.after;
-            if (dice === 0) {
-              // a failed op: it did not happen, whatever it claims
-              ops.push(op(ops.length, i, 'write', 100 + i, undefined, call, ret, 'fail'));
-              return;
-            }
-            const info = dice === 1;
-            if (c.f === 'read') {
-              ops.push(op(ops.length, i, 'read', null, info ? undefined : state, call, ret, info ? 'info' : 'ok'));
-            } else if (c.f === 'write') {
-              state = c.a;
-              ops.push(op(ops.length, i, 'write', c.a, c.a, call, ret, info ? 'info' : 'ok'));
-            } else if (state === c.a) {
-              state = c.b;
-              ops.push(op(ops.length, i, 'cas', [c.a, c.b], [c.a, c.b], call, ret, info ? 'info' : 'ok'));
-            } else {
-              ops.push(op(ops.length, i, 'cas', [c.a, c.b], undefined, call, ret, info ? 'info' : 'fail'));
-            }
-          });
-          // linearizable; unknown only when no op completed ok (nothing to check)
-          expect(checkLinearizability(ops, casRegister()).valid).toBe(ops.some((o) => o.outcome === 'ok') ? true : 'unknown');
-        },
-      ),
+      fc.property(fc.array(fc.tuple(arbRegisterCall, arbInterval, fc.integer({ min: 0, max: 9 })), { minLength: 1, maxLength: 60 }), (calls) => {
+        let state: unknown = null;
+        const ops: Operation[] = [];
+        calls.forEach(([c, iv, dice], i) => {
+          const t = i * 10 + 50; // the linearization point
+          const call = t - iv.before;
+          const ret = t + iv.after;
+          if (dice === 0) {
+            // a failed op: it did not happen, whatever it claims
+            ops.push(op(ops.length, i, 'write', 100 + i, undefined, call, ret, 'fail'));
+            return;
+          }
+          const info = dice === 1;
+          if (c.f === 'read') {
+            ops.push(op(ops.length, i, 'read', null, info ? undefined : state, call, ret, info ? 'info' : 'ok'));
+          } else if (c.f === 'write') {
+            state = c.a;
+            ops.push(op(ops.length, i, 'write', c.a, c.a, call, ret, info ? 'info' : 'ok'));
+          } else if (state === c.a) {
+            state = c.b;
+            ops.push(op(ops.length, i, 'cas', [c.a, c.b], [c.a, c.b], call, ret, info ? 'info' : 'ok'));
+          } else {
+            ops.push(op(ops.length, i, 'cas', [c.a, c.b], undefined, call, ret, info ? 'info' : 'fail'));
+          }
+        });
+        // linearizable; unknown only when no op completed ok (nothing to check)
+        expect(checkLinearizability(ops, casRegister()).valid).toBe(ops.some((o) => o.outcome === 'ok') ? true : 'unknown');
+      }),
       { numRuns: 300 },
     );
   });

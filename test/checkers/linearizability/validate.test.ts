@@ -27,7 +27,12 @@ describe('each model refuses ops it cannot read, before any verdict', () => {
     ['a set read with no value', 'set', [op(0, 0, 'read', null, undefined, 0, 1)], /a list; got no value/],
     ['an add with no value', 'set', [op(0, 0, 'add', undefined, undefined, 0, 1)], /expected the add to carry the element added/],
     ['a kv op with no key', 'kv', [op(0, 0, 'put', 'x', 'x', 0, 1)], /expected a kv op to name its key/],
-    ['a kv put of a number', 'kv', [Object.assign(op(0, 0, 'put', 5, 5, 0, 1), { key: 'k' })], /expected the put to carry a string \(kv values are strings\); got 5/],
+    [
+      'a kv put of a number',
+      'kv',
+      [Object.assign(op(0, 0, 'put', 5, 5, 0, 1), { key: 'k' })],
+      /expected the put to carry a string \(kv values are strings\); got 5/,
+    ],
     ['a kv get returning a number', 'kv', [Object.assign(op(0, 0, 'get', null, 5, 0, 1), { key: 'k' })], /expected the ok get to carry the string read/],
     ['an enqueue with no value', 'fifo-queue', [op(0, 0, 'enqueue', undefined, undefined, 0, 1)], /expected the enqueue to carry the value enqueued/],
     ['an ok dequeue with no value', 'fifo-queue', [op(0, 0, 'dequeue', null, undefined, 0, 1)], /expected the ok dequeue to carry the value dequeued/],

@@ -12,7 +12,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const report = (bytes: number): CutReport => ({ files: bytes ? [{ path: '/wal.log', unsyncedBytes: bytes, size: 100 + bytes, durableSize: 100 }] : [], unsyncedBytes: bytes, unsyncedFiles: bytes ? 1 : 0, syncsInterrupted: 1, interrupted: [{ path: '/wal.log', bytes: 5 }], torn: null, namespace: [] });
+const report = (bytes: number): CutReport => ({
+  files: bytes ? [{ path: '/wal.log', unsyncedBytes: bytes, size: 100 + bytes, durableSize: 100 }] : [],
+  unsyncedBytes: bytes,
+  unsyncedFiles: bytes ? 1 : 0,
+  syncsInterrupted: 1,
+  interrupted: [{ path: '/wal.log', bytes: 5 }],
+  torn: null,
+  namespace: [],
+});
 
 /** a fake cluster with data directories on disk and fake power-cut layers that log into rt.calls */
 class DiskFake extends FakeRuntime {
@@ -55,7 +63,16 @@ describe('the power-cut fault', () => {
     expect(rt.calls.indexOf('kill n2')).toBeGreaterThan(n2); // the power fails first
     expect(rt.calls.indexOf('on n2')).toBeGreaterThan(rt.calls.indexOf('kill n2'));
     expect(rt.calls.indexOf('cut n1 tear=0.4')).toBeGreaterThan(rt.calls.indexOf('on n3')); // the leader in turn, last
-    expect(rec?.value).toMatchObject({ target: 'minority-then-leader', nodes: ['n2', 'n3', 'n1'], leaderCutInTurn: 'n1', tear: 0.4, unsyncedBytes: 30, interruptedBytes: 15, down: ['n2', 'n3', 'n1'], quorumLost: true });
+    expect(rec?.value).toMatchObject({
+      target: 'minority-then-leader',
+      nodes: ['n2', 'n3', 'n1'],
+      leaderCutInTurn: 'n1',
+      tear: 0.4,
+      unsyncedBytes: 30,
+      interruptedBytes: 15,
+      down: ['n2', 'n3', 'n1'],
+      quorumLost: true,
+    });
     expect((rec?.value.lost as Record<string, unknown>).n1).toMatchObject({ unsyncedBytes: 10, syncsInterrupted: 1 });
     expect(nemesis.inForce()).toEqual(['power-cut']);
     const stop = await nemesis.apply({ f: 'stop-power-cut' });
@@ -85,7 +102,9 @@ describe('the power-cut fault', () => {
 
   it('says plainly when the cluster has no power-cut layer', async () => {
     const rt = new FakeRuntime(3);
-    await expect(new Nemesis(rt).apply({ f: 'start-power-cut', target: 'leader', nodes: ['n1'], thenLeader: false, gapMs: 0, tear: null })).rejects.toThrow(/runtime with data directories/);
+    await expect(new Nemesis(rt).apply({ f: 'start-power-cut', target: 'leader', nodes: ['n1'], thenLeader: false, gapMs: 0, tear: null })).rejects.toThrow(
+      /runtime with data directories/,
+    );
   });
 });
 

@@ -7,16 +7,17 @@ import { FAMILIES } from '../../../nemesis/families.js';
 import { runCampaign } from '../../../src/campaign/execute.js';
 import { parseCampaign } from '../../../src/campaign/parse.js';
 import type { CampaignReport } from '../../../src/campaign/report.js';
+import { describeRun } from '../../../src/campaign/report.js';
 import { RUN_KEYS } from '../../../src/campaign/run-keys.js';
 import { formatCampaignReport, formatPlan } from '../../../src/campaign/table.js';
-import { describeRun } from '../../../src/campaign/report.js';
 import type { RunConfig } from '../../../src/controller/config.js';
 import { RunAbortedError, type RunSummary } from '../../../src/controller/run.js';
 
 const store = mkdtempSync(path.join(tmpdir(), 'faultline-campaign-'));
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
-const campaign = (runs: object[]) => parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: RUN_KEYS });
+const campaign = (runs: object[]) =>
+  parseCampaign(JSON.stringify({ name: 'nightly', defaults: { seed: 1, nodes: 3 }, runs }), { file: 'nightly.json', store, keys: RUN_KEYS });
 
 /** A stand-in for runTest: each config's verdict by workload, in call order. */
 function fakeRunTest(verdicts: Record<string, Valid | 'abort' | 'interrupt'>, calls: RunConfig[], onCall?: () => void) {
@@ -71,7 +72,10 @@ describe('running a campaign', () => {
   });
 
   it('an unsafe mode that is not caught is unmet: exit 1', async () => {
-    const report = await runCampaign(campaign([{ workload: 'register', expect: 'invalid' }]), { runTest: fakeRunTest({ register: true }, []), stopped: () => false });
+    const report = await runCampaign(campaign([{ workload: 'register', expect: 'invalid' }]), {
+      runTest: fakeRunTest({ register: true }, []),
+      stopped: () => false,
+    });
     expect(report.runs[0].status).toBe('unmet');
     expect(report.exitCode).toBe(1);
     expect(formatCampaignReport(report)).toMatch(/UNMET/);
@@ -79,7 +83,10 @@ describe('running a campaign', () => {
 
   it('an aborted run is recorded and the campaign goes on; exit 255', async () => {
     const calls: RunConfig[] = [];
-    const report = await runCampaign(campaign([{ workload: 'bank' }, { workload: 'register' }]), { runTest: fakeRunTest({ bank: 'abort', register: true }, calls), stopped: () => false });
+    const report = await runCampaign(campaign([{ workload: 'bank' }, { workload: 'register' }]), {
+      runTest: fakeRunTest({ bank: 'abort', register: true }, calls),
+      stopped: () => false,
+    });
     expect(calls).toHaveLength(2);
     expect(report.runs[0]).toMatchObject({ status: 'error', error: 'cluster did not come up', verdict: null });
     expect(report.runs[0].dir).toMatch(/bank-/);
@@ -91,7 +98,10 @@ describe('running a campaign', () => {
     let stop = false;
     const calls: RunConfig[] = [];
     const c = campaign([{ workload: 'register' }, { workload: 'set' }, { workload: 'bank' }]);
-    const report = await runCampaign(c, { runTest: fakeRunTest({ register: true, set: 'interrupt', bank: true }, calls, () => (stop = calls.length === 2)), stopped: () => stop });
+    const report = await runCampaign(c, {
+      runTest: fakeRunTest({ register: true, set: 'interrupt', bank: true }, calls, () => (stop = calls.length === 2)),
+      stopped: () => stop,
+    });
     expect(calls.map((x) => x.workload)).toEqual(['register', 'set']);
     expect(report.runs.map((r) => r.status)).toEqual(['met', 'unknown', 'skipped']);
     expect(report.stopped).toBe(true);
@@ -102,21 +112,29 @@ describe('running a campaign', () => {
   it('a stop between runs (signal outside runTest) also ends the campaign', async () => {
     let n = 0;
     const calls: RunConfig[] = [];
-    const report = await runCampaign(campaign([{ workload: 'register' }, { workload: 'set' }]), { runTest: fakeRunTest({ register: true, set: true }, calls), stopped: () => n++ > 0 });
+    const report = await runCampaign(campaign([{ workload: 'register' }, { workload: 'set' }]), {
+      runTest: fakeRunTest({ register: true, set: true }, calls),
+      stopped: () => n++ > 0,
+    });
     expect(calls).toHaveLength(1);
     expect(report.runs.map((r) => r.status)).toEqual(['met', 'skipped']);
     expect(report.exitCode).toBe(2);
   });
 
   it('the end table has a row per run with the columns of the contract; the plan shows what would run', async () => {
-    const report = await runCampaign(campaign([{ workload: 'register' }, { workload: 'set', nemesis: 'partition', nodeOpt: ['read-mode=local'], expect: 'invalid' }]), {
-      runTest: fakeRunTest({ register: true, set: false }, []),
-      stopped: () => false,
-    });
+    const report = await runCampaign(
+      campaign([{ workload: 'register' }, { workload: 'set', nemesis: 'partition', nodeOpt: ['read-mode=local'], expect: 'invalid' }]),
+      {
+        runTest: fakeRunTest({ register: true, set: false }, []),
+        stopped: () => false,
+      },
+    );
     const lines = formatCampaignReport(report).split('\n');
     expect(lines[1]).toMatch(/^run +workload +nemesis +node opts +verdict +expected +outcome +ops\/s +results$/);
     expect(lines[3]).toMatch(/^2 +set +partition +read-mode=local +invalid +invalid +met +123 +\//);
     expect(lines[4]).toBe('outcome    every expectation met (2 met, 0 unmet, 0 unknown, 0 aborted, 0 skipped)');
-    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(new RegExp(`\\n1 +runs\\[0\\] +orders-${FAMILIES.join('-')} +orders +${FAMILIES.join(',')} +- +3 +12s +1 +valid\\n$`));
+    expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(
+      new RegExp(`\\n1 +runs\\[0\\] +orders-${FAMILIES.join('-')} +orders +${FAMILIES.join(',')} +- +3 +12s +1 +valid\\n$`),
+    );
   });
 });

@@ -36,7 +36,11 @@ describe('parsing a campaign file', () => {
     const c = parse({
       name: 'nightly',
       defaults: { timeLimit: 30, nodes: 5, nemesis: 'all', seed: 7 },
-      runs: [{ workload: 'register' }, { workload: 'set', nemesis: 'partition,kill' }, { workload: 'register', nodeOpt: ['read-mode=local'], expect: 'invalid' }],
+      runs: [
+        { workload: 'register' },
+        { workload: 'set', nemesis: 'partition,kill' },
+        { workload: 'register', nodeOpt: ['read-mode=local'], expect: 'invalid' },
+      ],
     });
     expect(c.name).toBe('nightly');
     expect(c.runs.map((r) => [r.config.workload, r.config.families.join(','), r.config.nodes, r.config.timeLimitS, r.expect])).toEqual([
@@ -49,7 +53,11 @@ describe('parsing a campaign file', () => {
   });
 
   it('a run overrides the defaults, expect included; a single nodeOpt string is allowed', () => {
-    const c = parse({ name: 'x', defaults: { expect: 'invalid', nodeOpt: ['ack=before-commit'] }, runs: [{}, { expect: 'valid', nodeOpt: 'read-mode=lease' }] });
+    const c = parse({
+      name: 'x',
+      defaults: { expect: 'invalid', nodeOpt: ['ack=before-commit'] },
+      runs: [{}, { expect: 'valid', nodeOpt: 'read-mode=lease' }],
+    });
     expect(c.runs.map((r) => [r.expect, r.config.sutOpts])).toEqual([
       ['invalid', { ack: 'before-commit' }],
       ['valid', { 'read-mode': 'lease' }],
@@ -108,7 +116,10 @@ describe('parsing a campaign file', () => {
     const c = parse({
       name: 'm',
       defaults: { seed: [1, 2] },
-      runs: [{ workload: ['register', 'set'], nemesis: ['partition', 'kill,pause'], nodeOpt: [[], ['read-mode=local']] }, { workload: 'bank', nodeOpt: ['ack=before-commit', 'read-mode=local'] }],
+      runs: [
+        { workload: ['register', 'set'], nemesis: ['partition', 'kill,pause'], nodeOpt: [[], ['read-mode=local']] },
+        { workload: 'bank', nodeOpt: ['ack=before-commit', 'read-mode=local'] },
+      ],
     });
     expect(c.runs).toHaveLength(2 * 2 * 2 * 2 + 2);
     expect(c.runs.slice(0, 3).map((r) => r.matrix)).toEqual([
@@ -140,7 +151,13 @@ describe('parsing a campaign file', () => {
   });
 
   it('--repeat runs the whole plan again; runs without a seed get one each, runs with one keep it', () => {
-    const c = parseCampaign(JSON.stringify({ runs: [{ workload: 'set' }, { workload: 'register', seed: 5 }] }), { file: 'c.json', store: '/tmp/store', keys, repeat: 3, seedBase: 100 });
+    const c = parseCampaign(JSON.stringify({ runs: [{ workload: 'set' }, { workload: 'register', seed: 5 }] }), {
+      file: 'c.json',
+      store: '/tmp/store',
+      keys,
+      repeat: 3,
+      seedBase: 100,
+    });
     expect(c.runs.map((r) => [r.repeat, r.config.workload, r.config.seed])).toEqual([
       [1, 'set', 100],
       [1, 'register', 5],
@@ -150,7 +167,14 @@ describe('parsing a campaign file', () => {
       [3, 'register', 5],
     ]);
     // the same run's repetitions are told apart for compare by their occurrence
-    expect(c.runs.map((r) => r.key)).toEqual(['workload="set"', 'seed=5 workload="register"', 'workload="set" #2', 'seed=5 workload="register" #2', 'workload="set" #3', 'seed=5 workload="register" #3']);
+    expect(c.runs.map((r) => r.key)).toEqual([
+      'workload="set"',
+      'seed=5 workload="register"',
+      'workload="set" #2',
+      'seed=5 workload="register" #2',
+      'workload="set" #3',
+      'seed=5 workload="register" #3',
+    ]);
   });
 
   it('flag names in messages become keys', () => {

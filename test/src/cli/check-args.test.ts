@@ -22,7 +22,27 @@ async function viaYargs(argv: string[]): Promise<CheckArgs | Error> {
 const FIELDS = ['history', 'model', 'initial', 'format', 'nilRead', 'timeout', 'memory', 'partition', 'json', 'html'] as const;
 const pick = (a: CheckArgs): Record<string, unknown> => Object.fromEntries(FIELDS.map((f) => [f, a[f]]));
 
-const arbValue = fc.constantFrom('abc', '5', '-5', '2.5', '0', '"x"', "'y'", '"', '{"a":1}', '[1,2]', 'value', 'unknown', 'jsonl', 'edn', 'jepsen-log', 'kv', 'set', 'out.html', '');
+const arbValue = fc.constantFrom(
+  'abc',
+  '5',
+  '-5',
+  '2.5',
+  '0',
+  '"x"',
+  "'y'",
+  '"',
+  '{"a":1}',
+  '[1,2]',
+  'value',
+  'unknown',
+  'jsonl',
+  'edn',
+  'jepsen-log',
+  'kv',
+  'set',
+  'out.html',
+  '',
+);
 const arbToken = fc.oneof(
   fc.constantFrom('h.jsonl', '-', 'other.edn'),
   fc.tuple(fc.constantFrom('--model', '--initial', '--format', '--nil-read', '--timeout', '--memory', '--html'), arbValue).map(([o, v]) => [o, v]),
@@ -51,10 +71,26 @@ describe('check without yargs (the fast path)', () => {
   });
 
   it('declines what is not plain: help, unknown options, two histories, no history, a missing value', () => {
-    for (const argv of [['h', '--help'], ['h', '-h'], ['h', '--bogus'], ['a', 'b'], [], ['h', '--model'], ['h', '--model', '--json'], ['h', '--format', 'xml']]) {
+    for (const argv of [
+      ['h', '--help'],
+      ['h', '-h'],
+      ['h', '--bogus'],
+      ['a', 'b'],
+      [],
+      ['h', '--model'],
+      ['h', '--model', '--json'],
+      ['h', '--format', 'xml'],
+    ]) {
       expect(parseCheckArgv(argv)).toBeNull();
     }
-    expect(parseCheckArgv(['-', '--timeout=2.5', '--no-partition', '--initial', '-5'])).toMatchObject({ history: '-', timeout: '2.5', partition: false, initial: '-5', model: 'cas-register', json: false });
+    expect(parseCheckArgv(['-', '--timeout=2.5', '--no-partition', '--initial', '-5'])).toMatchObject({
+      history: '-',
+      timeout: '2.5',
+      partition: false,
+      initial: '-5',
+      model: 'cas-register',
+      json: false,
+    });
   });
 
   it('the help names every model', () => {

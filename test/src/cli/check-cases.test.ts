@@ -19,12 +19,42 @@ const escaped = (f: string): string => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('malformed ops never end in a verdict: exit 254 naming file and line', () => {
   it.each([
-    ['a cas whose value is not a [from, to] pair', [], [ev('invoke', 0, 'cas', 5), ev('ok', 0, 'cas', 5)], 1, /expected the cas value to be a pair \[from, to\]; got 5/],
-    ['a set read that is not a list', ['--model', 'set'], [ev('invoke', 0, 'add', 1), ev('ok', 0, 'add', 1), ev('invoke', 1, 'read', null), ev('ok', 1, 'read', 1)], 4, /a list; got 1/],
+    [
+      'a cas whose value is not a [from, to] pair',
+      [],
+      [ev('invoke', 0, 'cas', 5), ev('ok', 0, 'cas', 5)],
+      1,
+      /expected the cas value to be a pair \[from, to\]; got 5/,
+    ],
+    [
+      'a set read that is not a list',
+      ['--model', 'set'],
+      [ev('invoke', 0, 'add', 1), ev('ok', 0, 'add', 1), ev('invoke', 1, 'read', null), ev('ok', 1, 'read', 1)],
+      4,
+      /a list; got 1/,
+    ],
     ['a kv op with no key', ['--model', 'kv'], [ev('invoke', 0, 'put', 'x'), ev('ok', 0, 'put', 'x')], 1, /expected a kv op to name its key/],
-    ['an ok read with no value', [], [ev('invoke', 0, 'write', 1), ev('ok', 0, 'write', 1), ev('invoke', 1, 'read'), ev('ok', 1, 'read')], 4, /expected the ok read to carry the value it read/],
-    ['a write with no value at all', [], [ev('invoke', 0, 'write'), ev('ok', 0, 'write'), ev('invoke', 1, 'read'), ev('ok', 1, 'read', null)], 1, /expected the write to carry the value written; got no value/],
-    ['an op the model does not know', [], [ev('invoke', 0, 'enqueue', 1), ev('ok', 0, 'enqueue', 1)], 1, /"enqueue" is not an operation of the cas-register model/],
+    [
+      'an ok read with no value',
+      [],
+      [ev('invoke', 0, 'write', 1), ev('ok', 0, 'write', 1), ev('invoke', 1, 'read'), ev('ok', 1, 'read')],
+      4,
+      /expected the ok read to carry the value it read/,
+    ],
+    [
+      'a write with no value at all',
+      [],
+      [ev('invoke', 0, 'write'), ev('ok', 0, 'write'), ev('invoke', 1, 'read'), ev('ok', 1, 'read', null)],
+      1,
+      /expected the write to carry the value written; got no value/,
+    ],
+    [
+      'an op the model does not know',
+      [],
+      [ev('invoke', 0, 'enqueue', 1), ev('ok', 0, 'enqueue', 1)],
+      1,
+      /"enqueue" is not an operation of the cas-register model/,
+    ],
   ])('%s', async (_, args, events, line, message) => {
     const f = jsonl('bad.jsonl', events as object[]);
     const r = await faultline(['check', f, ...(args as string[])]);
@@ -45,11 +75,18 @@ describe('nothing checked is never valid', () => {
     }
     const failed = await faultline(['check', jsonl('failed.jsonl', [ev('invoke', 0, 'write', 1), ev('fail', 0, 'write', 1)]), '--json']);
     expect(failed.code).toBe(2);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ valid: 'unknown', unknownReason: 'empty', unknownDetail: expect.stringMatching(/none of its 1 client operation completed ok/) });
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      valid: 'unknown',
+      unknownReason: 'empty',
+      unknownDetail: expect.stringMatching(/none of its 1 client operation completed ok/),
+    });
   });
 
   it('a JSONL file with one Jepsen log line: the line is named (not read as a Jepsen log)', async () => {
-    const f = file('mixed.jsonl', `${JSON.stringify(ev('invoke', 0, 'write', 1))}\nINFO  jepsen.util - 0\t:ok\t:write\t1\n${JSON.stringify(ev('ok', 0, 'write', 1))}\n`);
+    const f = file(
+      'mixed.jsonl',
+      `${JSON.stringify(ev('invoke', 0, 'write', 1))}\nINFO  jepsen.util - 0\t:ok\t:write\t1\n${JSON.stringify(ev('ok', 0, 'write', 1))}\n`,
+    );
     const r = await faultline(['check', f]);
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(new RegExp(`${escaped(f)}:2: expected one JSON op map per line`));
@@ -73,7 +110,10 @@ describe('nothing checked is never valid', () => {
 describe('deep nesting and big integers: exit 254, never 255', () => {
   it('JSON nested 5,000 deep and EDN nested 20,000 deep', async () => {
     const deepJson = jsonl('deep.jsonl', [ev('invoke', 0, 'write', 1)]);
-    writeFileSync(deepJson, `${JSON.stringify(ev('invoke', 0, 'write', 1))}\n{"type":"ok","process":0,"f":"write","value":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+    writeFileSync(
+      deepJson,
+      `${JSON.stringify(ev('invoke', 0, 'write', 1))}\n{"type":"ok","process":0,"f":"write","value":${'['.repeat(5000)}${']'.repeat(5000)}}\n`,
+    );
     const j = await faultline(['check', deepJson]);
     expect(j.code).toBe(254);
     expect(j.stderr).toMatch(/:2: values nested more than 1000 deep are not read/);
@@ -93,7 +133,12 @@ describe('deep nesting and big integers: exit 254, never 255', () => {
 
 describe('values, --initial and what the summary says', () => {
   it('a write of {"a":1,"b":2} read back as {"b":2,"a":1} is linearizable', async () => {
-    const f = jsonl('order.jsonl', [ev('invoke', 0, 'write', { a: 1, b: 2 }), ev('ok', 0, 'write', { a: 1, b: 2 }), ev('invoke', 1, 'read', null), ev('ok', 1, 'read', { b: 2, a: 1 })]);
+    const f = jsonl('order.jsonl', [
+      ev('invoke', 0, 'write', { a: 1, b: 2 }),
+      ev('ok', 0, 'write', { a: 1, b: 2 }),
+      ev('invoke', 1, 'read', null),
+      ev('ok', 1, 'read', { b: 2, a: 1 }),
+    ]);
     expect((await faultline(['check', f])).code).toBe(0);
   });
 
@@ -115,13 +160,7 @@ describe('values, --initial and what the summary says', () => {
 
   it('messages show what the user wrote: never NaN or [object Object]', async () => {
     const f = jsonl('ok.jsonl', [ev('invoke', 0, 'write', 1), ev('ok', 0, 'write', 1)]);
-    for (const args of [
-      ['--timeout', 'abc'],
-      ['--memory', 'lots'],
-      ['--timeout=-1'],
-      ['--model.x', '1'],
-      ['--initial.a', '1'],
-    ]) {
+    for (const args of [['--timeout', 'abc'], ['--memory', 'lots'], ['--timeout=-1'], ['--model.x', '1'], ['--initial.a', '1']]) {
       const r = await faultline(['check', f, ...args]);
       expect(r.code).toBe(254);
       expect(r.stderr).not.toMatch(/NaN|\[object Object\]|<history>/);
@@ -133,6 +172,8 @@ describe('values, --initial and what the summary says', () => {
     const hard = path.join(porcupineFixtures, 'kv', 'c50-ok.txt');
     const r = await faultline(['check', hard, '--model', 'kv', '--no-partition', '--memory', '1']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/verdict\s+unknown \(memory budget exhausted\)\nbecause\s+the memory budget \(1\.0 MB\) ran out\nto decide\s+raise --memory \(it was 1 MB\)/);
+    expect(r.stdout).toMatch(
+      /verdict\s+unknown \(memory budget exhausted\)\nbecause\s+the memory budget \(1\.0 MB\) ran out\nto decide\s+raise --memory \(it was 1 MB\)/,
+    );
   });
 });

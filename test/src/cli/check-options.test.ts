@@ -64,7 +64,17 @@ describe('check summary', () => {
       reason: 'read() → 1 is not possible in state 6',
     },
   };
-  const report: CheckReport = { file: 'h.jsonl', format: 'jsonl', model: 'cas-register', initial: null, nilRead: 'value', events: 18, nemesis: 0, readMs: 0.5, result };
+  const report: CheckReport = {
+    file: 'h.jsonl',
+    format: 'jsonl',
+    model: 'cas-register',
+    initial: null,
+    nilRead: 'value',
+    events: 18,
+    nemesis: 0,
+    readMs: 0.5,
+    result,
+  };
 
   it('names the op, the last ops of the prefix, the state and the concurrent ops', () => {
     const text = checkSummary(report);

@@ -2,7 +2,6 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { faultlineTsx } from '../../support/cli.js';
@@ -103,7 +102,7 @@ describe('faultline check (real process)', () => {
     const bad = history('bad.jsonl', `${JSON.stringify(ev('invoke', 0, 'read', null))}\n{"type":"ok","process":0,"f":"re`);
     const r = await faultline('check', bad);
     expect(r.code).toBe(254);
-    expect(r.stderr).toMatch(new RegExp(`^faultline: ${bad.replace(/[.]/g, "\\.")}:2: expected one JSON op map per line`));
+    expect(r.stderr).toMatch(new RegExp(`^faultline: ${bad.replace(/[.]/g, '\\.')}:2: expected one JSON op map per line`));
     const unknownType = history('type.jsonl', `${JSON.stringify(ev('invoke', 0, 'read', null))}\n${JSON.stringify(ev('done', 0, 'read', 1))}`);
     const t = await faultline('check', unknownType);
     expect(t.code).toBe(254);
@@ -163,11 +162,14 @@ describe('faultline check conventions (real process)', () => {
     const [plain, zipped, gz] = await Promise.all([
       withStdin(text, 'check', '-'),
       withStdin(gzipSync(text), 'check', '-', '--json'),
-      faultline('check', (() => {
-        const f = path.join(dir, 'valid.jsonl.gz');
-        writeFileSync(f, gzipSync(text));
-        return f;
-      })()),
+      faultline(
+        'check',
+        (() => {
+          const f = path.join(dir, 'valid.jsonl.gz');
+          writeFileSync(f, gzipSync(text));
+          return f;
+        })(),
+      ),
     ]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/history\s+stdin \(jsonl, 6 events/);
@@ -182,7 +184,11 @@ describe('faultline check conventions (real process)', () => {
   });
 
   it('Ctrl-C ends the check with exit 2 and what is known so far', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check', path.join(fixtures, 'kv/c50-ok.txt'), '--model', 'kv', '--no-partition', '--memory', '8000'], { cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'check', path.join(fixtures, 'kv/c50-ok.txt'), '--model', 'kv', '--no-partition', '--memory', '8000'],
+      { cwd: repoRoot },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += String(d);

@@ -15,7 +15,10 @@ const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')
 async function faultline(args: string[], loads?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const node = ['--import', 'tsx', ...(loads ? ['--import', './test/support/record-loads.mjs'] : []), 'src/cli/main.ts'];
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...node, ...args], { cwd: repoRoot, env: { ...process.env, FAULTLINE_LOADS: loads ?? '' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...node, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, FAULTLINE_LOADS: loads ?? '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -30,7 +33,11 @@ async function packagesLoaded(args: string[]): Promise<Set<string>> {
   const r = await faultline(args, loads);
   expect(r.stderr).not.toMatch(/internal error/);
   const urls = readFileSync(loads, 'utf8').split('\n');
-  return new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []).filter((p) => p !== 'tsx' && p !== 'esbuild' && p !== 'get-tsconfig' && p !== 'resolve-pkg-maps'));
+  return new Set(
+    urls
+      .flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? [])
+      .filter((p) => p !== 'tsx' && p !== 'esbuild' && p !== 'get-tsconfig' && p !== 'resolve-pkg-maps'),
+  );
 }
 
 describe('faultline entry point', () => {

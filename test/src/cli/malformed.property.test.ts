@@ -42,7 +42,8 @@ function ednValue(v: unknown): string {
 
 /** an event as a line of the format; `value` is the value's text in that format, as given */
 function render(format: Format, e: { type: string; process: number | string; f: string }, value: string | undefined): string {
-  if (format === 'jsonl') return `{"type":${JSON.stringify(e.type)},"process":${JSON.stringify(e.process)},"f":${JSON.stringify(e.f)}${value === undefined ? '' : `,"value":${value}`}}`;
+  if (format === 'jsonl')
+    return `{"type":${JSON.stringify(e.type)},"process":${JSON.stringify(e.process)},"f":${JSON.stringify(e.f)}${value === undefined ? '' : `,"value":${value}`}}`;
   if (format === 'edn') return `{:type :${e.type}, :process ${e.process}, :f :${e.f}${value === undefined ? '' : `, :value ${value}`}}`;
   return `INFO  jepsen.util - ${e.process}\t:${e.type}\t:${e.f}${value === undefined ? '' : `\t${value}`}`;
 }
@@ -86,22 +87,40 @@ const arbMalformation: fc.Arbitrary<Malformation> = fc.oneof(
   // not an error, so the garbage comes as the majority (below, with `many`)
   arbGarbage.map((g) => ({ replace: false, line: (format) => (format === 'jepsen-log' ? `${g}\n${g}\n${g}\n${g}\n${g}\n${g}\n${g}` : g) })),
   // an unknown type, a fractional or list process, a numeric f
-  fc.constantFrom(
-    (format: Format) => render(format, { type: 'done', process: 0, f: 'read' }, 'nil'.replace('nil', format === 'jsonl' ? 'null' : 'nil')),
-    (format: Format) => (format === 'jepsen-log' ? 'INFO  jepsen.util - 0\t:started\t:read\tnil' : render(format, { type: 'ok', process: 1.5, f: 'read' }, '1')),
-    (format: Format) => (format === 'jsonl' ? '{"type":"ok","process":[1],"f":"read","value":1}' : format === 'edn' ? '{:type :ok, :process 1, :f 3, :value 1}' : 'INFO  jepsen.util - 0\t:ok\t:read\t{oops'),
-  ).map((make) => ({ replace: false, line: (format) => make(format) })),
+  fc
+    .constantFrom(
+      (format: Format) => render(format, { type: 'done', process: 0, f: 'read' }, 'nil'.replace('nil', format === 'jsonl' ? 'null' : 'nil')),
+      (format: Format) =>
+        format === 'jepsen-log' ? 'INFO  jepsen.util - 0\t:started\t:read\tnil' : render(format, { type: 'ok', process: 1.5, f: 'read' }, '1'),
+      (format: Format) =>
+        format === 'jsonl'
+          ? '{"type":"ok","process":[1],"f":"read","value":1}'
+          : format === 'edn'
+            ? '{:type :ok, :process 1, :f 3, :value 1}'
+            : 'INFO  jepsen.util - 0\t:ok\t:read\t{oops',
+    )
+    .map((make) => ({ replace: false, line: (format) => make(format) })),
   // the models' shapes: a cas that is not [from, to]; an ok read without its value
   fc.oneof(fc.integer(), fc.constant('[1 2 3]'), fc.constant('nil')).map((v) => ({
     replace: true,
-    line: (format) => render(format, { type: 'invoke', process: 0, f: 'cas' }, v === '[1 2 3]' ? (format === 'jsonl' ? '[1,2,3]' : v) : v === 'nil' ? (format === 'jsonl' ? 'null' : 'nil') : String(v)),
+    line: (format) =>
+      render(
+        format,
+        { type: 'invoke', process: 0, f: 'cas' },
+        v === '[1 2 3]' ? (format === 'jsonl' ? '[1,2,3]' : v) : v === 'nil' ? (format === 'jsonl' ? 'null' : 'nil') : String(v),
+      ),
   })),
   fc.constant({ replace: true, line: (format: Format) => render(format, { type: 'ok', process: 1, f: 'read' }, undefined) }),
   // a value nested past the limit, or an integer no double holds
   fc.tuple(arbTooDeep, fc.constantFrom('[', '{')).map(([d, open]) => ({
     replace: true,
     line: (format) => {
-      const deep = open === '[' || format === 'jepsen-log' ? `${'['.repeat(d)}${']'.repeat(d)}` : format === 'jsonl' ? `${'{"a":'.repeat(d)}1${'}'.repeat(d)}` : `${'{:a '.repeat(d)}1${'}'.repeat(d)}`;
+      const deep =
+        open === '[' || format === 'jepsen-log'
+          ? `${'['.repeat(d)}${']'.repeat(d)}`
+          : format === 'jsonl'
+            ? `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`
+            : `${'{:a '.repeat(d)}1${'}'.repeat(d)}`;
       return render(format, { type: 'invoke', process: 0, f: 'write' }, deep);
     },
   })),
@@ -129,49 +148,49 @@ function expectRefused(r: { code: number; stdout: string; stderr: string }, file
 describe('malformed input through every reader: exit 254, never 255, never a verdict', () => {
   it('property: a malformed line anywhere in a valid history', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...FORMATS),
-        arbMalformation,
-        fc.nat({ max: BASE.length - 1 }),
-        fc.boolean(),
-        async (format, bad, at, named) => {
-          const text = lines(format);
-          if (bad.model && format === 'jsonl') {
-            // the set model: turn the base into a set history whose read returns a number
-            text.splice(0, text.length, render(format, { type: 'invoke', process: 0, f: 'add' }, '1'), render(format, { type: 'ok', process: 0, f: 'add' }, '1'));
-            text.push(render(format, { type: 'invoke', process: 1, f: 'read' }, 'null'), render(format, { type: 'ok', process: 1, f: 'read' }, '1'));
-          } else if (bad.model) {
-            text.splice(0, text.length, render(format, { type: 'invoke', process: 0, f: 'add' }, '1'), render(format, { type: 'ok', process: 0, f: 'add' }, '1'));
-            text.push(render(format, { type: 'invoke', process: 1, f: 'read' }, 'nil'), render(format, { type: 'ok', process: 1, f: 'read' }, '1'));
-          } else {
-            const line = bad.line(format, text[at]);
-            if (bad.replace) text[at] = line;
-            else text.splice(at, 0, line);
-          }
-          const file = write(`${text.join('\n')}\n`);
-          const r = await faultline(['check', file, ...(named ? ['--format', format] : []), ...(bad.model ?? [])]);
-          expectRefused(r, file);
-        },
-      ),
+      fc.asyncProperty(fc.constantFrom(...FORMATS), arbMalformation, fc.nat({ max: BASE.length - 1 }), fc.boolean(), async (format, bad, at, named) => {
+        const text = lines(format);
+        if (bad.model && format === 'jsonl') {
+          // the set model: turn the base into a set history whose read returns a number
+          text.splice(0, text.length, render(format, { type: 'invoke', process: 0, f: 'add' }, '1'), render(format, { type: 'ok', process: 0, f: 'add' }, '1'));
+          text.push(render(format, { type: 'invoke', process: 1, f: 'read' }, 'null'), render(format, { type: 'ok', process: 1, f: 'read' }, '1'));
+        } else if (bad.model) {
+          text.splice(0, text.length, render(format, { type: 'invoke', process: 0, f: 'add' }, '1'), render(format, { type: 'ok', process: 0, f: 'add' }, '1'));
+          text.push(render(format, { type: 'invoke', process: 1, f: 'read' }, 'nil'), render(format, { type: 'ok', process: 1, f: 'read' }, '1'));
+        } else {
+          const line = bad.line(format, text[at]);
+          if (bad.replace) text[at] = line;
+          else text.splice(at, 0, line);
+        }
+        const file = write(`${text.join('\n')}\n`);
+        const r = await faultline(['check', file, ...(named ? ['--format', format] : []), ...(bad.model ?? [])]);
+        expectRefused(r, file);
+      }),
       { numRuns: 400 },
     );
   });
 
   it('property: lines nested to any depth (a collection is not an op map)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<Format>('jsonl', 'edn'), fc.integer({ min: 1, max: 30_000 }), fc.constantFrom('[', '{', '#{', '#t ', '#_ '), fc.nat({ max: BASE.length }), async (format, depth, open, at) => {
-        if (format === 'jsonl' && open !== '[' && open !== '{') open = '[';
-        // `#_` discards what follows: only past the limit, where it is refused
-        if (open === '#_ ') depth = Math.max(depth, 1001);
-        const close = open === '[' ? ']' : open === '#t ' || open === '#_ ' ? '' : '}';
-        const inner = open === '{' ? (format === 'jsonl' ? '{"a":' : '{:a ') : open;
-        const line = `${inner.repeat(depth)}${open === '{' ? '1' : open === '#t ' || open === '#_ ' ? '1 2' : ''}${close.repeat(depth)}`;
-        const text = lines(format);
-        text.splice(at, 0, line);
-        const file = write(`${text.join('\n')}\n`);
-        expectRefused(await faultline(['check', file, '--format', format]), file);
-        expectRefused(await faultline(['check', file]), file);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<Format>('jsonl', 'edn'),
+        fc.integer({ min: 1, max: 30_000 }),
+        fc.constantFrom('[', '{', '#{', '#t ', '#_ '),
+        fc.nat({ max: BASE.length }),
+        async (format, depth, open, at) => {
+          if (format === 'jsonl' && open !== '[' && open !== '{') open = '[';
+          // `#_` discards what follows: only past the limit, where it is refused
+          if (open === '#_ ') depth = Math.max(depth, 1001);
+          const close = open === '[' ? ']' : open === '#t ' || open === '#_ ' ? '' : '}';
+          const inner = open === '{' ? (format === 'jsonl' ? '{"a":' : '{:a ') : open;
+          const line = `${inner.repeat(depth)}${open === '{' ? '1' : open === '#t ' || open === '#_ ' ? '1 2' : ''}${close.repeat(depth)}`;
+          const text = lines(format);
+          text.splice(at, 0, line);
+          const file = write(`${text.join('\n')}\n`);
+          expectRefused(await faultline(['check', file, '--format', format]), file);
+          expectRefused(await faultline(['check', file]), file);
+        },
+      ),
       { numRuns: 120 },
     );
   });

@@ -3,7 +3,17 @@ import { compareCampaigns, comparedRuns } from '../../../src/compare/compare.js'
 import { formatComparison } from '../../../src/compare/report.js';
 
 const run = (key: string, over: Record<string, unknown> = {}) => ({
-  run: 1, key, workload: 'register', nemesis: 'all', nodeOpts: '', status: 'met', verdict: 'valid', expect: 'valid', opsPerSecond: 200, dir: `/s/${key}`, summary: { finalRecoveryMs: 400 },
+  run: 1,
+  key,
+  workload: 'register',
+  nemesis: 'all',
+  nodeOpts: '',
+  status: 'met',
+  verdict: 'valid',
+  expect: 'valid',
+  opsPerSecond: 200,
+  dir: `/s/${key}`,
+  summary: { finalRecoveryMs: 400 },
   ...over,
 });
 

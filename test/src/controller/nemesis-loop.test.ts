@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../../nemesis/families.js';
-import { PACKET_FAMILIES } from '../../../nemesis/netem-plan.js';
 import { TOPOLOGIES } from '../../../nemesis/grudge.js';
 import { Nemesis } from '../../../nemesis/nemesis.js';
+import { PACKET_FAMILIES } from '../../../nemesis/netem-plan.js';
 import { CLOCK_VARIANTS, makePlan } from '../../../nemesis/plan.js';
 import { runNemesisLoop } from '../../../src/controller/nemesis-loop.js';
 import { mulberry32 } from '../../../src/controller/random.js';

@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { porcupineFixtures as fixtures } from '../../support/fixtures.js';
 import { pairHistory } from '../../../src/history/pair.js';
 import { readHistory } from '../../../src/history/read.js';
-
+import { porcupineFixtures as fixtures } from '../../support/fixtures.js';
 
 describe('Porcupine fixtures', () => {
   const logs = readdirSync(path.join(fixtures, 'jepsen')).filter((f) => f.endsWith('.log'));

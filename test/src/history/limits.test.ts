@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEdn } from '../../../src/history/edn-parse.js';
 import { parseEdnHistory } from '../../../src/history/edn.js';
+import { parseEdn } from '../../../src/history/edn-parse.js';
 import { parseJepsenLog } from '../../../src/history/jepsen-log.js';
 import { readJsonl } from '../../../src/history/jsonl.js';
 import { inexactInteger, jsonLimitProblem, MAX_DEPTH } from '../../../src/history/limits.js';
@@ -85,7 +85,9 @@ describe('integers beyond 2^53 are read exactly or refused', () => {
   });
 
   it('EDN and Jepsen logs: refused (with or without N)', () => {
-    expect(() => parseEdnHistory('{:type :invoke, :process 0, :f :write, :value 12345678901234567890N}', 'h.edn')).toThrow(/h\.edn:1: .*12345678901234567890 cannot be read exactly/);
+    expect(() => parseEdnHistory('{:type :invoke, :process 0, :f :write, :value 12345678901234567890N}', 'h.edn')).toThrow(
+      /h\.edn:1: .*12345678901234567890 cannot be read exactly/,
+    );
     expect(() => parseEdnHistory('{:type :invoke, :process 0, :f :write, :value -9007199254740993}', 'h.edn')).toThrow(/cannot be read exactly/);
     expect(() => parseJepsenLog('INFO jepsen.util - 0\t:invoke\t:write\t12345678901234567890\n', 'x.log')).toThrow(/x\.log:1:/);
     expect(parseEdn('[9007199254740991 1152921504606846976N]')).toEqual([9007199254740991, 2 ** 60]);

@@ -48,11 +48,9 @@ describe('readHistory', () => {
   it('a JSONL file with a stray Jepsen log line is JSONL, and that line is the error', async () => {
     const file = write(
       'stray.jsonl',
-      [
-        '{"type":"invoke","process":0,"f":"write","value":1}',
-        'INFO  jepsen.util - 0\t:ok\t:write\t1',
-        '{"type":"ok","process":0,"f":"write","value":1}',
-      ].join('\n'),
+      ['{"type":"invoke","process":0,"f":"write","value":1}', 'INFO  jepsen.util - 0\t:ok\t:write\t1', '{"type":"ok","process":0,"f":"write","value":1}'].join(
+        '\n',
+      ),
     );
     await expect(readHistory(file)).rejects.toThrow(/stray\.jsonl:2: expected one JSON op map per line/);
   });
@@ -67,6 +65,8 @@ describe('readHistory', () => {
     const few = await readHistory(write('few.log', `INFO jepsen.core - starting\n\n${op}`));
     expect(few).toMatchObject({ format: 'jepsen-log', skipped: 1 });
     expect(few.ops).toHaveLength(2);
-    await expect(readHistory(write('most.log', `noise\nmore noise\neven more\n${op}`))).rejects.toThrow(/most\.log:1: .*most lines \(3 of 5\) are something else/);
+    await expect(readHistory(write('most.log', `noise\nmore noise\neven more\n${op}`))).rejects.toThrow(
+      /most\.log:1: .*most lines \(3 of 5\) are something else/,
+    );
   });
 });

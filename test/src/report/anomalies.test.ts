@@ -29,7 +29,9 @@ describe('describeAnomalies', () => {
     expect(b.details).toEqual(['the read at history index 12 adds up to 90, not 100']);
     expect(o.headline).toContain('final read');
     expect(e.headline).toBe('checker failed: boom');
-    expect(anomalyText(b)).toBe('bank: 1 read with a wrong total, 0 with a negative balance (of 9 reads)\n  the read at history index 12 adds up to 90, not 100');
+    expect(anomalyText(b)).toBe(
+      'bank: 1 read with a wrong total, 0 with a negative balance (of 9 reads)\n  the read at history index 12 adds up to 90, not 100',
+    );
   });
 
   it('reads results of any shape without throwing', () => {

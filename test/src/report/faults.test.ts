@@ -3,7 +3,14 @@ import type { Op } from '../../../src/history/types.js';
 import { faultWindows, splitNemesisF } from '../../../src/report/faults.js';
 
 let index = 0;
-const ev = (time: number, f: string, type: Op['type'] = 'info', process: Op['process'] = 'nemesis', value: unknown = null): Op => ({ index: index++, time, type, process, f, value });
+const ev = (time: number, f: string, type: Op['type'] = 'info', process: Op['process'] = 'nemesis', value: unknown = null): Op => ({
+  index: index++,
+  time,
+  type,
+  process,
+  f,
+  value,
+});
 
 describe('faultWindows', () => {
   it('pairs each start-X with the next stop-X, per family, and runs an unclosed start to the end', () => {
@@ -24,7 +31,13 @@ describe('faultWindows', () => {
   });
 
   it('ends every start of the family in force at its stop (cascading kills undone by one stop-kill)', () => {
-    const ops = [ev(1, 'start-kill', 'info', 'nemesis', { nodes: ['n1'] }), ev(2, 'start-kill', 'info', 'nemesis', { nodes: ['n2'] }), ev(3, 'stop-kill'), ev(4, 'start-kill'), ev(8, 'read', 'ok', 0)];
+    const ops = [
+      ev(1, 'start-kill', 'info', 'nemesis', { nodes: ['n1'] }),
+      ev(2, 'start-kill', 'info', 'nemesis', { nodes: ['n2'] }),
+      ev(3, 'stop-kill'),
+      ev(4, 'start-kill'),
+      ev(8, 'read', 'ok', 0),
+    ];
     expect(faultWindows(ops)).toEqual([
       { f: 'kill', start: 1, stop: 3, closed: true, value: { nodes: ['n1'] } },
       { f: 'kill', start: 2, stop: 3, closed: true, value: { nodes: ['n2'] } },

@@ -4,7 +4,15 @@ import { renderTimelineHtml, timelineData } from '../../../src/report/timeline.j
 import { largeRunSample } from '../../support/report-samples.js';
 
 let index = 0;
-const ev = (time: number, type: Op['type'], process: Op['process'], f: string, value: unknown = null, extra: Partial<Op> = {}): Op => ({ index: index++, time, type, process, f, value, ...extra });
+const ev = (time: number, type: Op['type'], process: Op['process'], f: string, value: unknown = null, extra: Partial<Op> = {}): Op => ({
+  index: index++,
+  time,
+  type,
+  process,
+  f,
+  value,
+  ...extra,
+});
 const MS = 1e6;
 
 describe('the timeline', () => {
@@ -44,7 +52,10 @@ describe('the timeline', () => {
 
   it('packs processes into lanes: a worker\u2019s successor after an info shares its lane', () => {
     const d = timelineData(ops);
-    expect(d.lanes).toEqual([[0, 2], [1, 3]]); // 2 starts after 0 ended: the lane is free
+    expect(d.lanes).toEqual([
+      [0, 2],
+      [1, 3],
+    ]); // 2 starts after 0 ended: the lane is free
     expect(d.l).toEqual([0, 1, 0, 1, 1, 0]);
   });
 

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { generateConcurrentRegister } from '../../../bench/gen-history.js';
 import { checkLinearizability } from '../../../checkers/linearizability/check.js';
 import { getModel } from '../../../checkers/linearizability/models/index.js';
-import { renderViolationHtml } from '../../../src/report/violation-html.js';
 import type { OpSummary } from '../../../checkers/linearizability/types.js';
+import { renderViolationHtml } from '../../../src/report/violation-html.js';
 import { op } from '../../support/histories.js';
 import { invalidRegisterSample } from '../../support/report-samples.js';
-import { generateConcurrentRegister } from '../../../bench/gen-history.js';
 
 const reg = () => getModel('cas-register', { nilRead: 'value' });
 
 describe('renderViolationHtml', () => {
-  const stale = [op(0, 0, 'write', 1, 1, 0, 10), op(1, 1, 'write', 2, 2, 20, 30), op(2, 2, 'read', null, 1, 40, 50), op(3, 3, 'write', 9, undefined, 45, 0, 'info')];
+  const stale = [
+    op(0, 0, 'write', 1, 1, 0, 10),
+    op(1, 1, 'write', 2, 2, 20, 30),
+    op(2, 2, 'read', null, 1, 40, 50),
+    op(3, 3, 'write', 9, undefined, 45, 0, 'info'),
+  ];
 
   it('names the failing op, the prefix, the state and the concurrent ops', () => {
     const result = checkLinearizability(stale, reg());
@@ -56,7 +61,10 @@ describe('renderViolationHtml', () => {
     expect(html.match(/<g class="op/g)).toHaveLength(3);
     expect(html).toContain('read(null) → 1');
     expect(html).toContain('write(&#34;&#60;b&#62;&#34;) (info)');
-    const unknown = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'timeout' }, { file: 'u', model: 'm', operations: ops, describe: (o) => `op ${o.id}` });
+    const unknown = renderViolationHtml(
+      { ...result, valid: 'unknown', unknownReason: 'timeout' },
+      { file: 'u', model: 'm', operations: ops, describe: (o) => `op ${o.id}` },
+    );
     expect(unknown).toContain('unknown (timeout)');
     expect(unknown).toContain('stopped at its <b>time</b> budget');
     expect(unknown).toContain('>op 1</text>');
@@ -94,7 +102,11 @@ describe('renderViolationHtml on the hand-built sample', () => {
     }
     const failing = { ...ops[4000], description: 'read() → 1' };
     ops[4000] = failing;
-    const result = { ...base, partitionOps: ops, anomaly: { ...base.anomaly!, op: failing, prefix: ops.slice(3990, 4000), concurrent: [], linearizations: [] } };
+    const result = {
+      ...base,
+      partitionOps: ops,
+      anomaly: { ...base.anomaly!, op: failing, prefix: ops.slice(3990, 4000), concurrent: [], linearizations: [] },
+    };
     const html = renderViolationHtml(result, { file: 'big', model: 'cas-register' });
     expect(html).toContain('Drawn: the 9 operations of 5000 in this partition'); // the failing op and the last 8 of the prefix
     expect(html.match(/<g class="op/g)).toHaveLength(9);
@@ -131,7 +143,10 @@ describe('renderViolationHtml on a 64-client history', () => {
   });
 
   it('on unknown, says which budget ran out and what to raise', () => {
-    const timeout = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'timeout', anomaly: undefined }, { file: 'h.jsonl', model: 'm', budget: { timeoutS: 30 } });
+    const timeout = renderViolationHtml(
+      { ...result, valid: 'unknown', unknownReason: 'timeout', anomaly: undefined },
+      { file: 'h.jsonl', model: 'm', budget: { timeoutS: 30 } },
+    );
     expect(timeout).toContain('stopped at its <b>time</b> budget of 30 s');
     expect(timeout).toContain('<code>faultline check h.jsonl --timeout 120</code>');
     const memory = renderViolationHtml({ ...result, valid: 'unknown', unknownReason: 'memory', anomaly: undefined }, { file: 'h.jsonl', model: 'm' });

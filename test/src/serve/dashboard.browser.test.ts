@@ -2,14 +2,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateConcurrentRegister } from '../../../bench/gen-history.js';
 import { checkLinearizability } from '../../../checkers/linearizability/check.js';
 import { getModel } from '../../../checkers/linearizability/models/index.js';
-import { generateConcurrentRegister } from '../../../bench/gen-history.js';
+import { renderViolationHtml } from '../../../src/report/violation-html.js';
 import { resolveServeOptions } from '../../../src/serve/options.js';
 import { type RunningServer, startServer } from '../../../src/serve/server.js';
 import { createRunDir } from '../../../src/store/store.js';
 import { writeCampaignJson, writeResults, writeStatus, writeTestJson } from '../../../src/store/writers.js';
-import { renderViolationHtml } from '../../../src/report/violation-html.js';
 import { type Browser, HAVE_CHROMIUM, launchBrowser, REQUIRE_BROWSER } from '../../support/browser.js';
 import { repoRoot } from '../../support/fixtures.js';
 import { largeRunSample, perfSample } from '../../support/report-samples.js';
@@ -55,9 +55,39 @@ describe.runIf(HAVE_CHROMIUM || REQUIRE_BROWSER)('the dashboard in chromium', ()
     // a valid run with faults, as the controller writes it
     valid = createRunDir(store, 'register-partition-kill', new Date('2025-03-01T10:00:00Z'));
     const ops = perfSample();
-    writeTestJson(valid, { testName: 'register-partition-kill', sut: 'exchange', sutOpts: {}, workload: 'register', families: ['partition', 'kill'], scenario: 'chaos', nodes: 5, seed: 7, timeLimitS: 60, concurrency: 5, rate: 100, started: '2025-03-01T10:00:00.000Z' });
+    writeTestJson(valid, {
+      testName: 'register-partition-kill',
+      sut: 'exchange',
+      sutOpts: {},
+      workload: 'register',
+      families: ['partition', 'kill'],
+      scenario: 'chaos',
+      nodes: 5,
+      seed: 7,
+      timeLimitS: 60,
+      concurrency: 5,
+      rate: 100,
+      started: '2025-03-01T10:00:00.000Z',
+    });
     writeFileSync(path.join(valid, 'history.jsonl'), `${ops.map((o) => JSON.stringify(o)).join('\n')}\n`);
-    await writeResults(valid, 'register-partition-kill', ops, true, { linearizable: { valid: true, ops: 100, partitions: 3 }, stats: { valid: true } }, { counts: { ok: 900, fail: 50, info: 10 }, throughput: { opsPerSecond: 160, p50: 4.1, p99: 90 }, faults: 2, leaderFaults: 1, faultFailures: 0, elections: 2, recoveries: [{ kind: 'heal', after: 'stop-partition', atMs: 30000, ms: 420 }], finalRecoveryMs: 310, interrupted: false });
+    await writeResults(
+      valid,
+      'register-partition-kill',
+      ops,
+      true,
+      { linearizable: { valid: true, ops: 100, partitions: 3 }, stats: { valid: true } },
+      {
+        counts: { ok: 900, fail: 50, info: 10 },
+        throughput: { opsPerSecond: 160, p50: 4.1, p99: 90 },
+        faults: 2,
+        leaderFaults: 1,
+        faultFailures: 0,
+        elections: 2,
+        recoveries: [{ kind: 'heal', after: 'stop-partition', atMs: 30000, ms: 420 }],
+        finalRecoveryMs: 310,
+        interrupted: false,
+      },
+    );
     mkdirSync(path.join(valid, 'nodes', 'n1'), { recursive: true });
     writeFileSync(path.join(valid, 'nodes', 'n1', 'node.log'), 'n1 became leader in term 2\n');
 
@@ -65,15 +95,47 @@ describe.runIf(HAVE_CHROMIUM || REQUIRE_BROWSER)('the dashboard in chromium', ()
     invalid = createRunDir(store, 'register-read-local', new Date('2025-03-01T11:00:00Z'));
     const c64 = generateConcurrentRegister({ clients: 64, keys: 144, keysAtOnce: 3, readRate: 0.5, casRate: 0.2, infoRate: 0.01, staleReads: 1, seed: 7 });
     const lin = checkLinearizability(c64, getModel('cas-register', { nilRead: 'value' }));
-    writeTestJson(invalid, { testName: 'register-read-local', sut: 'exchange', sutOpts: { 'read-mode': 'local' }, workload: 'register', families: ['partition'], scenario: 'chaos', nodes: 5, seed: 1, timeLimitS: 30, started: '2025-03-01T11:00:00.000Z' });
-    writeFileSync(path.join(invalid, 'results.json'), JSON.stringify({ valid: false, linearizable: lin, stats: { valid: true }, run: { counts: { ok: 13000, fail: 500, info: 137 }, throughput: { opsPerSecond: 450, p50: 3, p99: 40 }, applied: { partition: 3 } } }));
+    writeTestJson(invalid, {
+      testName: 'register-read-local',
+      sut: 'exchange',
+      sutOpts: { 'read-mode': 'local' },
+      workload: 'register',
+      families: ['partition'],
+      scenario: 'chaos',
+      nodes: 5,
+      seed: 1,
+      timeLimitS: 30,
+      started: '2025-03-01T11:00:00.000Z',
+    });
+    writeFileSync(
+      path.join(invalid, 'results.json'),
+      JSON.stringify({
+        valid: false,
+        linearizable: lin,
+        stats: { valid: true },
+        run: { counts: { ok: 13000, fail: 500, info: 137 }, throughput: { opsPerSecond: 450, p50: 3, p99: 40 }, applied: { partition: 3 } },
+      }),
+    );
     writeFileSync(path.join(invalid, 'linearizability.html'), renderViolationHtml(lin, { file: 'history.jsonl', model: 'cas-register' }));
 
     // a 100,000-op run: its timeline
     big = createRunDir(store, 'register-long', new Date('2025-03-01T12:00:00Z'));
     const long = largeRunSample(100_000, 64);
-    writeTestJson(big, { testName: 'register-long', workload: 'register', families: ['partition', 'kill', 'pause', 'clock', 'loss'], nodes: 5, started: '2025-03-01T12:00:00.000Z' });
-    await writeResults(big, 'register-long', long, true, { stats: { valid: true } }, { counts: { ok: 99000, fail: 500, info: 500 }, throughput: { opsPerSecond: 166, p50: 4, p99: 30 } });
+    writeTestJson(big, {
+      testName: 'register-long',
+      workload: 'register',
+      families: ['partition', 'kill', 'pause', 'clock', 'loss'],
+      nodes: 5,
+      started: '2025-03-01T12:00:00.000Z',
+    });
+    await writeResults(
+      big,
+      'register-long',
+      long,
+      true,
+      { stats: { valid: true } },
+      { counts: { ok: 99000, fail: 500, info: 500 }, throughput: { opsPerSecond: 166, p50: 4, p99: 30 } },
+    );
 
     // a run in progress: this test plays the controller, rewriting status.json
     live = createRunDir(store, 'bank-kill', new Date('2025-03-01T13:00:00Z'));
@@ -83,10 +145,55 @@ describe.runIf(HAVE_CHROMIUM || REQUIRE_BROWSER)('the dashboard in chromium', ()
     // a campaign of the first two
     const campaign = createRunDir(store, 'nightly', new Date('2025-03-01T14:00:00Z'), { storeLatest: false });
     writeCampaignJson(campaign, {
-      name: 'nightly', file: 'campaigns/nightly.json', dir: campaign, started: '2025-03-01T14:00:00.000Z', finished: '2025-03-01T14:05:00.000Z', stopped: false, valid: false, exitCode: 1,
+      name: 'nightly',
+      file: 'campaigns/nightly.json',
+      dir: campaign,
+      started: '2025-03-01T14:00:00.000Z',
+      finished: '2025-03-01T14:05:00.000Z',
+      stopped: false,
+      valid: false,
+      exitCode: 1,
       runs: [
-        { run: 1, source: 0, matrix: {}, repeat: 1, key: 'a', testName: 'register-partition-kill', workload: 'register', nemesis: 'partition,kill', nodeOpts: '', seed: 7, expect: 'valid', verdict: 'valid', status: 'met', dir: valid, opsPerSecond: 160, elapsedS: 70, anomalies: [], config: { families: ['partition', 'kill'] } },
-        { run: 2, source: 1, matrix: { nodeOpt: ['read-mode=local'] }, repeat: 1, key: 'b', testName: 'register-read-local', workload: 'register', nemesis: 'partition', nodeOpts: 'read-mode=local', seed: 1, expect: 'valid', verdict: 'invalid', status: 'unmet', dir: invalid, opsPerSecond: 450, elapsedS: 40, anomalies: ['linearizable: not linearizable at key k75'], config: { families: ['partition'] } },
+        {
+          run: 1,
+          source: 0,
+          matrix: {},
+          repeat: 1,
+          key: 'a',
+          testName: 'register-partition-kill',
+          workload: 'register',
+          nemesis: 'partition,kill',
+          nodeOpts: '',
+          seed: 7,
+          expect: 'valid',
+          verdict: 'valid',
+          status: 'met',
+          dir: valid,
+          opsPerSecond: 160,
+          elapsedS: 70,
+          anomalies: [],
+          config: { families: ['partition', 'kill'] },
+        },
+        {
+          run: 2,
+          source: 1,
+          matrix: { nodeOpt: ['read-mode=local'] },
+          repeat: 1,
+          key: 'b',
+          testName: 'register-read-local',
+          workload: 'register',
+          nemesis: 'partition',
+          nodeOpts: 'read-mode=local',
+          seed: 1,
+          expect: 'valid',
+          verdict: 'invalid',
+          status: 'unmet',
+          dir: invalid,
+          opsPerSecond: 450,
+          elapsedS: 40,
+          anomalies: ['linearizable: not linearizable at key k75'],
+          config: { families: ['partition'] },
+        },
       ],
     });
 
@@ -222,7 +329,15 @@ describe.runIf(HAVE_CHROMIUM || REQUIRE_BROWSER)('the dashboard in chromium', ()
     expect(await page.locator('#rate rect').count()).toBeGreaterThan(10);
     await shot(page, live, 'live');
     // the controller moves on: a new leader, more time, a partition
-    writeStatus(live, liveStatus({ elapsedS: 20.5, leader: 'n3', nodes: [{ id: 'n3', up: true, role: 'leader', term: 5, commitIndex: 300, appliedIndex: 300, leader: 'n3' }], faults: { inForce: [{ f: 'partition', sinceS: 19, value: {} }], applied: [], total: 2 } }));
+    writeStatus(
+      live,
+      liveStatus({
+        elapsedS: 20.5,
+        leader: 'n3',
+        nodes: [{ id: 'n3', up: true, role: 'leader', term: 5, commitIndex: 300, appliedIndex: 300, leader: 'n3' }],
+        faults: { inForce: [{ f: 'partition', sinceS: 19, value: {} }], applied: [], total: 2 },
+      }),
+    );
     await page.waitForFunction(() => document.getElementById('leader')?.textContent === 'n3', null, { timeout: 10_000 });
     expect(await page.locator('#clock').textContent()).toMatch(/^21 of 30 s/);
     expect(await page.locator('#inforce').textContent()).toContain('partition since 19 s');

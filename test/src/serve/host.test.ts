@@ -3,7 +3,16 @@ import { hostAllowed, hostOf, isLoopback } from '../../../src/serve/host.js';
 
 describe('the Host header check (DNS rebinding)', () => {
   it('reads the host part of a Host header', () => {
-    expect(['localhost:8080', '[::1]:80', 'A.Example.', '10.0.0.1', 'bad host', '[zz]:1', ':80', ''].map(hostOf)).toEqual(['localhost', '::1', 'a.example', '10.0.0.1', null, null, null, null]);
+    expect(['localhost:8080', '[::1]:80', 'A.Example.', '10.0.0.1', 'bad host', '[zz]:1', ':80', ''].map(hostOf)).toEqual([
+      'localhost',
+      '::1',
+      'a.example',
+      '10.0.0.1',
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('accepts localhost, IP literals, the bound name and allowed names; refuses other names and a missing header', () => {

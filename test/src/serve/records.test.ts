@@ -11,7 +11,13 @@ afterAll(() => rmSync(path.dirname(store), { recursive: true, force: true }));
 describe('scanning the results store', () => {
   it('lists every run once, newest first, skipping latest links and directories that are not runs', () => {
     const runs = scanStore(store);
-    expect(runs.map((r) => `${r.test}/${r.stamp}`)).toEqual(['nightly/2025-01-05T100000', 'bank-kill/2025-01-04T100000', 'set-none/2025-01-03T100000', 'register-partition/2025-01-02T100000', 'register-all/2025-01-01T100000']);
+    expect(runs.map((r) => `${r.test}/${r.stamp}`)).toEqual([
+      'nightly/2025-01-05T100000',
+      'bank-kill/2025-01-04T100000',
+      'set-none/2025-01-03T100000',
+      'register-partition/2025-01-02T100000',
+      'register-all/2025-01-01T100000',
+    ]);
   });
 
   it('takes the verdict from results.json, incomplete without it', () => {
@@ -39,9 +45,25 @@ describe('scanning the results store', () => {
   });
 
   it('a campaign directory is one row with the merged expectation verdict', () => {
-    const r = toRunRecord({ test: 'nightly', stamp: 's', dir: '/none', entries: ['campaign.json'], nodeLogs: [], campaignJson: { started: 'x', finished: 'y', valid: false, runs: [{}, {}] } });
+    const r = toRunRecord({
+      test: 'nightly',
+      stamp: 's',
+      dir: '/none',
+      entries: ['campaign.json'],
+      nodeLogs: [],
+      campaignJson: { started: 'x', finished: 'y', valid: false, runs: [{}, {}] },
+    });
     expect(r).toMatchObject({ kind: 'campaign', verdict: 'invalid', ops: 2, links: ['campaign.json'] });
-    expect(toRunRecord({ test: 'nightly', stamp: 's', dir: '/none', entries: ['campaign.json'], nodeLogs: [], campaignJson: { valid: 'unknown', finished: null, runs: [] } }).verdict).toBe('incomplete');
+    expect(
+      toRunRecord({
+        test: 'nightly',
+        stamp: 's',
+        dir: '/none',
+        entries: ['campaign.json'],
+        nodeLogs: [],
+        campaignJson: { valid: 'unknown', finished: null, runs: [] },
+      }).verdict,
+    ).toBe('incomplete');
   });
 
   it('filters by verdict (live: runs in progress), workload, the faults applied or the scenario, and kind', () => {
@@ -54,7 +76,12 @@ describe('scanning the results store', () => {
     expect(names({ nemesis: 'kill' })).toEqual(['nightly', 'bank-kill']);
     expect(names({ nemesis: 'none' })).toEqual(['set-none', 'register-partition', 'register-all']); // their histories show no fault applied
     expect(names({ kind: 'campaign', verdict: 'invalid' })).toEqual(['nightly']);
-    expect(filterFromQuery(new URLSearchParams('verdict=valid&workload=&nemesis=kill'))).toEqual({ verdict: 'valid', workload: undefined, nemesis: 'kill', kind: undefined });
+    expect(filterFromQuery(new URLSearchParams('verdict=valid&workload=&nemesis=kill'))).toEqual({
+      verdict: 'valid',
+      workload: undefined,
+      nemesis: 'kill',
+      kind: undefined,
+    });
   });
 
   it('a status gone stale (its controller died) is not live', () => {
@@ -66,7 +93,12 @@ describe('scanning the results store', () => {
   });
 
   it('verdicts: true, false, anything else unknown; absent results incomplete', () => {
-    expect([verdictOf(true, true), verdictOf(false, true), verdictOf('unknown', true), verdictOf(undefined, false)]).toEqual(['valid', 'invalid', 'unknown', 'incomplete']);
+    expect([verdictOf(true, true), verdictOf(false, true), verdictOf('unknown', true), verdictOf(undefined, false)]).toEqual([
+      'valid',
+      'invalid',
+      'unknown',
+      'incomplete',
+    ]);
   });
 
   it('an empty or missing store has no runs', () => {

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServeOptions } from '../../../src/serve/options.js';
@@ -74,8 +74,10 @@ describe('faultline serve', () => {
         res.setEncoding('utf8');
         res.on('data', (d: string) => {
           events.push(d);
-          if (events.length === 1) setTimeout(() => writeFileSync(path.join(dir, 'status.json'), JSON.stringify(liveStatus({ phase: 'load', elapsedS: 13.5 }))), 300);
-          if (events.join('').includes('"elapsedS":13.5') && !events.join('').includes('event: end')) writeFileSync(path.join(dir, 'status.json'), JSON.stringify(liveStatus({ phase: 'done', valid: true })));
+          if (events.length === 1)
+            setTimeout(() => writeFileSync(path.join(dir, 'status.json'), JSON.stringify(liveStatus({ phase: 'load', elapsedS: 13.5 }))), 300);
+          if (events.join('').includes('"elapsedS":13.5') && !events.join('').includes('event: end'))
+            writeFileSync(path.join(dir, 'status.json'), JSON.stringify(liveStatus({ phase: 'done', valid: true })));
         });
         res.on('end', () => resolve());
       });
@@ -97,7 +99,8 @@ describe('faultline serve', () => {
     expect(evil.status).toBe(403);
     expect(evil.body).toContain('DNS rebinding');
     expect((await get('/register-all/2025-01-01T100000/results.json', 'GET', { Host: 'rebind.attacker.example' })).status).toBe(403);
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, 'LOCALHOST', `[::1]:${port}`]) expect((await get('/', 'GET', { Host: host })).status, host).toBe(200);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, 'LOCALHOST', `[::1]:${port}`])
+      expect((await get('/', 'GET', { Host: host })).status, host).toBe(200);
   });
 
   it('serves a run file with its content type, also through a latest link inside the store', async () => {
@@ -140,7 +143,8 @@ describe('faultline serve', () => {
     // --host: an IP address (IPv6 in brackets too) or a host name; anything else is bad usage
     expect(resolveServeOptions({ store, host: '[::1]', port: 0 }).host).toBe('::1');
     expect(resolveServeOptions({ store, host: 'localhost', port: '8080' })).toMatchObject({ host: 'localhost', port: 8080 });
-    for (const host of ['999.1.1.1', 'not a host', 'a..b', '[localhost]', '-x']) expect(() => resolveServeOptions({ store, host })).toThrow(/--host must be an IP address or a host name/);
+    for (const host of ['999.1.1.1', 'not a host', 'a..b', '[localhost]', '-x'])
+      expect(() => resolveServeOptions({ store, host })).toThrow(/--host must be an IP address or a host name/);
     expect(() => resolveServeOptions({ store, port: 'eighty' })).toThrow(/got "eighty"/);
     const port = Number(new URL(srv.url).port);
     await expect(startServer({ store, host: '127.0.0.1', port, allowHosts: [] })).rejects.toThrow(ServeListenError);

@@ -14,10 +14,21 @@ function* sources(dir: string): Generator<string> {
 
 describe('the results directory layout (contracts.md §4)', () => {
   it('keeps the contract names', () => {
-    expect(RUN_FILES).toMatchObject({ test: 'test.json', history: 'history.jsonl', results: 'results.json', controllerLog: 'controller.log', timeline: 'timeline.html', nodes: 'nodes' });
+    expect(RUN_FILES).toMatchObject({
+      test: 'test.json',
+      history: 'history.jsonl',
+      results: 'results.json',
+      controllerLog: 'controller.log',
+      timeline: 'timeline.html',
+      nodes: 'nodes',
+    });
     expect(CAMPAIGN_FILES.campaign).toBe('campaign.json');
     expect(runPaths('/s/t/1').results).toBe('/s/t/1/results.json');
-    expect(nodePaths('/s/t/1/nodes', 'n2')).toMatchObject({ log: '/s/t/1/nodes/n2/node.log', data: '/s/t/1/nodes/n2/data', clockFile: '/s/t/1/nodes/n2/clock/offset' });
+    expect(nodePaths('/s/t/1/nodes', 'n2')).toMatchObject({
+      log: '/s/t/1/nodes/n2/node.log',
+      data: '/s/t/1/nodes/n2/data',
+      clockFile: '/s/t/1/nodes/n2/clock/offset',
+    });
   });
 
   it('no module but src/store/layout.ts spells a results file name', () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appliedFromHistory, listStore, readTail } from '../../../src/store/read.js';
 import { appliedFaults, writeDataListings, writeJsonAtomic, writeResults, writeRunPictures } from '../../../src/store/writers.js';
-import { listStore, appliedFromHistory, readTail } from '../../../src/store/read.js';
 import { invalidRegisterSample, perfSample } from '../../support/report-samples.js';
 
 describe('the results directory writers and readers', () => {

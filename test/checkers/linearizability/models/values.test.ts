@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../../../../checkers/linearizability/check.js';
 import { getModel } from '../../../../checkers/linearizability/models/index.js';
 import { canonicalJson, valueEqual, valueHash } from '../../../../checkers/linearizability/models/values.js';
-import { opValueArb } from '../../../support/op-arbitrary.js';
 import { op } from '../../../support/histories.js';
+import { opValueArb } from '../../../support/op-arbitrary.js';
 
 /** the same value with every map's keys in reverse order */
 function reordered(v: unknown): unknown {

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultlineTsx } from '../../../support/cli.js';
-import { repoRoot } from '../../../support/fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-campaign-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +10,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const faultline = faultlineTsx;
 
 const file = path.join(dir, 'matrix.json');
-writeFileSync(file, JSON.stringify({ name: 'matrix', defaults: { seed: [1, 2] }, runs: [{ workload: ['register', 'set'], nodeOpt: [[], ['read-mode=local']] }] }));
+writeFileSync(
+  file,
+  JSON.stringify({ name: 'matrix', defaults: { seed: [1, 2] }, runs: [{ workload: ['register', 'set'], nodeOpt: [[], ['read-mode=local']] }] }),
+);
 
 describe('faultline campaign: matrices, --repeat and --junit', () => {
   it('--dry-run prints the expanded plan, repeated', async () => {

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultlineTsx } from '../../../support/cli.js';
-import { repoRoot } from '../../../support/fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'faultline-compare-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +15,18 @@ function campaign(name: string, runs: object[] | string): string {
   writeFileSync(path.join(d, 'campaign.json'), typeof runs === 'string' ? runs : JSON.stringify({ name: 'nightly', runs }));
   return d;
 }
-const run = (over: object) => ({ run: 1, key: 'workload="register"', workload: 'register', nemesis: 'all', status: 'met', verdict: 'valid', expect: 'valid', opsPerSecond: 200, summary: { finalRecoveryMs: 300 }, ...over });
+const run = (over: object) => ({
+  run: 1,
+  key: 'workload="register"',
+  workload: 'register',
+  nemesis: 'all',
+  status: 'met',
+  verdict: 'valid',
+  expect: 'valid',
+  opsPerSecond: 200,
+  summary: { finalRecoveryMs: 300 },
+  ...over,
+});
 
 describe('faultline compare', () => {
   it('exits 0 with no regression and 1 with one, naming it', async () => {

@@ -34,7 +34,9 @@ describe('faultline serve on the command line', () => {
   it('warns when bound beyond loopback, and not on loopback', async () => {
     const wide = await serve('--host', '0.0.0.0');
     expect(wide.stdout).toMatch(/^serving .* at http:\/\/0\.0\.0\.0:\d+\//);
-    expect(wide.stderr).toMatch(/warning: serving beyond this machine \(--host 0\.0\.0\.0\): anyone who can reach http:\/\/0\.0\.0\.0:\d+\/ can read every run/);
+    expect(wide.stderr).toMatch(
+      /warning: serving beyond this machine \(--host 0\.0\.0\.0\): anyone who can reach http:\/\/0\.0\.0\.0:\d+\/ can read every run/,
+    );
     expect(wide.code).toBe(0);
     const local = await serve();
     expect(local.stderr).toBe('');

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkBank } from '../../../../checkers/bank.js';
 import { checkSet } from '../../../../checkers/set.js';
-import type { Op } from '../../../../src/history/types.js';
 import { BankOnline, onlineCheck, RegisterOnline, SetOnline } from '../../../../src/controller/live/online.js';
-import { registerWorkload } from '../../../../workloads/register.js';
+import type { Op } from '../../../../src/history/types.js';
 import { makeWorkload } from '../../../../workloads/index.js';
+import { registerWorkload } from '../../../../workloads/register.js';
 import { prng } from '../../../support/histories.js';
 
 const S = 1e9;
@@ -44,7 +44,10 @@ describe('online checks', () => {
     expect(c.progress()).toBe('2 key checks (5 ops) of 2 keys seen');
 
     const open = new RegisterOnline(2 * S);
-    feed(open, ops.filter((o) => !(o.process === 2 && o.type !== 'invoke'))); // the stale read never completed
+    feed(
+      open,
+      ops.filter((o) => !(o.process === 2 && o.type !== 'invoke')),
+    ); // the stale read never completed
     expect(open.check(10 * S)).toEqual([]);
   });
 

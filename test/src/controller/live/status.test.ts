@@ -8,8 +8,22 @@ import type { NodeHealth } from '../../../../src/sut/types.js';
 const S = 1e9;
 const meta = { test: 'bank-all', workload: 'bank', nemesis: 'partition,kill', timeLimitS: 30, started: new Date('2025-01-01T00:00:00Z') };
 let index = 0;
-const op = (time: number, type: Op['type'], process: number | 'nemesis', f: string, value: unknown = null): Op => ({ index: index++, time, type, process, f, value });
-const health = (id: string, role: NodeHealth['role'], term: number): NodeHealth => ({ id, role, term, leader: role === 'leader' ? id : 'n1', commitIndex: 10, appliedIndex: 9 });
+const op = (time: number, type: Op['type'], process: number | 'nemesis', f: string, value: unknown = null): Op => ({
+  index: index++,
+  time,
+  type,
+  process,
+  f,
+  value,
+});
+const health = (id: string, role: NodeHealth['role'], term: number): NodeHealth => ({
+  id,
+  role,
+  term,
+  leader: role === 'leader' ? id : 'n1',
+  commitIndex: 10,
+  appliedIndex: 9,
+});
 
 describe('the live status', () => {
   it('counts ops, rates and latencies per second over the last minute, the faults in force and applied, the nodes and the leader', () => {
@@ -24,14 +38,27 @@ describe('the live status', () => {
         ops.push(op(at, 'invoke', k, 'read'), op(at + 0.02 * S, k === 9 && s === 69 ? 'fail' : 'ok', k, 'read', { a: 50, b: s === 69 && k === 0 ? 40 : 50 }));
       }
     }
-    ops.push(op(load + 65 * S, 'info', 'nemesis', 'start-partition', { grudge: { n1: ['n2'] } }), op(load + 66 * S, 'info', 'nemesis', 'start-kill', { nodes: ['n3'] }), op(load + 68 * S, 'info', 'nemesis', 'stop-partition', {}));
+    ops.push(
+      op(load + 65 * S, 'info', 'nemesis', 'start-partition', { grudge: { n1: ['n2'] } }),
+      op(load + 66 * S, 'info', 'nemesis', 'start-kill', { nodes: ['n3'] }),
+      op(load + 68 * S, 'info', 'nemesis', 'stop-partition', {}),
+    );
     ops.sort((a, b) => a.time - b.time);
     t.ingest(ops.slice(0, 300));
     t.ingest(ops); // the rest, each op once
     t.observe(['n1', 'n2', 'n3'], [health('n1', 'leader', 3), health('n2', 'follower', 3), null]);
     t.check(load + 70 * S);
     const s = t.snapshot('load', load + 69.5 * S, new Date('2025-01-01T00:01:20Z'));
-    expect(s).toMatchObject({ version: 1, test: 'bank-all', phase: 'load', elapsedS: 69.5, timeLimitS: 30, leader: 'n1', opsPerSecond: 10, updated: '2025-01-01T00:01:20.000Z' });
+    expect(s).toMatchObject({
+      version: 1,
+      test: 'bank-all',
+      phase: 'load',
+      elapsedS: 69.5,
+      timeLimitS: 30,
+      leader: 'n1',
+      opsPerSecond: 10,
+      updated: '2025-01-01T00:01:20.000Z',
+    });
     expect(s.ops).toEqual({ invoked: 700, ok: 699, fail: 1, info: 0 });
     expect(s.series).toHaveLength(60);
     expect(s.series[0].t).toBe(10);

@@ -28,7 +28,14 @@ describe('the live status writer', () => {
     let leader = 'n1';
     const cluster = {
       nodes: [{ id: 'n1' }, { id: 'n2' }],
-      health: async (id: string): Promise<NodeHealth | null> => ({ id, role: id === leader ? 'leader' : 'follower', term: 2, leader, commitIndex: 5, appliedIndex: 5 }),
+      health: async (id: string): Promise<NodeHealth | null> => ({
+        id,
+        role: id === leader ? 'leader' : 'follower',
+        term: 2,
+        leader,
+        commitIndex: 5,
+        appliedIndex: 5,
+      }),
     };
     const live = new LiveStatusWriter({ dir, cfg, recorder, workload: makeWorkload('set'), onStatus: (s) => seen.push(s), everyMs: 30, checkEveryMs: 0 });
     expect(read()).toMatchObject({ phase: 'starting', test: 'set-partition', nodes: [], elapsedS: null });
@@ -60,7 +67,14 @@ describe('the live status writer', () => {
   it('a status that cannot be written is told once and does not stop the run', async () => {
     const gone = path.join(dir, 'missing', 'dir');
     const warnings: string[] = [];
-    const live = new LiveStatusWriter({ dir: gone, cfg: resolveRunConfig({ seed: 1 }), recorder: new Recorder(null), workload: makeWorkload('register'), everyMs: 10, warn: (m) => warnings.push(m) });
+    const live = new LiveStatusWriter({
+      dir: gone,
+      cfg: resolveRunConfig({ seed: 1 }),
+      recorder: new Recorder(null),
+      workload: makeWorkload('register'),
+      everyMs: 10,
+      warn: (m) => warnings.push(m),
+    });
     await new Promise((r) => setTimeout(r, 80));
     live.finish('aborted');
     expect(warnings).toHaveLength(1);

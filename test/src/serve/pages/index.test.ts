@@ -25,7 +25,14 @@ const rec = (over: Partial<RunRecord>): RunRecord => ({
 
 describe('the index page', () => {
   it('one row per run, classed by verdict (live in progress), with the faults applied and links into the run directory', () => {
-    const html = renderIndex([rec({ verdict: 'invalid', nodeOpts: 'read-mode=local' }), rec({ stamp: '2024-12-31T235959' }), rec({ verdict: 'incomplete', live: true, stamp: '2025-01-02T000000' })], 'results');
+    const html = renderIndex(
+      [
+        rec({ verdict: 'invalid', nodeOpts: 'read-mode=local' }),
+        rec({ stamp: '2024-12-31T235959' }),
+        rec({ verdict: 'incomplete', live: true, stamp: '2025-01-02T000000' }),
+      ],
+      'results',
+    );
     expect(html).toContain('<tr class="r-invalid" data-kind="run">');
     expect(html).toContain('<tr class="r-valid" data-kind="run">');
     expect(html).toContain('<tr class="r-live" data-kind="run">');
@@ -37,7 +44,9 @@ describe('the index page', () => {
   });
 
   it('filters by the query and offers the values the store holds', () => {
-    const html = renderIndex([rec({ verdict: 'invalid' }), rec({ workload: 'set', workloads: ['set'], faults: [], applied: {} })], 'results', { workload: 'set' });
+    const html = renderIndex([rec({ verdict: 'invalid' }), rec({ workload: 'set', workloads: ['set'], faults: [], applied: {} })], 'results', {
+      workload: 'set',
+    });
     expect(html.match(/<tr class="r-/g)).toHaveLength(1);
     expect(html).toContain('<option value="set" selected>set</option>');
     expect(html).toContain('<option value="partition">partition</option>');
@@ -58,7 +67,13 @@ describe('the index page', () => {
   });
 
   it('a directory listing links its entries and the parent', () => {
-    const html = renderListing(['t', 's', 'nodes'], [{ name: 'n1', dir: true, size: 0 }, { name: 'x.log', dir: false, size: 3 }]);
+    const html = renderListing(
+      ['t', 's', 'nodes'],
+      [
+        { name: 'n1', dir: true, size: 0 },
+        { name: 'x.log', dir: false, size: 3 },
+      ],
+    );
     expect(html).toContain('href="/t/s/nodes/n1/"');
     expect(html).toContain('href="/t/s/nodes/x.log"');
     expect(html).toContain('href="/t/s/"');

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCampaignPage } from '../../../../src/serve/pages/campaign.js';
@@ -7,7 +7,6 @@ import { renderRunPage } from '../../../../src/serve/pages/run.js';
 import { readRunDir } from '../../../../src/store/read.js';
 import { invalidRegisterSample } from '../../../support/report-samples.js';
 import { fakeStore } from '../fake-store.js';
-import { writeFileSync } from 'node:fs';
 
 const { store } = fakeStore();
 afterAll(() => rmSync(path.dirname(store), { recursive: true, force: true }));
@@ -16,7 +15,26 @@ describe('the run page', () => {
   it('shows the verdict, the configuration, the summary, each anomaly with its explanation, the plots, the timeline and the node logs', () => {
     const dir = path.join(store, 'register-partition', '2025-01-02T100000');
     const lin = invalidRegisterSample();
-    writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ valid: false, linearizable: lin, stats: { valid: true }, run: { counts: { ok: 10, fail: 0, info: 1 }, throughput: { opsPerSecond: 9, p50: 1.5, p99: 8 }, faults: 2, leaderFaults: 1, faultFailures: 0, elections: 2, recoveries: [{ kind: 'heal', after: 'stop-partition', atMs: 9100, ms: 300 }], finalRecoveryMs: 120, interrupted: false, applied: { partition: 2 } } }));
+    writeFileSync(
+      path.join(dir, 'results.json'),
+      JSON.stringify({
+        valid: false,
+        linearizable: lin,
+        stats: { valid: true },
+        run: {
+          counts: { ok: 10, fail: 0, info: 1 },
+          throughput: { opsPerSecond: 9, p50: 1.5, p99: 8 },
+          faults: 2,
+          leaderFaults: 1,
+          faultFailures: 0,
+          elections: 2,
+          recoveries: [{ kind: 'heal', after: 'stop-partition', atMs: 9100, ms: 300 }],
+          finalRecoveryMs: 120,
+          interrupted: false,
+          applied: { partition: 2 },
+        },
+      }),
+    );
     writeFileSync(path.join(dir, 'latency.svg'), '<svg/>');
     writeFileSync(path.join(dir, 'timeline.html'), '<html></html>');
     const c = readRunDir(store, 'register-partition', '2025-01-02T100000');

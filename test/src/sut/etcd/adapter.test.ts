@@ -29,7 +29,7 @@ describe('the etcd adapter', () => {
     expect(sut.clientUrl(cluster[0])).toBe('http://172.31.250.11:2379');
   });
 
-  it.runIf(ETCD || REQUIRE_ETCD)('its image holds Debian\'s etcd binary and the libraries it links, nothing else', () => {
+  it.runIf(ETCD || REQUIRE_ETCD)("its image holds Debian's etcd binary and the libraries it links, nothing else", () => {
     const spec = etcdSut({}).image();
     const inImage = spec.files.map(([p]) => p);
     expect(inImage[0]).toBe('/usr/bin/etcd');
@@ -39,11 +39,13 @@ describe('the etcd adapter', () => {
     expect(spec.entrypoint).toEqual(['/usr/bin/etcd']);
   });
 
-  it('runs no libfaketime (it cannot move a Go binary\'s clock) and refuses clock faults with that reason', () => {
+  it("runs no libfaketime (it cannot move a Go binary's clock) and refuses clock faults with that reason", () => {
     const sut = etcdSut({});
     expect(sut.fakeClock).toBe(false);
     expect(sut.unsupportedFaults).toEqual({ clock: ETCD_CLOCK_REASON });
-    expect(() => resolveRunConfig({ sut: 'etcd', nemesis: 'partition,clock' })).toThrow(/--nemesis clock does not apply to --sut etcd: libfaketime cannot move its clock/);
+    expect(() => resolveRunConfig({ sut: 'etcd', nemesis: 'partition,clock' })).toThrow(
+      /--nemesis clock does not apply to --sut etcd: libfaketime cannot move its clock/,
+    );
     expect(() => resolveRunConfig({ sut: 'etcd', nemesis: 'clock' })).toThrow(UsageError);
   });
 
@@ -51,9 +53,11 @@ describe('the etcd adapter', () => {
     expect(resolveRunConfig({ sut: 'etcd', nemesis: 'all' }).families).toEqual(FAMILIES.filter((f) => f !== 'clock'));
   });
 
-  it('runs register, set and bank; orders (the exchange\'s own order book) is refused', () => {
+  it("runs register, set and bank; orders (the exchange's own order book) is refused", () => {
     expect(resolveRunConfig({ sut: 'etcd', workload: 'bank', nemesis: 'none' }).workload).toBe('bank');
-    expect(() => resolveRunConfig({ sut: 'etcd', workload: 'orders' })).toThrow(/--workload orders is not implemented for --sut etcd; it runs register, set, bank/);
+    expect(() => resolveRunConfig({ sut: 'etcd', workload: 'orders' })).toThrow(
+      /--workload orders is not implemented for --sut etcd; it runs register, set, bank/,
+    );
   });
 
   it('takes --sut-opt, not --node-opt, and names its runs etcd-…', () => {

@@ -23,10 +23,13 @@ describe('etcd errors: fail (certainly did not happen) or info (may have)', () =
     expect(classifyGatewayError(400, gw('etcdserver: request is too large', 3), true).type).toBe('fail');
     expect(classifyGatewayError(429, gw('etcdserver: mvcc: database space exceeded', 8), true)).toEqual({ type: 'fail', error: 'database-space-exceeded' });
     expect(classifyGatewayError(500, gw('raft proposal dropped', 2), true)).toEqual({ type: 'fail', error: 'raft-proposal-dropped' });
-    expect(classifyGatewayError(400, gw('etcdserver: duplicate key given in txn request', 3), true)).toEqual({ type: 'fail', error: 'duplicate-key-given-in-txn-request' });
+    expect(classifyGatewayError(400, gw('etcdserver: duplicate key given in txn request', 3), true)).toEqual({
+      type: 'fail',
+      error: 'duplicate-key-given-in-txn-request',
+    });
   });
 
-  it('an error it does not know, or a body that is not the gateway\'s, is info for a write', () => {
+  it("an error it does not know, or a body that is not the gateway's, is info for a write", () => {
     expect(classifyGatewayError(500, gw('transport is closing', 14), true)).toEqual({ type: 'info', error: 'transport-is-closing' });
     expect(classifyGatewayError(502, null, true)).toEqual({ type: 'info', error: 'http-502' });
   });
@@ -38,7 +41,10 @@ describe('etcd errors: fail (certainly did not happen) or info (may have)', () =
   });
 
   it('a write whose connection never came up is fail (no byte was sent); once connected, a timeout or reset is info', () => {
-    expect(classifyTransportError({ message: 'connect ECONNREFUSED 172.31.250.11:2379', code: 'ECONNREFUSED', connected: false }, true)).toEqual({ type: 'fail', error: 'econnrefused' });
+    expect(classifyTransportError({ message: 'connect ECONNREFUSED 172.31.250.11:2379', code: 'ECONNREFUSED', connected: false }, true)).toEqual({
+      type: 'fail',
+      error: 'econnrefused',
+    });
     expect(classifyTransportError({ message: 'timeout', code: 'ETIMEDOUT', connected: false }, true)).toEqual({ type: 'fail', error: 'connect-timeout' });
     expect(classifyTransportError({ message: 'timeout', code: 'ETIMEDOUT', connected: true }, true)).toEqual({ type: 'info', error: 'timeout' });
     expect(classifyTransportError({ message: 'socket hang up', code: 'ECONNRESET', connected: true }, true)).toEqual({ type: 'info', error: 'econnreset' });
@@ -49,7 +55,9 @@ describe('etcd errors: fail (certainly did not happen) or info (may have)', () =
   });
 
   it('names errors shortly and stably', () => {
-    expect(errorName('etcdserver: request timed out, possibly due to previous leader failure')).toBe('request-timed-out-possibly-due-to-previous-leader-failure');
+    expect(errorName('etcdserver: request timed out, possibly due to previous leader failure')).toBe(
+      'request-timed-out-possibly-due-to-previous-leader-failure',
+    );
     expect(errorName('etcdserver: leader changed')).toBe('leader-changed');
   });
 });

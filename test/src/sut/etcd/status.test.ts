@@ -16,7 +16,14 @@ const status = (self: string, leader?: string, extra: object = {}) => ({
 
 describe('etcd status → node health', () => {
   it('a member whose leader is itself leads; term, commit and applied index from raftTerm, raftIndex, raftAppliedIndex', () => {
-    expect(statusToHealth('n1', status(ids.n1, ids.n1), names)).toEqual({ id: 'n1', role: 'leader', term: 3, leader: 'n1', commitIndex: 120, appliedIndex: 118 });
+    expect(statusToHealth('n1', status(ids.n1, ids.n1), names)).toEqual({
+      id: 'n1',
+      role: 'leader',
+      term: 3,
+      leader: 'n1',
+      commitIndex: 120,
+      appliedIndex: 118,
+    });
   });
 
   it('a member that names another leader follows it, by our node id', () => {

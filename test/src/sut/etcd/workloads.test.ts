@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankWorkload } from '../../../../workloads/bank.js';
-import { registerWorkload } from '../../../../workloads/register.js';
-import { setWorkload } from '../../../../workloads/set.js';
-import { EtcdClient } from '../../../../src/sut/etcd/client.js';
 import type { Status } from '../../../../src/sut/etcd/api.js';
+import { EtcdClient } from '../../../../src/sut/etcd/client.js';
 import { statusToHealth } from '../../../../src/sut/etcd/status.js';
 import { etcdWorkloadClient } from '../../../../src/sut/etcd/workloads.js';
 import type { Completion, OpContext, SutNode } from '../../../../src/sut/types.js';
+import { bankWorkload } from '../../../../workloads/bank.js';
+import { registerWorkload } from '../../../../workloads/register.js';
+import { setWorkload } from '../../../../workloads/set.js';
 import { ETCD, type LocalEtcd, REQUIRE_ETCD, startLocalEtcd } from '../../../support/etcd.js';
 
 /**
@@ -61,7 +61,11 @@ describe.runIf(ETCD || REQUIRE_ETCD)('etcd workload clients against a real etcd 
     await b.setup?.(node); // a second setup finds them and leaves the balances alone
     expect(await b.invoke(ctx(), { f: 'read', value: null })).toMatchObject({ type: 'ok', value: { acct0: 10, acct1: 10, acct2: 10 } });
     expect(await b.invoke(ctx(), { f: 'transfer', value: { from: 'acct0', to: 'acct1', amount: 4 } })).toMatchObject({ type: 'ok' });
-    expect(await b.invoke(ctx(), { f: 'transfer', value: { from: 'acct0', to: 'acct2', amount: 7 } })).toEqual({ type: 'fail', error: 'insufficient-funds', node: 'n1' });
+    expect(await b.invoke(ctx(), { f: 'transfer', value: { from: 'acct0', to: 'acct2', amount: 7 } })).toEqual({
+      type: 'fail',
+      error: 'insufficient-funds',
+      node: 'n1',
+    });
     expect(await b.invoke(ctx(), { f: 'read', value: null })).toMatchObject({ type: 'ok', value: { acct0: 6, acct1: 14, acct2: 10 } });
     // 30 transfers at once over 3 accounts: many lose the compare race, retry or give up; none creates or destroys money
     const done = await Promise.all(
@@ -74,7 +78,9 @@ describe.runIf(ETCD || REQUIRE_ETCD)('etcd workload clients against a real etcd 
     expect(Object.values(after.value as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(30);
     // with one attempt each, the losers of the race say so: the compare on mod revisions is what protects the balances
     const once = etcdWorkloadClient(client, () => etcd.url, w, { ...opts, transferAttempts: 1 });
-    const raced = await Promise.all(Array.from({ length: 30 }, (_, i) => once.invoke(ctx(i), { f: 'transfer', value: { from: `acct${i % 3}`, to: `acct${(i + 1) % 3}`, amount: 1 } })));
+    const raced = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => once.invoke(ctx(i), { f: 'transfer', value: { from: `acct${i % 3}`, to: `acct${(i + 1) % 3}`, amount: 1 } })),
+    );
     expect(raced.some((d) => d.type === 'fail' && d.error === 'compare-failed')).toBe(true);
     const total = (await b.invoke(ctx(), { f: 'read', value: null })) as Extract<Completion, { type: 'ok' }>;
     expect(Object.values(total.value as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(30);

@@ -42,7 +42,10 @@ describe('NodeClient.command retries', () => {
     const r = await client.command(n.url, 'p3', 7, { type: 'kv.write', key: 'k', value: 1 });
     client.close();
     expect(r.type).toBe('ok');
-    expect(n.seen.map((s) => [s.clientId, s.seq])).toEqual([['p3', 7], ['p3', 7]]);
+    expect(n.seen.map((s) => [s.clientId, s.seq])).toEqual([
+      ['p3', 7],
+      ['p3', 7],
+    ]);
   });
 
   it('a refusal of a retry (not-leader) says nothing of the earlier unknown attempt: the op stays unknown', async () => {
@@ -55,7 +58,7 @@ describe('NodeClient.command retries', () => {
     expect(n.seen.length).toBeGreaterThan(1);
   });
 
-  it('the state machine\'s own definite answer to a retry is the outcome (sessions answer it once)', async () => {
+  it("the state machine's own definite answer to a retry is the outcome (sessions answer it once)", async () => {
     const n = await node([lost, precondition]);
     closers.push(n.close);
     const client = new NodeClient(2000);

@@ -14,7 +14,15 @@ function setup(): { m: ExchangeStateMachine; apply: (c: Command) => ReturnType<E
   return { m, apply, state };
 }
 
-const order = (orderId: string, account: string, side: 'buy' | 'sell', price: number, qty: number): Command => ({ type: 'order.submit', orderId, account, symbol: 'X', side, price, qty });
+const order = (orderId: string, account: string, side: 'buy' | 'sell', price: number, qty: number): Command => ({
+  type: 'order.submit',
+  orderId,
+  account,
+  symbol: 'X',
+  side,
+  price,
+  qty,
+});
 
 describe('ExchangeStateMachine: matching', () => {
   it('matches by price, then time, at the resting price', () => {
@@ -87,7 +95,12 @@ const arbCommand: fc.Arbitrary<Command> = fc.oneof(
     qty: fc.integer({ min: 1, max: 30 }),
   }),
   fc.record({ type: fc.constant('order.cancel' as const), orderId: fc.integer({ min: 1, max: 60 }).map((i) => `o${i}`) }),
-  fc.record({ type: fc.constant('bank.transfer' as const), from: fc.constantFrom('alice', 'bob'), to: fc.constantFrom('bob', 'carol'), amount: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({
+    type: fc.constant('bank.transfer' as const),
+    from: fc.constantFrom('alice', 'bob'),
+    to: fc.constantFrom('bob', 'carol'),
+    amount: fc.integer({ min: 1, max: 500 }),
+  }),
 );
 
 describe('ExchangeStateMachine: properties', () => {

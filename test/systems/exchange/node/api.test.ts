@@ -29,7 +29,9 @@ function raw(n: LocalNode, path: string, body: string): Promise<{ status: number
 
 describe('node process: options', () => {
   it('exits 254 with a clear message on bad options', () => {
-    const r = spawnSync(process.execPath, [MAIN, '--id', 'n1', '--cluster', 'n1@127.0.0.1:1:2', '--data-dir', '/tmp/x', '--read-mode', 'stale'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, '--id', 'n1', '--cluster', 'n1@127.0.0.1:1:2', '--data-dir', '/tmp/x', '--read-mode', 'stale'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(254);
     expect(r.stderr).toMatch(/--read-mode must be one of index, lease, local, leader; got "stale"/);
     const missing = spawnSync(process.execPath, [MAIN], { encoding: 'utf8' });
@@ -68,7 +70,18 @@ describe('node process: client API', () => {
 
   it('answers timeout (indefinite) when a write cannot commit, overloaded (definite) beyond the in-flight bound', async () => {
     // long election timeout: the leader keeps its role for a while after losing its followers
-    cluster = await LocalCluster.start(3, ['--tick-ms', '5', '--election-ticks', '300', '--heartbeat-ticks', '20', '--request-timeout-ms', '400', '--max-pending', '1']);
+    cluster = await LocalCluster.start(3, [
+      '--tick-ms',
+      '5',
+      '--election-ticks',
+      '300',
+      '--heartbeat-ticks',
+      '20',
+      '--request-timeout-ms',
+      '400',
+      '--max-pending',
+      '1',
+    ]);
     const leader = await cluster.leader(20_000);
     for (const f of cluster.nodes) if (f !== leader) await cluster.kill(f);
     const [first, second] = await Promise.all([

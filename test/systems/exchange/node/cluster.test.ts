@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalCluster, type LocalNode, command, query, sleep } from '../../../../systems/exchange/local-cluster.js';
+import { command, LocalCluster, type LocalNode, query, sleep } from '../../../../systems/exchange/local-cluster.js';
 
 let cluster: LocalCluster | null = null;
 afterEach(async () => {

@@ -51,8 +51,18 @@ const size = (n: LocalNode): number => statSync(path.join(n.dataDir, 'wal.log'))
 
 describe('a node whose data directory was corrupted while it was down', () => {
   for (const [what, target, idle, corrupt] of [
-    ['its log truncated in the middle', 'follower', false, (n: LocalNode): Corruption => ({ kind: 'truncate', file: 'wal.log', offset: Math.floor(size(n) / 2) })],
-    ['a bit flipped in its log', 'leader', false, (n: LocalNode): Corruption => ({ kind: 'bitflip', file: 'wal.log', flips: [{ offset: Math.floor(size(n) / 2), bit: 4 }] })],
+    [
+      'its log truncated in the middle',
+      'follower',
+      false,
+      (n: LocalNode): Corruption => ({ kind: 'truncate', file: 'wal.log', offset: Math.floor(size(n) / 2) }),
+    ],
+    [
+      'a bit flipped in its log',
+      'leader',
+      false,
+      (n: LocalNode): Corruption => ({ kind: 'bitflip', file: 'wal.log', flips: [{ offset: Math.floor(size(n) / 2), bit: 4 }] }),
+    ],
     ['the tail of its log removed, killed when idle', 'follower', true, (): Corruption => ({ kind: 'tail', file: 'wal.log', bytes: 40 })],
   ] as const) {
     it(`${what} (the ${target}): refuses to start, the cluster goes on, and after repair it rejoins; nothing acknowledged is lost`, async () => {
@@ -119,7 +129,9 @@ describe('a node whose data directory was corrupted while it was down', () => {
         expect(plan).not.toBeNull();
         const applied = await applyCorruption(victim.dataDir, plan!);
         const r = await restart(c, victim);
-        outcomes.push(`${applied.record.kind} ${applied.record.file}${victim === leader ? ' (leader)' : ''}: ${r.code === null ? 'started' : `exit ${r.code}`}`);
+        outcomes.push(
+          `${applied.record.kind} ${applied.record.file}${victim === leader ? ' (leader)' : ''}: ${r.code === null ? 'started' : `exit ${r.code}`}`,
+        );
         if (r.code !== null) {
           expect(r.code).toBe(254);
           expect(r.output).toMatch(new RegExp(`${applied.record.file.replace('.', '\\.')}: byte \\d+: .*refusing to start`));
@@ -128,7 +140,10 @@ describe('a node whose data directory was corrupted while it was down', () => {
         }
       });
       const present = await settleAndReadSet(c);
-      expect([...acked].filter((v) => !present.has(v)), outcomes.join('; ')).toEqual([]);
+      expect(
+        [...acked].filter((v) => !present.has(v)),
+        outcomes.join('; '),
+      ).toEqual([]);
     }
     console.log(outcomes.join('\n'));
   }, 180_000);

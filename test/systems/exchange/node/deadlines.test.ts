@@ -5,7 +5,11 @@ describe('DeadlineQueue', () => {
   it('expires unsettled items in arrival order and never answers a settled one', () => {
     let now = 0;
     const expired: string[] = [];
-    const q = new DeadlineQueue<string>(100, (x) => expired.push(x), () => now);
+    const q = new DeadlineQueue<string>(
+      100,
+      (x) => expired.push(x),
+      () => now,
+    );
     const a = q.add('a');
     now = 10;
     q.add('b');
@@ -31,7 +35,11 @@ describe('DeadlineQueue', () => {
 
   it('keeps memory bounded over many settled items', () => {
     let now = 0;
-    const q = new DeadlineQueue<number>(10, () => {}, () => now);
+    const q = new DeadlineQueue<number>(
+      10,
+      () => {},
+      () => now,
+    );
     for (let i = 0; i < 100_000; i++) {
       q.settle(q.add(i));
       if (i % 1000 === 0) q.sweep();

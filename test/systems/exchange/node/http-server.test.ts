@@ -56,7 +56,8 @@ function rawExchange(port: number, pieces: string[], until?: RegExp): Promise<st
   });
 }
 
-const post = (path: string, body: string, extra = ''): string => `POST ${path} HTTP/1.1\r\nHost: x\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const post = (path: string, body: string, extra = ''): string =>
+  `POST ${path} HTTP/1.1\r\nHost: x\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 describe('HTTP server', () => {
   it('answers pipelined requests in request order when they complete out of order', async () => {

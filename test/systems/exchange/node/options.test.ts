@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { NodeUsageError as UsageError } from '../../../../systems/exchange/errors.js';
 import { envName, modeFlags, parseMember, parseNodeOptions } from '../../../../systems/exchange/node/options.js';
 import { SAFE_MODES } from '../../../../systems/exchange/replica/options.js';
-import { NodeUsageError as UsageError } from '../../../../systems/exchange/errors.js';
 
 const CLUSTER = 'n1@127.0.0.1:7001:8001,n2@127.0.0.1:7002:8002,n3@10.0.0.3:7003:8003';
 const base = ['--id', 'n2', '--cluster', CLUSTER, '--data-dir', '/tmp/d'];
@@ -32,7 +32,21 @@ describe('parseNodeOptions', () => {
   });
 
   it('takes the unsafe modes and numeric options', () => {
-    const o = parseNodeOptions([...base, '--read-mode', 'lease', '--ack', 'before-commit', '--persist', 'none', '--tick-ms', '5', '--snapshot-every', '0', '--bind', '0.0.0.0']);
+    const o = parseNodeOptions([
+      ...base,
+      '--read-mode',
+      'lease',
+      '--ack',
+      'before-commit',
+      '--persist',
+      'none',
+      '--tick-ms',
+      '5',
+      '--snapshot-every',
+      '0',
+      '--bind',
+      '0.0.0.0',
+    ]);
     expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'lease', ack: 'before-commit', persist: 'none' });
     expect(parseNodeOptions([...base, '--fsync', 'after-ack']).modes.fsync).toBe('after-ack');
     expect(parseNodeOptions(base, { FAULTLINE_NODE_FSYNC: 'never' }).modes.fsync).toBe('never');
@@ -43,9 +57,36 @@ describe('parseNodeOptions', () => {
   });
 
   it('takes every planted bug, each off by default, and reports the modes as flags', () => {
-    const bugs = ['--read-mode', 'leader', '--persist-vote', 'none', '--commit-rule', 'any-term', '--check-quorum', 'off', '--sessions', 'off', '--on-conflict', 'keep', '--snapshot-install', 'always', '--lease-start', 'ack'];
+    const bugs = [
+      '--read-mode',
+      'leader',
+      '--persist-vote',
+      'none',
+      '--commit-rule',
+      'any-term',
+      '--check-quorum',
+      'off',
+      '--sessions',
+      'off',
+      '--on-conflict',
+      'keep',
+      '--snapshot-install',
+      'always',
+      '--lease-start',
+      'ack',
+    ];
     const o = parseNodeOptions([...base, ...bugs]);
-    expect(o.modes).toEqual({ ...SAFE_MODES, readMode: 'leader', persistVote: 'none', commitRule: 'any-term', checkQuorum: 'off', sessions: 'off', onConflict: 'keep', snapshotInstall: 'always', leaseStart: 'ack' });
+    expect(o.modes).toEqual({
+      ...SAFE_MODES,
+      readMode: 'leader',
+      persistVote: 'none',
+      commitRule: 'any-term',
+      checkQuorum: 'off',
+      sessions: 'off',
+      onConflict: 'keep',
+      snapshotInstall: 'always',
+      leaseStart: 'ack',
+    });
     const flags = modeFlags(o.modes);
     for (let i = 0; i < bugs.length; i += 2) expect(flags[bugs[i].slice(2)]).toBe(bugs[i + 1]);
     expect(modeFlags(SAFE_MODES)).toMatchObject({ 'read-mode': 'index', sessions: 'on', 'lease-start': 'send' });

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../../../systems/exchange/local-cluster.js';
 import { FUSE } from '../../../support/fuse.js';
-import { BANK_TOTAL, bankLoad, createBankAccounts, type CutCluster, cutMinorityThenLeader, setLoad, settleAndReadSet, startOnLazyfs } from '../../../support/power-cut.js';
+import {
+  BANK_TOTAL,
+  bankLoad,
+  type CutCluster,
+  createBankAccounts,
+  cutMinorityThenLeader,
+  setLoad,
+  settleAndReadSet,
+  startOnLazyfs,
+} from '../../../support/power-cut.js';
 
 /**
  * Real node processes, each data directory on faultline-lazyfs with a slow disk
@@ -26,7 +35,11 @@ const NODES = 3;
 const SLOW_DISK = { syncDelayMs: 5 };
 
 /** rounds of cuts under a set load; the acknowledged adds missing from the read after the last round run */
-async function setRounds(fsync: string, maxRounds: number, stopOnLoss: boolean): Promise<{ lost: number[]; acked: number; rounds: number; cutBytes: number; syncsInterrupted: number }> {
+async function setRounds(
+  fsync: string,
+  maxRounds: number,
+  stopOnLoss: boolean,
+): Promise<{ lost: number[]; acked: number; rounds: number; cutBytes: number; syncsInterrupted: number }> {
   cc = await startOnLazyfs(NODES, ['--fsync', fsync, '--snapshot-every', '0'], SLOW_DISK);
   const acked = new Set<number>();
   let rounds = 0;

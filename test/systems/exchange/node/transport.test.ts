@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePorts, sleep } from '../../../../systems/exchange/local-cluster.js';
-import type { Message } from '../../../../systems/exchange/raft/messages.js';
 import type { Member } from '../../../../systems/exchange/node/options.js';
 import { PeerTransport } from '../../../../systems/exchange/node/transport.js';
+import type { Message } from '../../../../systems/exchange/raft/messages.js';
 
 const open: { close(): void }[] = [];
 afterEach(() => {

@@ -10,7 +10,19 @@ function cluster(ids: string[], seed = 1) {
     ids.map((id) => [
       id,
       new RaftNode(
-        { id, peers: ids, electionTicks: 10, heartbeatTicks: 2, preVote: true, checkQuorum: true, maxBatch: 64, maxInflight: 8, random: rand, now: () => 0, leaseMs: 50 },
+        {
+          id,
+          peers: ids,
+          electionTicks: 10,
+          heartbeatTicks: 2,
+          preVote: true,
+          checkQuorum: true,
+          maxBatch: 64,
+          maxInflight: 8,
+          random: rand,
+          now: () => 0,
+          leaseMs: 50,
+        },
         { term: 0, vote: null, commit: 0 },
         [],
       ),

@@ -29,7 +29,9 @@ describe('Raft under simulated faults (safe modes)', () => {
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
         const sim = new Sim({ ...SAFE, seed: fixed ?? seed }).run();
         if (sim.violations.length > 0) {
-          throw new Error(`seed ${fixed ?? seed} (reproduce: SIM_SEED=${fixed ?? seed} npx vitest run test/systems/exchange/raft): ${JSON.stringify(sim.violations[0])}`);
+          throw new Error(
+            `seed ${fixed ?? seed} (reproduce: SIM_SEED=${fixed ?? seed} npx vitest run test/systems/exchange/raft): ${JSON.stringify(sim.violations[0])}`,
+          );
         }
         // the run did real work: writes were acknowledged and reads answered
         expect(sim.ops.filter((o) => o.f === 'add' && o.acked).length).toBeGreaterThan(50);
@@ -101,7 +103,7 @@ describe('unsafe modes are caught by the same checks', () => {
     expect(found, 'no seed produced a stale read').not.toBeNull();
   });
 
-  it('read-mode=lease serves stale reads when the old leader\'s clock jumps back', () => {
+  it("read-mode=lease serves stale reads when the old leader's clock jumps back", () => {
     const found = findViolation({ ...SAFE, readMode: 'lease', faults: ['clock'] }, 'stale-read', 60);
     expect(found, 'no seed produced a stale read').not.toBeNull();
   });
@@ -131,7 +133,7 @@ describe('planted bugs are caught by the same checks', () => {
     caughtOnlyWithBug({ persistVote: 'none' }, { ...SAFE, faults: ['crash', 'crash-majority'] }, 'election-safety', 40);
   });
 
-  it('commit-rule=any-term: an earlier term\'s entry committed by counting replicas is lost (figure 8)', () => {
+  it("commit-rule=any-term: an earlier term's entry committed by counting replicas is lost (figure 8)", () => {
     // one entry per append leaves followers between a new leader's old entries and its own
     const base = { ...SAFE, maxBatch: 1, faults: ['crash', 'crash-majority', 'isolate-leader'] as SimOptions['faults'] };
     caughtOnlyWithBug({ commitRule: 'any-term' }, base, 'stale-read', 150);
@@ -141,7 +143,7 @@ describe('planted bugs are caught by the same checks', () => {
     caughtOnlyWithBug({ readMode: 'leader', checkQuorum: 'off' }, { ...SAFE, faults: ['partition', 'isolate-leader'] }, 'stale-read', 40);
   });
 
-  it('sessions=off: a client\'s retried add whose first copy committed is applied twice', () => {
+  it("sessions=off: a client's retried add whose first copy committed is applied twice", () => {
     caughtOnlyWithBug({ sessions: 'off' }, SAFE, 'applied-twice', 40);
   });
 
@@ -149,15 +151,15 @@ describe('planted bugs are caught by the same checks', () => {
     caughtOnlyWithBug({ onConflict: 'keep' }, SAFE, 'state-machine-safety', 40);
   });
 
-  it('snapshot-install=always: a late snapshot installed over newer entries rolls a follower\'s state back', () => {
+  it("snapshot-install=always: a late snapshot installed over newer entries rolls a follower's state back", () => {
     caughtOnlyWithBug({ snapshotInstall: 'always' }, { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] }, 'applied-rolled-back', 60);
   });
 
-  it('lease-start=ack: a lease counted from when delayed acks arrived outlives the followers\' promise (delay alone, correct clocks)', () => {
+  it("lease-start=ack: a lease counted from when delayed acks arrived outlives the followers' promise (delay alone, correct clocks)", () => {
     caughtOnlyWithBug({ leaseStart: 'ack' }, { ...SAFE, readMode: 'lease', faults: ['delay'] }, 'stale-read', 200);
   });
 
-  it('read-mode=lease counted from the heartbeat\'s sending stays safe under the same delays', () => {
+  it("read-mode=lease counted from the heartbeat's sending stays safe under the same delays", () => {
     for (let seed = 1; seed <= 30; seed++) {
       const sim = new Sim({ ...SAFE, readMode: 'lease', faults: ['delay'], seed }).run();
       expect(sim.violations, `seed ${seed}`).toEqual([]);

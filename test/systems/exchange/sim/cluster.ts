@@ -1,9 +1,9 @@
 import type { Message } from '../../../../systems/exchange/raft/messages.js';
 import { RaftNode, type Ready } from '../../../../systems/exchange/raft/node.js';
+import type { Entry, HardState, Snapshot } from '../../../../systems/exchange/raft/types.js';
 import { hardStateToPersist } from '../../../../systems/exchange/replica/hard-state.js';
 import type { ReplicaModes } from '../../../../systems/exchange/replica/options.js';
 import { isDurable, mayLeadAhead } from '../../../../systems/exchange/replica/pipeline.js';
-import type { Entry, HardState, Snapshot } from '../../../../systems/exchange/raft/types.js';
 import { prng } from '../../../support/histories.js';
 
 /**
@@ -271,7 +271,8 @@ export class Sim {
   /** a snapshot from the leader replaces the state machine: it must not take it back (a state machine never un-applies) */
   private installed(n: SimNode, snap: Snapshot): void {
     this.snapshotsInstalled++;
-    if (snap.meta.index < n.appliedIndex) this.violate('applied-rolled-back', `${n.id} installed a snapshot at ${snap.meta.index} over its state applied to ${n.appliedIndex}`);
+    if (snap.meta.index < n.appliedIndex)
+      this.violate('applied-rolled-back', `${n.id} installed a snapshot at ${snap.meta.index} over its state applied to ${n.appliedIndex}`);
     n.applied = new Set(decodeSet(snap.data));
     n.appliedIndex = snap.meta.index;
   }
@@ -333,12 +334,13 @@ export class Sim {
       // each add is its own client's only request, so the session check is "already in the set":
       // with sessions a retried copy is answered, not applied again; without, it applies twice
       const v = Number(e.data);
-      if (n.applied.has(v) && this.o.sessions === 'off') this.violate('applied-twice', `${n.id} applied add ${v} a second time at ${e.index} (a client's retry)`);
+      if (n.applied.has(v) && this.o.sessions === 'off')
+        this.violate('applied-twice', `${n.id} applied add ${v} a second time at ${e.index} (a client's retry)`);
       n.applied.add(v);
     }
     n.appliedIndex = e.index;
     const still: SimNode['waiting'] = [];
-    for (const w of n.waiting) (w.index <= n.appliedIndex ? w.done() : still.push(w));
+    for (const w of n.waiting) w.index <= n.appliedIndex ? w.done() : still.push(w);
     n.waiting = still;
   }
 

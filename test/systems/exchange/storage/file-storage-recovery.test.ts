@@ -28,7 +28,10 @@ afterEach(() => {
 const entry = (index: number, term = 1): Entry => ({ index, term, kind: 'command', data: `{"cmd":${index}}` });
 
 /** a data directory with entries 1..n acknowledged (each persist resolved) and a vote, storage closed */
-async function acknowledged(n: number, opts: { snapshotAt?: number; rewriteBytes?: number } = {}): Promise<{ dir: string; wal: string; snap: string; recordStarts: number[] }> {
+async function acknowledged(
+  n: number,
+  opts: { snapshotAt?: number; rewriteBytes?: number } = {},
+): Promise<{ dir: string; wal: string; snap: string; recordStarts: number[] }> {
   const dir = tmp();
   const s = new FileStorage(dir, {}, { rewriteBytes: opts.rewriteBytes });
   await s.load();

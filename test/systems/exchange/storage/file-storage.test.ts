@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Entry } from '../../../../systems/exchange/raft/types.js';
 import { FileStorage, StorageCorruptError } from '../../../../systems/exchange/storage/file-storage.js';
 import { decodeHeader, WAL_HEADER } from '../../../../systems/exchange/storage/wal-header.js';
-import { setMark } from './wal-files.js';
 import { repoRoot } from '../../../support/fixtures.js';
+import { setMark } from './wal-files.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -68,7 +68,10 @@ describe('FileStorage', () => {
       setMark(s.walFile, before);
       const torn: number[] = [];
       const state = await new FileStorage(dir, { onTornTail: (_f, off) => torn.push(off) }).load();
-      expect(state.entries.map((e) => e.index), `cut at ${cut}`).toEqual([1, 2]);
+      expect(
+        state.entries.map((e) => e.index),
+        `cut at ${cut}`,
+      ).toEqual([1, 2]);
       if (cut > before) expect(torn).toEqual([before]);
       expect(statSync(s.walFile).size).toBe(before); // truncated on disk too
     }
@@ -162,7 +165,13 @@ describe('crc32', () => {
     const { crc32, crc32Table } = await import('../../../../systems/exchange/storage/crc32.js');
     expect(crc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
     const buf = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff));
-    for (const [s, e] of [[0, 3000], [9, 2000], [100, 100], [5, 6]]) expect(crc32(buf, s, e)).toBe(crc32Table(buf, s, e));
+    for (const [s, e] of [
+      [0, 3000],
+      [9, 2000],
+      [100, 100],
+      [5, 6],
+    ])
+      expect(crc32(buf, s, e)).toBe(crc32Table(buf, s, e));
   });
 });
 
@@ -174,7 +183,10 @@ describe('FileStorage snapshots while persisting', () => {
     await s.persist({ entries: Array.from({ length: 50 }, (_, i) => entry(i + 1)), hardState: { term: 1, vote: 'n1', commit: 40 } });
     const before = statSync(s.walFile).size;
     const snap = s.saveSnapshot({ meta: { index: 40, term: 1, peers: ['n1'] }, data: new Uint8Array([1]) });
-    const during = [s.persist({ entries: [entry(51)] }), s.persist({ truncateFrom: 51, entries: [entry(51, 2, 'b51'), entry(52, 2)], hardState: { term: 2, vote: null, commit: 50 } })];
+    const during = [
+      s.persist({ entries: [entry(51)] }),
+      s.persist({ truncateFrom: 51, entries: [entry(51, 2, 'b51'), entry(52, 2)], hardState: { term: 2, vote: null, commit: 50 } }),
+    ];
     await Promise.all([snap, ...during]);
     const after = [s.persist({ entries: [entry(53, 2)] })];
     await Promise.all(after);
@@ -182,7 +194,12 @@ describe('FileStorage snapshots while persisting', () => {
     expect(statSync(s.walFile).size).toBeLessThan(before);
     const state = await new FileStorage(dir).load();
     expect(state.snapshot?.meta.index).toBe(40);
-    expect(state.entries.map((e) => `${e.index}/${e.term}/${e.data}`)).toEqual([...Array.from({ length: 10 }, (_, i) => `${41 + i}/1/cmd${41 + i}`), '51/2/b51', '52/2/cmd52', '53/2/cmd53']);
+    expect(state.entries.map((e) => `${e.index}/${e.term}/${e.data}`)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `${41 + i}/1/cmd${41 + i}`),
+      '51/2/b51',
+      '52/2/cmd52',
+      '53/2/cmd53',
+    ]);
     expect(state.hardState).toEqual({ term: 2, vote: null, commit: 50 });
   });
 

@@ -5,15 +5,20 @@ import { decodeHeader, encodeHeader, encodeSlot, slotOffset, WAL_HEADER } from '
 describe('WAL header', () => {
   it('round-trips base and mark; the newest valid slot wins', () => {
     fc.assert(
-      fc.property(fc.nat(1e9), fc.integer({ min: WAL_HEADER, max: 2 ** 40 }), fc.array(fc.integer({ min: WAL_HEADER, max: 2 ** 40 }), { maxLength: 5 }), (base, mark, later) => {
-        const h = encodeHeader(base, mark);
-        let expected = mark;
-        later.forEach((m, i) => {
-          encodeSlot(i + 2, m).copy(h, slotOffset(i + 2));
-          expected = m;
-        });
-        expect(decodeHeader(h)).toEqual({ ok: true, header: { base, mark: expected, seq: later.length + 1 } });
-      }),
+      fc.property(
+        fc.nat(1e9),
+        fc.integer({ min: WAL_HEADER, max: 2 ** 40 }),
+        fc.array(fc.integer({ min: WAL_HEADER, max: 2 ** 40 }), { maxLength: 5 }),
+        (base, mark, later) => {
+          const h = encodeHeader(base, mark);
+          let expected = mark;
+          later.forEach((m, i) => {
+            encodeSlot(i + 2, m).copy(h, slotOffset(i + 2));
+            expected = m;
+          });
+          expect(decodeHeader(h)).toEqual({ ok: true, header: { base, mark: expected, seq: later.length + 1 } });
+        },
+      ),
     );
   });
 

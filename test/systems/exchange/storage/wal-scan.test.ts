@@ -45,7 +45,11 @@ describe('scanWal', () => {
 
   it('refuses the same damage before the mark: acknowledged records are lost', () => {
     const { buf, starts } = wal(5);
-    expect(scan(buf.subarray(0, buf.length - 3), buf.length).r).toMatchObject({ ok: false, offset: starts[4], reason: /incomplete record before the durable mark/ });
+    expect(scan(buf.subarray(0, buf.length - 3), buf.length).r).toMatchObject({
+      ok: false,
+      offset: starts[4],
+      reason: /incomplete record before the durable mark/,
+    });
     const flipped = Buffer.from(buf);
     flipped[buf.length - 2] ^= 0x20;
     expect(scan(flipped, buf.length).r).toMatchObject({ ok: false, offset: starts[4], reason: /checksum mismatch before the durable mark/ });
