@@ -147,7 +147,10 @@ export function resolveRunConfig(a: RunArgs): RunConfig {
   const lossProbability = a.loss ?? O.loss.default;
   if (!(lossProbability > 0 && lossProbability <= 1)) throw new UsageError(`--loss must be a probability in (0, 1]; got ${a.loss}`);
   const prefix = sut.name === 'exchange' ? '' : `${sut.name}-`;
-  const testName = a.testName ?? `${prefix}${workload}-${scenario !== 'chaos' ? scenario : families.length === 0 ? 'none' : families.join('-')}`;
+  // `--nemesis all` names its test `all`: the list of twelve families makes an unreadable directory name
+  const nemesisName =
+    scenario !== 'chaos' ? scenario : families.length === 0 ? 'none' : (a.nemesis ?? O.nemesis.default) === 'all' ? 'all' : families.join('-');
+  const testName = a.testName ?? `${prefix}${workload}-${nemesisName}`;
   if (!/^\w[\w.-]*$/.test(testName) || testName === 'latest')
     throw new UsageError(
       `--test-name must start with a letter or digit and hold letters, digits, '.', '_' and '-' only (not 'latest'); got ${JSON.stringify(testName)}`,

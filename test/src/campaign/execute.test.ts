@@ -68,7 +68,7 @@ describe('running a campaign', () => {
     const saved = readJson(report);
     expect(saved.finished).not.toBeNull();
     expect(saved.runs[1].summary).toMatchObject({ valid: false, checkers: { linearizable: false }, counts: { ok: 10 } });
-    expect(saved.runs[1].dir).toBe(path.join(store, `set-${FAMILIES.join('-')}`, '2'));
+    expect(saved.runs[1].dir).toBe(path.join(store, 'set-all', '2'));
   });
 
   it('an unsafe mode that is not caught is unmet: exit 1', async () => {
@@ -134,7 +134,7 @@ describe('running a campaign', () => {
     expect(lines[3]).toMatch(/^2 +set +partition +read-mode=local +invalid +invalid +met +123 +\//);
     expect(lines[4]).toBe('outcome    every expectation met (2 met, 0 unmet, 0 unknown, 0 aborted, 0 skipped)');
     expect(formatPlan(campaign([{ workload: 'orders', timeLimit: 12 }]).runs.map(describeRun))).toMatch(
-      new RegExp(`\\n1 +runs\\[0\\] +orders-${FAMILIES.join('-')} +orders +${FAMILIES.join(',')} +- +3 +12s +1 +valid\\n$`),
+      new RegExp(`\\n1 +runs\\[0\\] +orders-all +orders +${FAMILIES.join(',')} +- +3 +12s +1 +valid\\n$`),
     );
   });
 });
