@@ -70,6 +70,11 @@ export class ProcessFaults {
     return { f: 'stop-kill', value: { restarted: ids, running: Object.fromEntries(ids.map((id, i) => [id, states[i].running])) } };
   }
 
+  /** killed, frozen or held down by another fault: it cannot answer (a clock measured on it would only time out) */
+  isDown(id: string): boolean {
+    return this.killed.has(id) || this.paused.has(id) || this.heldDown(id);
+  }
+
   /** freezes one node for another fault (the lease breaker); thawed by `resume` or by stop-pause */
   async pauseNode(id: string): Promise<void> {
     if (this.killed.has(id) || this.paused.has(id)) return;

@@ -79,6 +79,19 @@ describe('the nemesis executor', () => {
     expect((stop?.value.measured as Record<string, number>).n2).toBeCloseTo(0, 1);
   });
 
+  it('does not wait for a clock to show on a node that is down: it is recorded unmeasured at once', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n2'] });
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n3'] });
+    const began = Date.now();
+    const start = await nem.apply({ f: 'start-clock', variant: 'offset', target: 'minority', offsets: { n2: 1.5, n3: -1.5 } });
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(start?.value.measured).toEqual({ n2: null, n3: null });
+    expect(stop?.value.measured).toEqual({ n2: null, n3: null });
+    expect(Date.now() - began).toBeLessThan(1000); // it once polled a dead node's health 20 times over a minute
+  });
+
   it('healAll undoes every family in force and leaves no rule, frozen or dead node, or skewed clock', async () => {
     const rt = new FakeRuntime(5);
     const nem = new Nemesis(rt);
