@@ -165,7 +165,13 @@ export class DiskFaults {
 
   private async restart(id: string): Promise<void> {
     await this.rt.start(id);
-    await this.onRestart(id);
+    try {
+      await this.onRestart(id);
+    } catch (err) {
+      // a node that refused its damaged data has exited already (its namespace is gone): the faults
+      // in force are put back when stop-corrupt repairs and restarts it; a running node must get them
+      if ((await this.rt.state(id)).running) throw err;
+    }
   }
 
   /** repairs every node that refused to start (the exact bytes put back) and restarts it; the others keep what they did */
