@@ -3,7 +3,8 @@ import pino from 'pino';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
 import { makePlan } from '../../nemesis/plan.js';
-import type { CheckerResult, Valid } from '../../checkers/types.js';
+import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
+import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
@@ -103,7 +104,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
     writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
-    watch = new LeaderWatch(cluster);
+    watch = new LeaderWatch(cluster, 250, () => recorder.now());
     live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
@@ -175,7 +176,13 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
 
   live.setPhase('checking');
   const ops = recorder.ops;
-  const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
+  const checked = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
+  const { results } = checked;
+  let { valid } = checked;
+  if (!interrupted && sut.leaderPerTerm && watch) {
+    results.election = checkElectionSafety(watch.claims, damagedNodes(ops));
+    valid = mergeValid(valid, results.election.valid);
+  }
   const facts: RunFacts = {
     counts: countOutcomes(ops),
     throughput: throughputOf(ops, loadStartNs, loadEndNs),
