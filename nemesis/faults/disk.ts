@@ -70,7 +70,7 @@ export class DiskFaults {
     if (!layer) throw new Error(`${id} has no power-cut layer (the cluster came up without --nemesis power-cut)`);
     const report = await layer.cut(tear === null ? {} : { tear });
     try {
-      await this.process.resume(id); // a frozen container cannot be killed
+      await this.process.thaw(id); // a frozen container cannot be killed
       if (!this.process.killed.has(id) && (await this.rt.state(id)).running) await this.rt.kill(id);
     } finally {
       await layer.powerOn();
@@ -128,7 +128,7 @@ export class DiskFaults {
     if (this.corrupted.has(id)) return { f: a.f, value: { target: a.target, node: id, skipped: 'already corrupted' } };
     const wasUp = !this.cut.has(id) && !this.process.killed.has(id);
     if (wasUp) {
-      await this.process.resume(id);
+      await this.process.thaw(id);
       if ((await this.rt.state(id)).running) await this.rt.kill(id);
     }
     const dir = this.rt.dataDir(id);

@@ -79,6 +79,20 @@ describe('the nemesis executor', () => {
     expect((stop?.value.measured as Record<string, number>).n2).toBeCloseTo(0, 1);
   });
 
+  it('a stop of the pause family leaves the lease breaker\'s leader frozen; the clock\'s stop thaws it', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -10 });
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n1'] }); // already frozen: skipped
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n2'] });
+    await nem.apply({ f: 'stop-pause' });
+    expect(await rt.state('n1')).toEqual({ running: true, paused: true });
+    expect(await rt.state('n2')).toEqual({ running: true, paused: false });
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(stop?.value.resumed).toBe(true);
+    expect(await rt.state('n1')).toEqual({ running: true, paused: false });
+  });
+
   it('does not wait for a clock to show on a node that is down: it is recorded unmeasured at once', async () => {
     const rt = new FakeRuntime(3);
     const nem = new Nemesis(rt);
