@@ -43,8 +43,13 @@ export interface FaultRecord {
 }
 
 const RTT_SAMPLES = 8;
-/** a probe that takes longer has met something else (a partition): recorded as an error */
-const PROBE_TIMEOUT_MS = 5000;
+/**
+ * a probe whose connect, read or write takes longer has met something else (a partition,
+ * a frozen node): recorded as an error. Round trips between nodes are under a millisecond,
+ * and a few hundred with delays composed; 5 s per probe held the schedule 10 s whenever a
+ * partition was in force too (before and during), a sixth of a 60 s run.
+ */
+const PROBE_TIMEOUT_MS = 1500;
 /** bytes pushed through each faulty link to show duplication and reordering in TCP's own counters */
 const BULK_BYTES = 256 * 1024;
 /** TCP counters that move when segments arrive twice or out of order */
@@ -408,7 +413,14 @@ export class PacketFaults {
           cpus: want / spec.periodUs,
         };
         if (spec.diskWriteIops !== null || spec.diskWriteBps !== null) {
-          s.disk = await diskOf(n.dataDir);
+          // a data directory not on a block device (faultline-lazyfs under power-cut, a tmpfs) cannot be
+          // throttled: the node is still slowed by its CPU quota, and the record says why its disk is not
+          const device = await diskOf(n.dataDir).catch((err: Error) => err);
+          if (device instanceof Error) {
+            disk[n.id] = { notThrottled: device.message };
+            continue;
+          }
+          s.disk = device;
           if (n.pid <= 0) {
             disk[n.id] = { device: s.disk, limits: 'node down: set when it starts' };
             continue;

@@ -1,4 +1,5 @@
 import type { CorruptionKind } from './corrupt-plan.js';
+import { type Deck, deck } from './deck.js';
 import type { FaultFamily } from './families.js';
 import { type Grudge, grudgeFor, LEADER_TOPOLOGIES, shuffle, type Topology } from './grudge.js';
 import { NETEM_DEFAULTS, type NetemOptions, type PacketFaultAction, packetFaultAction, packetFaultInvolves } from './netem-plan.js';
@@ -90,50 +91,85 @@ export const POWER_CUT_GAP_MS = 500;
 const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand() * xs.length)];
 
 /**
- * How often chaos draws each family, relative. Faults that take the leader away or cut
- * it off (partition, kill, pause) find the most Raft bugs and are drawn most; clock
- * faults matter only to what trusts the wall clock; packet loss on every link mostly
- * stalls the cluster (a measured 60 s run spent 16 s with no leader under it), and while
- * nothing commits no anomaly can happen. Measured with npm run bench:detect (before
- * power-cut and corrupt joined `all`: their weights are not measured yet).
+ * How many cards each family has in chaos's deck (nemesis/deck.ts: dealt in a shuffled
+ * order, so over a run each family comes up in proportion, none left out by chance).
+ * Faults that take the leader away or cut it off (partition, kill, pause) find the most
+ * bugs in replicated systems and come up most; kills include a majority or every node
+ * at once (what finds state kept only in memory); clock faults come up as often as
+ * kills, half of them the lease breaker: the one fault that tests a leader's lease (the
+ * Consul and etcd lease bugs), and harmless to a system that does not trust its clock;
+ * delay, bandwidth and slowness change
+ * timing for any transport, while reordering and duplication below TCP are absorbed by
+ * TCP itself (they matter to UDP and to TCP stacks), so they come up less; a corrupt
+ * fault holds a node down until it is repaired, once per deck is enough. Packet loss on
+ * every link mostly stalls the cluster (a measured 60 s run spent 16 s with no leader
+ * under it), and while nothing commits no anomaly can happen.
  */
 export const FAMILY_WEIGHTS: Record<FaultFamily, number> = {
-  partition: 3,
-  kill: 2,
-  pause: 2,
-  clock: 1.5,
-  loss: 1,
-  delay: 1.5,
+  partition: 6,
+  kill: 4,
+  pause: 3,
+  clock: 4,
+  loss: 2,
+  delay: 3,
   reorder: 1,
-  duplicate: 0.5,
-  bandwidth: 0.5,
-  slow: 1,
-  'power-cut': 1,
+  duplicate: 1,
+  bandwidth: 1,
+  slow: 2,
+  'power-cut': 2,
   corrupt: 1,
 };
 
-/** clock variants, relative: the lease breaker (pause, cut off and set back the leader) is the one aimed at the leader */
-const CLOCK_VARIANT_WEIGHTS: Record<ClockVariant, number> = { lease: 2, offset: 1, strobe: 1, drift: 1 };
+/** clock variants, cards per deck: the lease breaker (pause, cut off and set back the leader) is the one aimed at the leader, half of them */
+const CLOCK_VARIANT_WEIGHTS: Record<ClockVariant, number> = { lease: 3, offset: 1, strobe: 1, drift: 1 };
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const signed = (size: number, rand: () => number): number => round3((rand() < 0.5 ? -1 : 1) * size * (0.5 + rand()));
 
 /**
- * A partition topology: the leader-defined ones half the time (when both kinds are
- * allowed), so at least half the partitions cut the current leader's links.
+ * The decks a plan deals its choices from: one set per plan, so a run's choices of
+ * family, target, topology and clock variant are each spread evenly over the run.
  */
-function pickTopology(topologies: readonly Topology[], rand: () => number, leader: string | null): Topology {
-  const byLeader = leader ? topologies.filter((t) => LEADER_TOPOLOGIES.includes(t)) : [];
-  const others = topologies.filter((t) => !byLeader.includes(t));
-  if (byLeader.length === 0 || others.length === 0) return pick(byLeader.length ? byLeader : others, rand);
-  return pick(rand() < 0.5 ? byLeader : others, rand);
+export interface PlanDecks {
+  family: Deck<FaultFamily>;
+  kill: Deck<Target>;
+  pause: Deck<Target>;
+  topology: Deck<Topology>;
+  clock: Deck<ClockVariant>;
+  powerCut: Deck<PowerCutTarget>;
 }
 
-/** a fault that starts; what undoes it is the stop of the same family */
-export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): NemesisAction {
+/**
+ * Partition topologies: the leader-defined ones half the time (when both kinds are
+ * allowed), so at least half the partitions cut the current leader's links; within
+ * each half, every topology alike.
+ */
+function topologyCards(topologies: readonly Topology[]): [Topology, number][] {
+  const byLeader = topologies.filter((t) => LEADER_TOPOLOGIES.includes(t));
+  const others = topologies.filter((t) => !byLeader.includes(t));
+  if (byLeader.length === 0 || others.length === 0) return topologies.map((t) => [t, 1]);
+  return topologies.map((t) => [t, byLeader.includes(t) ? others.length : byLeader.length]);
+}
+
+export function planDecks(o: PlanOptions): PlanDecks {
+  return {
+    family: deck(o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const)),
+    kill: deck(PROCESS_TARGETS),
+    pause: deck(PAUSE_TARGETS),
+    topology: deck(topologyCards(o.topologies)),
+    clock: deck(o.clockVariants.map((c) => [c, CLOCK_VARIANT_WEIGHTS[c]] as const)),
+    powerCut: deck(POWER_CUT_TARGETS),
+  };
+}
+
+/** a fault that starts; what undoes it is the stop of the same family. `decks`: the plan's (fresh ones draw at random by weight) */
+export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView, decks: PlanDecks = planDecks(o)): NemesisAction {
   const { nodes, leader, rand } = v;
   switch (family) {
     case 'partition': {
-      const topology = pickTopology(o.topologies, rand, leader);
+      // with no leader known, the leader-defined topologies wait for the next partition (their cards stay first in line)
+      const fallback = o.topologies.filter((t) => !LEADER_TOPOLOGIES.includes(t));
+      const exclude = leader || fallback.length === 0 ? undefined : (t: Topology) => LEADER_TOPOLOGIES.includes(t);
+      const topology = decks.topology.deal(rand, exclude) as Topology;
       return { f: 'start-partition', topology, grudge: grudgeFor(topology, nodes, rand, leader) };
     }
     case 'loss': {
@@ -143,24 +179,16 @@ export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): N
     }
     case 'kill':
     case 'pause': {
-      const target = weighted(family === 'kill' ? PROCESS_TARGETS : PAUSE_TARGETS, rand);
+      const target = (family === 'kill' ? decks.kill : decks.pause).deal(rand) as Target;
       return { f: `start-${family}`, target, nodes: resolveTarget(target, nodes, leader, rand) };
     }
     case 'clock': {
-      const variants = leader ? o.clockVariants : o.clockVariants.filter((c) => c !== 'lease');
-      return clockAction(
-        variants.length
-          ? weighted(
-              variants.map((c) => [c, CLOCK_VARIANT_WEIGHTS[c]] as const),
-              rand,
-            )
-          : 'offset',
-        o,
-        v,
-      );
+      // the lease breaker needs a leader: without one it waits for the next clock fault
+      const variant = decks.clock.deal(rand, leader ? undefined : (c) => c === 'lease');
+      return clockAction(variant ?? 'offset', o, v);
     }
     case 'power-cut':
-      return powerCutAction(o, v);
+      return powerCutAction(o, v, decks.powerCut.deal(rand) as PowerCutTarget);
     case 'corrupt': {
       const target = weighted(CORRUPT_TARGETS, rand);
       return { f: 'start-corrupt', target, node: resolveTarget(target, nodes, leader, rand)[0], seed: Math.floor(rand() * 2 ** 31), kinds: [...o.corruptions] };
@@ -174,8 +202,7 @@ export function startAction(family: FaultFamily, o: PlanOptions, v: PlanView): N
   }
 }
 
-function powerCutAction(o: PlanOptions, { nodes, leader, rand }: PlanView): NemesisAction {
-  const target = weighted(POWER_CUT_TARGETS, rand);
+function powerCutAction(o: PlanOptions, { nodes, leader, rand }: PlanView, target: PowerCutTarget): NemesisAction {
   const tear = rand() < o.tear ? round3(0.1 + 0.8 * rand()) : null;
   if (target === 'minority-then-leader') {
     // followers first (the leader goes last, once they are down); with no leader known, any
@@ -206,34 +233,41 @@ function clockAction(variant: ClockVariant, o: PlanOptions, { nodes, leader, ran
   }
 }
 
+/** chaos: a fault stays in force for this many steps (drawn at its start, 1 to 3), whatever its family */
+export const FAULT_STEPS: readonly [number, number] = [1, 3];
+
 /**
- * Jepsen's combined nemesis: each family is a flip-flop (start, stop, start, ...)
- * and every step advances one family drawn at random (FAMILY_WEIGHTS), so faults of different
- * families are in force together — a pause, a partition and a clock set back can all
- * hit the leader at once. With `maxFaults` in force, the step stops one of them.
+ * Jepsen's combined nemesis: each family is a flip-flop (start, stop, start, ...), the
+ * families dealt from a deck (FAMILY_WEIGHTS), so faults of different families are in
+ * force together — a pause, a partition and a clock set back can all hit the leader at
+ * once. Each fault lasts 1 to 3 steps (about one to three --interval): a step stops the
+ * oldest fault whose time is up, else starts one, else (with `maxFaults` in force) stops
+ * the oldest. Before, a step stopped a random fault half the time, and a fault could stay
+ * for ten steps: a lease breaker held its leader frozen 22 s, past the clock set back
+ * 10 s, and exposed nothing.
  */
 export function chaosPlan(o: PlanOptions): NemesisPlan {
-  const active: FaultFamily[] = [];
+  const active: { family: FaultFamily; until: number }[] = [];
+  const decks = planDecks(o);
+  let step = 0;
+  const stopOldest = (due: boolean): NemesisAction | null => {
+    const i = due ? active.findIndex((a) => a.until <= step) : 0;
+    if (i < 0 || active.length === 0) return null;
+    const [{ family }] = active.splice(i, 1);
+    return { f: `stop-${family}` };
+  };
   return {
     next(v) {
       if (o.families.length === 0) return null;
-      // with faults in force, half the steps stop one: a fault lasts a step or two (about one
-      // --interval) whatever its family's weight, instead of until its family is drawn again
-      // (a rarely drawn family's fault held the cluster for 20 s of a 60 s run)
-      const stopOne = active.length >= o.maxFaults || (active.length > 0 && v.rand() < 0.5);
-      const family = stopOne
-        ? pick(active, v.rand)
-        : weighted(
-            o.families.map((f) => [f, FAMILY_WEIGHTS[f]] as const),
-            v.rand,
-          );
-      const i = active.indexOf(family);
-      if (i >= 0) {
-        active.splice(i, 1);
-        return { f: `stop-${family}` };
-      }
-      active.push(family);
-      return startAction(family, o, v);
+      step++;
+      const due = stopOldest(true);
+      if (due) return due;
+      // a family in force keeps its card for the next deal after its stop
+      const family = active.length >= o.maxFaults ? undefined : decks.family.deal(v.rand, (f) => active.some((a) => a.family === f));
+      if (family === undefined) return stopOldest(false); // every chosen family is in force, or as many faults as allowed
+      const [lo, hi] = FAULT_STEPS;
+      active.push({ family, until: step + lo + Math.floor(v.rand() * (hi - lo + 1)) });
+      return startAction(family, o, v, decks);
     },
   };
 }

@@ -2,7 +2,7 @@ import { checkLinearizability } from '../checkers/linearizability/check.js';
 import { getModel } from '../checkers/linearizability/models/index.js';
 import { pairHistory } from '../src/history/pair.js';
 import { RUN_FILES } from '../src/store/layout.js';
-import { fn, type GenOp } from './generator.js';
+import { fn, type Generator, type GenOp, PENDING } from './generator.js';
 import type { Workload } from './workload.js';
 
 export interface RegisterOptions {
@@ -29,7 +29,7 @@ export const REGISTER_DEFAULTS: RegisterOptions = { keys: 3, opsPerKey: 150, rea
  * clients move on to fresh keys every `opsPerKey × keys` ops, so each key's history
  * stays short enough to check.
  */
-export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
+export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS, used: Set<string> = new Set()) {
   let nextValue = 1;
   let count = 0;
   // the last values written to each key: a cas expects one of them, so it has a fair
@@ -38,6 +38,7 @@ export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
   return fn((ctx): GenOp => {
     const generation = Math.floor(count++ / (o.opsPerKey * o.keys));
     const key = `r${generation}-${Math.floor(ctx.rand() * o.keys)}`;
+    used.add(key);
     const r = ctx.rand();
     if (r < o.readShare) return { f: 'read', value: [key, null] };
     let last = recent.get(key);
@@ -51,11 +52,38 @@ export function registerGenerator(o: RegisterOptions = REGISTER_DEFAULTS) {
   });
 }
 
+/**
+ * The final phase: one ok read of every key the load used, after healing (each read
+ * tried again, up to `tries` times, if it did not end ok). Keys go out of use every few
+ * seconds, and a replica that diverged while a key was in use (a follower that kept
+ * entries it should have dropped, and leads later) is seen only if someone reads that
+ * key again: the final reads do, on whichever node leads at the end.
+ */
+export function finalReads(keys: Iterable<string>, tries = 3): Generator {
+  const queue = [...keys].map((key) => ({ key, left: tries }));
+  const inflight = new Map<number, { key: string; left: number }>();
+  return {
+    next(ctx) {
+      const k = queue.shift();
+      if (!k) return inflight.size > 0 ? PENDING : null;
+      inflight.set(ctx.thread, k);
+      return { f: 'read', value: [k.key, null] };
+    },
+    update(e) {
+      const k = inflight.get(e.thread);
+      inflight.delete(e.thread);
+      if (k && e.type !== 'ok' && --k.left > 0) queue.push(k);
+    },
+  };
+}
+
 export function registerWorkload(opts: Partial<RegisterOptions> = {}): Workload {
   const o = { ...REGISTER_DEFAULTS, ...opts };
+  const used = new Set<string>();
   return {
     name: 'register',
-    generator: () => registerGenerator(o),
+    generator: () => registerGenerator(o, used),
+    final: () => finalReads(used),
     checkers: {
       linearizable(ops) {
         const { operations, source } = pairHistory(ops, RUN_FILES.history);

@@ -13,6 +13,8 @@ type InForce =
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+/** how long a clock fault waits for a node to show its new offset: libfaketime needs about a second */
+const AWAIT_SKEW_MS = 3000;
 
 /**
  * Clock faults through libfaketime (per node: the runtime writes the spec file the
@@ -40,8 +42,7 @@ export class ClockFaults {
         const nodes = Object.keys(a.offsets);
         this.state = { variant: 'offset', nodes };
         for (const id of nodes) this.rt.writeClock(id, offsetSpec(a.offsets[id]));
-        const measured: Record<string, number | null> = {};
-        for (const id of nodes) measured[id] = await this.awaitSkew(id, a.offsets[id]);
+        const measured = await this.each(nodes, (id) => this.awaitSkew(id, a.offsets[id]));
         return { f: a.f, value: { variant: a.variant, target: a.target, offsets: a.offsets, measured } };
       }
       case 'strobe': {
@@ -51,8 +52,7 @@ export class ClockFaults {
           for (const id of a.nodes) this.rt.writeClock(id, spec);
         };
         write();
-        const measured: Record<string, number | null> = {};
-        for (const id of a.nodes) measured[id] = await this.awaitSkew(id, a.delta);
+        const measured = await this.each(a.nodes, (id) => this.awaitSkew(id, a.delta));
         this.state = { variant: 'strobe', nodes: a.nodes, timer: setInterval(write, a.periodMs), flips: () => flips };
         return { f: a.f, value: { variant: a.variant, target: a.target, nodes: a.nodes, delta: a.delta, periodMs: a.periodMs, measured } };
       }
@@ -60,8 +60,7 @@ export class ClockFaults {
         const nodes = Object.keys(a.rates);
         this.state = { variant: 'drift', nodes };
         for (const id of nodes) this.rt.writeClock(id, driftSpec(a.rates[id], Date.now() - (await this.rt.startedAt(id))));
-        const measured: Record<string, { offset: number | null; rate: number | null }> = {};
-        for (const id of nodes) measured[id] = await this.measureRate(id);
+        const measured = await this.each(nodes, (id) => this.measureRate(id));
         return { f: a.f, value: { variant: a.variant, target: a.target, rates: a.rates, measured } };
       }
       case 'lease': {
@@ -102,8 +101,7 @@ export class ClockFaults {
     }
     if (c.variant === 'strobe') clearInterval(c.timer);
     for (const id of c.nodes) this.rt.writeClock(id, RESET_SPEC);
-    const measured: Record<string, number | null> = {};
-    for (const id of c.nodes) measured[id] = await this.awaitSkew(id, 0);
+    const measured = await this.each(c.nodes, (id) => this.awaitSkew(id, 0));
     return { f: 'stop-clock', value: { variant: c.variant, reset: c.nodes, measured, ...(c.variant === 'strobe' ? { flips: c.flips() } : {}) } };
   }
 
@@ -120,10 +118,17 @@ export class ClockFaults {
       );
   }
 
-  /** polls until the node's clock shows the offset (libfaketime rereads its file about once a second) */
+  /**
+   * polls until the node's clock shows the offset (libfaketime rereads its file about
+   * once a second), for at most AWAIT_SKEW_MS; a node that is down is not waited for
+   * (null): it cannot answer, and 20 health timeouts in a row once held the nemesis for
+   * 64 s of a 60 s run.
+   */
   private async awaitSkew(id: string, expected: number): Promise<number | null> {
     let last: number | null = null;
-    for (let i = 0; i < 20; i++) {
+    const end = Date.now() + AWAIT_SKEW_MS;
+    while (Date.now() < end) {
+      if (this.process.isDown(id)) return null;
       last = await this.measureSkew(id);
       if (last !== null && Math.abs(last - expected) < 0.25) return last;
       await sleep(250);
@@ -131,11 +136,18 @@ export class ClockFaults {
     return last; // recorded as measured: a mismatch is visible in the history
   }
 
-  /** offset now and the clock's rate over the next three seconds (after libfaketime picked the file up) */
+  /** a measurement of each node, all at once (the nemesis waits for the slowest, not for their sum) */
+  private async each<T>(ids: readonly string[], measure: (id: string) => Promise<T>): Promise<Record<string, T>> {
+    const values = await Promise.all(ids.map(measure));
+    return Object.fromEntries(ids.map((id, i) => [id, values[i]]));
+  }
+
+  /** offset now and the clock's rate over the next two seconds (after libfaketime picked the file up) */
   private async measureRate(id: string): Promise<{ offset: number | null; rate: number | null }> {
     await sleep(1200);
+    if (this.process.isDown(id)) return { offset: null, rate: null };
     const a = await this.sample(id);
-    await sleep(3000);
+    await sleep(2000);
     const b = await this.sample(id);
     if (!a || !b) return { offset: b ? round2(b.skewMs / 1000) : null, rate: null };
     // both skews are taken at the midpoints of their round trips: the rate is their slope

@@ -77,7 +77,7 @@ export class DiskFaults {
     if (!layer) throw new Error(`${id} has no power-cut layer (the cluster came up without --nemesis power-cut)`);
     const report = await layer.cut(tear === null ? {} : { tear });
     try {
-      await this.process.resume(id); // a frozen container cannot be killed
+      await this.process.thaw(id); // a frozen container cannot be killed
       if (!this.process.killed.has(id) && (await this.rt.state(id)).running) await this.rt.kill(id);
     } finally {
       await layer.powerOn();
@@ -135,7 +135,7 @@ export class DiskFaults {
     if (this.corrupted.has(id)) return { f: a.f, value: { target: a.target, node: id, skipped: 'already corrupted' } };
     const wasUp = !this.cut.has(id) && !this.process.killed.has(id);
     if (wasUp) {
-      await this.process.resume(id);
+      await this.process.thaw(id);
       if ((await this.rt.state(id)).running) await this.rt.kill(id);
     }
     const dir = this.rt.dataDir(id);
@@ -172,7 +172,13 @@ export class DiskFaults {
 
   private async restart(id: string): Promise<void> {
     await this.rt.start(id);
-    await this.onRestart(id);
+    try {
+      await this.onRestart(id);
+    } catch (err) {
+      // a node that refused its damaged data has exited already (its namespace is gone): the faults
+      // in force are put back when stop-corrupt repairs and restarts it; a running node must get them
+      if ((await this.rt.state(id)).running) throw err;
+    }
   }
 
   /** repairs every node that refused to start (the exact bytes put back) and restarts it; the others keep what they did */

@@ -15,6 +15,8 @@ type ProcessStart = Extract<NemesisAction, { f: 'start-kill' | 'start-pause' }>;
 export class ProcessFaults {
   readonly killed = new Set<string>();
   readonly paused = new Set<string>();
+  /** frozen for another fault (the lease breaker): thawed by that fault's stop, not by stop-pause */
+  private readonly heldFrozen = new Set<string>();
 
   constructor(
     private readonly rt: NemesisRuntime,
@@ -32,10 +34,11 @@ export class ProcessFaults {
         continue;
       }
       if (kill) {
-        if (this.paused.delete(id)) await this.rt.unpause(id); // a frozen container cannot be killed
+        const frozen = this.paused.delete(id);
+        if (this.heldFrozen.delete(id) || frozen) await this.rt.unpause(id); // a frozen container cannot be killed
         this.killed.add(id);
         await this.rt.kill(id);
-      } else if (this.killed.has(id) || this.paused.has(id)) {
+      } else if (this.killed.has(id) || this.paused.has(id) || this.heldFrozen.has(id)) {
         skipped.push(id); // already dead or frozen
       } else {
         this.paused.add(id);
@@ -70,16 +73,33 @@ export class ProcessFaults {
     return { f: 'stop-kill', value: { restarted: ids, running: Object.fromEntries(ids.map((id, i) => [id, states[i].running])) } };
   }
 
-  /** freezes one node for another fault (the lease breaker); thawed by `resume` or by stop-pause */
+  /** killed, frozen or held down by another fault: it cannot answer (a clock measured on it would only time out) */
+  isDown(id: string): boolean {
+    return this.killed.has(id) || this.paused.has(id) || this.heldFrozen.has(id) || this.heldDown(id);
+  }
+
+  /**
+   * freezes one node for another fault (the lease breaker), thawed by `resume` (a kill
+   * thaws it first); stop-pause leaves it frozen: it once thawed the lease breaker's
+   * leader halfway through
+   */
   async pauseNode(id: string): Promise<void> {
-    if (this.killed.has(id) || this.paused.has(id)) return;
-    this.paused.add(id);
+    if (this.killed.has(id) || this.paused.has(id) || this.heldFrozen.has(id)) return;
+    this.heldFrozen.add(id);
     await this.rt.pause(id);
   }
 
-  /** thaws one node if it is still frozen; whether it was */
+  /** thaws a node whichever fault froze it (before another fault kills it); whether it was frozen */
+  async thaw(id: string): Promise<boolean> {
+    const frozen = this.paused.delete(id);
+    if (!this.heldFrozen.delete(id) && !frozen) return false;
+    await this.rt.unpause(id);
+    return true;
+  }
+
+  /** thaws a node `pauseNode` froze, if it still is; whether it was */
   async resume(id: string): Promise<boolean> {
-    if (!this.paused.delete(id)) return false;
+    if (!this.heldFrozen.delete(id)) return false;
     await this.rt.unpause(id);
     return true;
   }

@@ -25,7 +25,15 @@ export function buildCli(argv: string[], commands: readonly CommandModule<any, a
   let cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
-    .parserConfiguration({ 'dot-notation': false, 'duplicate-arguments-array': false })
+    // an option given twice takes its last value, except options that take a list (--node-opt a=1 --node-opt b=2):
+    // with 'duplicate-arguments-array' off yargs kept only the last of those too, and every run's second option was lost
+    .parserConfiguration({ 'dot-notation': false, 'duplicate-arguments-array': true })
+    .middleware((args) => {
+      // yargs keeps the options in force (the command's too) where its types do not show them
+      const declared = (cli as unknown as { getOptions(): { array: string[] } }).getOptions().array;
+      const lists = new Set([...declared, ...declared.map((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))]); // and their camelCase copies
+      for (const [k, v] of Object.entries(args)) if (k !== '_' && Array.isArray(v) && !lists.has(k)) args[k] = v[v.length - 1];
+    }, true)
     .strict()
     .demandCommand(1, 'expected a command')
     .recommendCommands()

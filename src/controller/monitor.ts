@@ -1,3 +1,4 @@
+import type { LeaderClaim } from '../../checkers/election.js';
 import { leaderOf } from '../sut/leader.js';
 import type { NodeHealth } from '../sut/types.js';
 import { sleep } from './workers.js';
@@ -14,15 +15,23 @@ export async function healths(c: Watchable, timeoutMs: number): Promise<(NodeHea
 }
 
 /**
- * Leader elections as seen from outside: polls every node's health and counts the
- * distinct terms in which some node said it was leader.
+ * Leader elections as seen from outside: polls every node's health, counts the
+ * distinct terms in which some node said it was leader, and keeps each (node, term)
+ * leadership with when it was first seen (`now`: history time, ns), for the election
+ * safety check (checkers/election.ts).
  */
 export class LeaderWatch {
   readonly terms = new Set<number>();
+  readonly claims: LeaderClaim[] = [];
+  private readonly seen = new Set<string>();
   private running = true;
   private done: Promise<void>;
 
-  constructor(c: Watchable, everyMs = 500) {
+  constructor(
+    c: Watchable,
+    everyMs = 500,
+    private readonly now: () => number = () => Date.now() * 1e6,
+  ) {
     this.done = (async () => {
       while (this.running) {
         this.observe(await healths(c, Math.min(everyMs, 1000)));
@@ -32,7 +41,15 @@ export class LeaderWatch {
   }
 
   observe(hs: readonly (NodeHealth | null)[]): void {
-    for (const h of hs) if (h?.role === 'leader') this.terms.add(h.term);
+    const at = this.now();
+    for (const h of hs) {
+      if (h?.role !== 'leader') continue;
+      this.terms.add(h.term);
+      const key = `${h.id} ${h.term}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.claims.push({ node: h.id, term: h.term, atNs: at });
+    }
   }
 
   get elections(): number {

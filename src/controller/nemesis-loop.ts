@@ -61,11 +61,12 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
   const measure = (kind: Recovery['kind'], rec: FaultRecord, at: number, p: Promise<number | null>): void => {
     measuring.push(p.then((ms) => void report.recoveries.push({ kind, after: rec.f, atMs: at, ms })));
   };
-  const record = (rec: FaultRecord, leader: string | null): void => {
+  const record = (rec: FaultRecord, leader: string | null, tookMs?: number): void => {
     const at = o.clock();
     const value = { ...rec.value, currentLeader: leader };
     o.recorder.record({ type: 'info', process: 'nemesis', f: rec.f, value });
-    o.log.info({ f: rec.f, value }, 'nemesis');
+    // tookMs: how long applying and verifying it held the schedule (the log only: what keeps the cadence down)
+    o.log.info({ f: rec.f, value, ...(tookMs !== undefined ? { tookMs: Math.round(tookMs) } : {}) }, 'nemesis');
     // a heal is timed when it leaves the cluster whole: with other faults in force there is nothing to converge to
     if (rec.f.startsWith('stop-')) {
       if (o.nemesis.inForce().length === 0) measure('heal', rec, at, timeToRecover(o.cluster, Math.max(10_000, 2 * intervalMs)));
@@ -75,6 +76,7 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
     const leader = leaderOf(await healths(o.cluster, 500))?.id ?? null;
     const action = o.plan.next({ nodes: o.cluster.nodes.map((n) => n.id), leader, rand: o.rand });
     if (!action) return;
+    const began = performance.now();
     try {
       const rec = await o.nemesis.apply(action);
       if (!rec) return;
@@ -82,7 +84,7 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
         report.faults++;
         if (involvesLeader(action, leader)) report.leaderFaults++;
       }
-      record(rec, leader);
+      record(rec, leader, performance.now() - began);
     } catch (err) {
       // a fault that could not be applied is logged and counted, never silently skipped
       report.failures++;

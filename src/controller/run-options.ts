@@ -47,7 +47,12 @@ export const RUN_OPTIONS = {
   partitions: { kind: 'string', default: TOPOLOGIES.join(','), describe: `partition topologies to draw from: ${TOPOLOGIES.join(', ')}` },
   clock: { kind: 'string', default: CLOCK_VARIANTS.join(','), describe: `clock faults to draw from: ${CLOCK_VARIANTS.join(', ')}` },
   'max-faults': { kind: 'number', default: 3, describe: 'chaos: the most faults (of different families) in force at once; 1 = a plain flip-flop' },
-  interval: { kind: 'number', default: 5, describe: 'mean seconds between nemesis steps (each wait is uniform over 0 to twice this)' },
+  interval: {
+    kind: 'number',
+    default: 0.5,
+    describe:
+      'mean seconds of wait between nemesis steps (each wait is uniform over 0 to twice this; a step also takes the time to apply and verify its fault)',
+  },
   loss: { kind: 'number', default: 0.3, describe: 'packet loss probability of the loss fault' },
   skew: { kind: 'number', default: 2, describe: 'clock skew size in seconds of the clock faults' },
   drift: { kind: 'number', default: 0.1, describe: 'clock rate change of the drift fault (0.1: 10% fast or slow)' },

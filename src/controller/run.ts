@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { CheckerResult, Valid } from '../../checkers/types.js';
+import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
+import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
 import { makePlan } from '../../nemesis/plan.js';
@@ -102,7 +103,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
     writeTestJson(dir, { ...testJson, image: image.tag, cluster: clusterName, subnet: cluster.opts.subnet });
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
-    watch = new LeaderWatch(cluster);
+    watch = new LeaderWatch(cluster, 250, () => recorder.now());
     live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
@@ -185,7 +186,13 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
 
   live.setPhase('checking');
   const ops = recorder.ops;
-  const { valid, results } = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
+  const checked = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
+  const { results } = checked;
+  let { valid } = checked;
+  if (!interrupted && sut.leaderPerTerm && watch) {
+    results.election = checkElectionSafety(watch.claims, damagedNodes(ops));
+    valid = mergeValid(valid, results.election.valid);
+  }
   const facts: RunFacts = {
     counts: countOutcomes(ops),
     throughput: throughputOf(ops, loadStartNs, loadEndNs),

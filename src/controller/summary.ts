@@ -20,6 +20,10 @@ export function checkerDetail(name: string, r: CheckerResult): string {
       return ` (${r.reads} reads, wrong totals ${len(r.wrongTotal)}, negative balances ${len(r.negative)})`;
     case 'orders':
       return ` (${r.acknowledged} acknowledged, missing ${len(r.missing)}, phantom ${len(r.phantom)}, mismatched ${len(r.mismatched)}, overfilled ${len(r.overfilled)}, outside limits ${len(r.outsideLimits)}, conserved ${r.conserved}, priority ${r.priorityViolation ?? 'ok'})`;
+    case 'election': {
+      const two = (r.twoLeaders as { term: number; leaders: { node: string }[] }[] | undefined) ?? [];
+      return ` (${r.claims} leaderships seen in ${r.terms} terms${two.length ? `; two leaders in ${two.map((t) => `term ${t.term}: ${t.leaders.map((l) => l.node).join(', ')}`).join('; ')}` : ''}${r.exempt ? `; ${r.exempt} left out: data damaged by the nemesis` : ''})`;
+    }
     case 'stats':
       return ` (${r.count} completions${len(r.neverOk) ? `; never ok: ${(r.neverOk as string[]).join(', ')}` : ''})`;
     default:

@@ -97,5 +97,12 @@ export interface SystemUnderTest {
   clientUrl(node: SutNode): string;
   /** null: the node did not answer in time */
   health(node: SutNode, timeoutMs: number): Promise<NodeHealth | null>;
+  /**
+   * true when health reports the node's role and its current term from one reading of its
+   * Raft state: then two nodes seen leading one term break Raft's election safety, and the
+   * run checks it (checkers/election.ts). Leave it unset when the reported term can lag the
+   * role (etcd's status gives the term of the last applied entry).
+   */
+  leaderPerTerm?: boolean;
   client(requestTimeoutMs: number): SutClient;
 }

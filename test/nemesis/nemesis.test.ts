@@ -83,6 +83,33 @@ describe('the nemesis executor', () => {
     expect((stop?.value.measured as Record<string, number>).n2).toBeCloseTo(0, 1);
   });
 
+  it("a stop of the pause family leaves the lease breaker's leader frozen; the clock's stop thaws it", async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -10 });
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n1'] }); // already frozen: skipped
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n2'] });
+    await nem.apply({ f: 'stop-pause' });
+    expect(await rt.state('n1')).toEqual({ running: true, paused: true });
+    expect(await rt.state('n2')).toEqual({ running: true, paused: false });
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(stop?.value.resumed).toBe(true);
+    expect(await rt.state('n1')).toEqual({ running: true, paused: false });
+  });
+
+  it('does not wait for a clock to show on a node that is down: it is recorded unmeasured at once', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n2'] });
+    await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n3'] });
+    const began = Date.now();
+    const start = await nem.apply({ f: 'start-clock', variant: 'offset', target: 'minority', offsets: { n2: 1.5, n3: -1.5 } });
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(start?.value.measured).toEqual({ n2: null, n3: null });
+    expect(stop?.value.measured).toEqual({ n2: null, n3: null });
+    expect(Date.now() - began).toBeLessThan(1000); // it once polled a dead node's health 20 times over a minute
+  });
+
   it('healAll undoes every family in force and leaves no rule, frozen or dead node, or skewed clock', async () => {
     const rt = new FakeRuntime(5);
     const nem = new Nemesis(rt);

@@ -58,6 +58,8 @@ export function exchangeSut(options: Record<string, string>): SystemUnderTest {
       return { cmd: ['--id', node.id, '--cluster', members, '--data-dir', '/data', '--bind', '0.0.0.0', ...extra], env: {} };
     },
     clientUrl: url,
+    // /health reads role and term from the Raft node in one synchronous step
+    leaderPerTerm: true,
     async health(node, timeoutMs) {
       const h = await getJson<Health>(`${url(node)}/health`, timeoutMs);
       if (!h || typeof h.term !== 'number') return null;

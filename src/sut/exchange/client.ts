@@ -20,7 +20,11 @@ type Attempt = Exclude<Outcome, { type: 'info' }> | { type: 'info'; error: strin
 /**
  * A client of the exchange nodes with keep-alive connections and hard per-request
  * timeouts. A definite error is `fail`; a timeout or an indefinite error is `info`.
- * `not-leader` is followed once to the hinted leader, and commands then go to it first.
+ * Every request goes to the client's own node first, and a `not-leader` answer is
+ * followed once to the leader it names: clients spread over every node, as a
+ * deployment's are. When commands went to the last leader anyone had been redirected
+ * to, a leader cut off that never stepped down held every worker's command for the
+ * whole timeout: the new leader got no writes, and no read could be stale.
  * A command whose attempt ended without an answer it can trust (`leader-lost`, a
  * connection refused or reset) is sent again with the same (clientId, seq) within its
  * time limit, as Raft's clients do (§6.3 of Ongaro's thesis, etcd's client): the
@@ -30,26 +34,20 @@ type Attempt = Exclude<Outcome, { type: 'info' }> | { type: 'info'; error: strin
  */
 export class NodeClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  /** where the last not-leader redirect pointed: commands go there first */
-  private leaderUrl: string | null = null;
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** Commands go to the last known leader (else `url`); reads go to `url`, so follower reads are exercised. */
+  /** Commands and reads go to `url`, the client's own node (a follower redirects to its leader), so every node's view is exercised. */
   async command(url: string, clientId: string, seq: number, command: Command): Promise<Outcome> {
     const deadline = Date.now() + this.timeoutMs;
     let unknown: string | null = null; // an earlier attempt's outcome is unknown: it may still take effect
     for (;;) {
-      const target = this.leaderUrl ?? url;
-      const r = await this.call(target, '/v1/command', { clientId, seq, command }, true, deadline - Date.now());
+      const r = await this.call(url, '/v1/command', { clientId, seq, command }, true, deadline - Date.now());
       if (r.type === 'ok') return r;
       // after an unknown attempt, "this attempt was refused" (not-leader, overloaded) says nothing of the earlier one
       const refused = r.type === 'fail' && ATTEMPT_REFUSED.has(r.error);
       if (r.type === 'fail' && !(refused && unknown)) return r;
-      if (r.type === 'info') {
-        unknown = r.error;
-        if (target === this.leaderUrl && RETRYABLE.test(r.error)) this.leaderUrl = null; // that leader is gone: ask our own node who leads
-      }
+      if (r.type === 'info') unknown = r.error;
       if ((r.type === 'info' && !r.retry) || deadline - Date.now() < RETRY_MIN_MS + RETRY_WAIT_MS) return { type: 'info', error: unknown ?? 'unknown' };
       await new Promise((res) => setTimeout(res, RETRY_WAIT_MS));
     }
@@ -75,7 +73,6 @@ export class NodeClient {
     }
     if (r.status === 200 && r.body?.ok) return { type: 'ok', body: r.body };
     const e = r.body?.error as ApiError | undefined;
-    if (e?.code === 'not-leader') this.leaderUrl = e.leader?.url ?? null;
     if (e?.code === 'not-leader' && follow && e.leader?.url && e.leader.url !== url) return this.call(e.leader.url, path, body, false, timeoutMs);
     if (e?.definite === true) return { type: 'fail', error: e.code };
     return { type: 'info', error: e?.code ?? `http ${r.status}`, retry: e?.code === 'leader-lost' };

@@ -50,3 +50,22 @@ describe('CLI error handling', () => {
     expect(process.exitCode).toBe(254);
   });
 });
+
+describe('CLI options given more than once', () => {
+  it('a list option keeps every value; any other option its last one', async () => {
+    let seen: Record<string, unknown> = {};
+    const probe: CommandModule = {
+      command: 'probe',
+      describe: 'records its arguments',
+      builder: (y) => y.option('node-opt', { type: 'string', array: true }).option('n', { type: 'number' }).option('name', { type: 'string' }),
+      handler: (args) => {
+        seen = args;
+      },
+    };
+    await runCli(['probe', '--node-opt', 'a=1', '--node-opt', 'b=2', '--n', '3', '--n', '4', '--name', 'x', '--name', 'y'], [probe]);
+    expect(seen['node-opt']).toEqual(['a=1', 'b=2']);
+    expect(seen.nodeOpt).toEqual(['a=1', 'b=2']);
+    expect(seen.n).toBe(4);
+    expect(seen.name).toBe('y');
+  });
+});

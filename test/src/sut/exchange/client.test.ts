@@ -85,3 +85,22 @@ describe('NodeClient.command retries', () => {
     client.close();
   });
 });
+
+describe('NodeClient: which node a command goes to', () => {
+  it("always asks the client's own node first, following its redirect once, even when the leader it named stopped answering", async () => {
+    const leader = await node([ok, 'hang']);
+    const redirect = { status: 421, body: { ok: false, error: { code: 'not-leader', definite: true, message: 'x', leader: { id: 'l', url: leader.url } } } };
+    const follower = await node([redirect, redirect, ok]);
+    const other = await node([ok]);
+    closers.push(leader.close, follower.close, other.close);
+    const client = new NodeClient(400);
+    expect((await client.command(follower.url, 'p1', 1, { type: 'kv.write', key: 'k', value: 1 })).type).toBe('ok'); // redirected
+    expect((await client.command(other.url, 'p2', 1, { type: 'kv.write', key: 'k', value: 2 })).type).toBe('ok'); // its own node
+    expect(await client.command(follower.url, 'p1', 2, { type: 'kv.write', key: 'k', value: 3 })).toEqual({ type: 'info', error: 'timeout' }); // redirected to the leader, which hangs
+    expect((await client.command(follower.url, 'p1', 3, { type: 'kv.write', key: 'k', value: 4 })).type).toBe('ok'); // its own node leads now
+    client.close();
+    expect(leader.seen.map((x) => x.seq)).toEqual([1, 2]);
+    expect(follower.seen.map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(other.seen.map((x) => x.seq)).toEqual([1]);
+  });
+});
