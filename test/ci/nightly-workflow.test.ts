@@ -10,7 +10,7 @@ const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
 describe('.github/workflows/nightly.yml', () => {
   it('runs on a schedule and by hand', () => {
-    expect(workflow).toMatch(/^on:\n {2}schedule:\n {4}- cron: '[^']+'\n {2}workflow_dispatch:/m);
+    expect(workflow).toMatch(/^on:\n {2}schedule:\n {4}- cron: (['"])[^'"]+\1\n {2}workflow_dispatch:/m);
   });
 
   it('runs the README\u2019s set-up command', () => {

@@ -130,9 +130,16 @@ export function bankLoad(c: LocalCluster, totals: number[], workers = 8): Load {
 
 /**
  * Power-cuts a minority of followers (they stay down), lets the rest run for
- * `gapMs`, power-cuts whoever leads then, and restarts them all.
+ * `gapMs`, power-cuts whoever leads then, and restarts them all. With
+ * `holdSurvivors`, the nodes never cut are paused (SIGSTOP) while the cut ones
+ * restart, until one of those leads or 5 s pass: a slow survivor, the schedule under
+ * which what the cut nodes forgot decides the next term (without it, the survivor
+ * usually wins the election and the loss stays hidden).
  */
-export async function cutMinorityThenLeader(cc: CutCluster, o: CutOptions & { gapMs?: number } = {}): Promise<{ node: string; report: CutReport }[]> {
+export async function cutMinorityThenLeader(
+  cc: CutCluster,
+  o: CutOptions & { gapMs?: number; holdSurvivors?: boolean } = {},
+): Promise<{ node: string; report: CutReport }[]> {
   const { c } = cc;
   const out: { node: string; report: CutReport }[] = [];
   const leader = await c.leader();
@@ -141,7 +148,15 @@ export async function cutMinorityThenLeader(cc: CutCluster, o: CutOptions & { ga
   await sleep(o.gapMs ?? 600);
   const now = await c.leader(5000).catch(() => leader);
   out.push({ node: now.id, report: await powerCut(cc, now, o) });
-  for (const n of c.nodes) if (!n.proc) c.spawn(n);
+  const survivors = o.holdSurvivors ? c.nodes.filter((n) => n.proc) : [];
+  for (const n of survivors) n.proc?.kill('SIGSTOP');
+  try {
+    const cut = c.nodes.filter((n) => !n.proc);
+    for (const n of cut) c.spawn(n);
+    if (survivors.length > 0) await c.leader(5000).catch(() => undefined); // only the cut nodes answer
+  } finally {
+    for (const n of survivors) n.proc?.kill('SIGCONT');
+  }
   return out;
 }
 
