@@ -7,7 +7,7 @@
  * which checker caught it; for the safe rows, the false alarms. At most `--parallel`
  * clusters at once (2 by default: the machine is shared).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,13 @@ async function main(): Promise<void> {
   const base = Number(arg('seed') ?? Date.now() % 1_000_000);
   const only = arg('only')?.split(',');
   const timeLimit = arg('time-limit'); // for a quick try only: the figure is measured at the campaign's 60 s
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+  } catch {
+    // every run would fail the same way, one after another: say it once
+    console.error('bench:detect: no Docker engine answers (start one with: bash docker/host-setup.sh)');
+    process.exit(1);
+  }
   mkdirSync(store, { recursive: true });
   const file = arg('campaign') ?? path.join(ROOT, 'campaigns/detect.json');
   const campaign = parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS });

@@ -51,7 +51,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('etcd 3.4 under faultline run', () => {
   }, 240_000);
 
   // Serializable reads are caught without faults too (a follower answers a few ms behind an
-  // acknowledged write: 3 of 3 runs, HANDOFF.md); under partitions a cut-off member answers
+  // acknowledged write: 3 of 3 runs, README "Results with etcd 3.4"); under partitions a cut-off member answers
   // seconds behind. This test asks only that the partition run is caught.
   it('serializable reads (--sut-opt serializable=true) under partitions are caught: not linearizable (up to 3 tries)', async () => {
     let r: Result | null = null;

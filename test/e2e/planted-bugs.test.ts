@@ -7,7 +7,7 @@ import { type DetectRun, runFlags, summarizeRun } from '../../bench/detect-table
 import { parseCampaign } from '../../src/campaign/parse.js';
 import { RUN_KEYS } from '../../src/campaign/run-keys.js';
 import type { CampaignRun } from '../../src/campaign/types.js';
-import { DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
+import { clustersOf, DOCKER, leftovers, REQUIRE_DOCKER } from '../support/docker.js';
 import { repoRoot } from '../support/fixtures.js';
 
 /**
@@ -15,7 +15,7 @@ import { repoRoot } from '../support/fixtures.js';
  * flags (only --nemesis all, 60 s, 5 nodes, a fresh seed per try), is run until it is
  * caught, at most TRIES times; a bug that escapes every try fails. The safe node runs
  * once per workload and must be valid. Two clusters run side by side, as the bench
- * does, to fit CI's budget (see HANDOFF.md for the timings).
+ * does, to fit CI's budget.
  */
 const TRIES = 3;
 const PARALLEL = 2;
@@ -23,7 +23,7 @@ const PARALLEL = 2;
  * Planted bugs this CI check does not run yet, with why: a bug the bench caught in
  * fewer than 4 of 5 runs would fail CI by chance ((1-p)^3 escapes), so it is listed here,
  * skipped in the report, until the nemesis finds it reliably. Each is still caught by the
- * simulation (test/systems/exchange/raft/sim.test.ts). Measured by npm run bench:detect (HANDOFF.md).
+ * simulation (test/systems/exchange/raft/sim.test.ts). Measured by npm run bench:detect (README, "Detection rate").
  */
 const MEASURED = 'caught in {n} of 5 runs by npm run bench:detect';
 const NOT_YET: Record<string, string> =
@@ -52,12 +52,16 @@ const file = path.join(repoRoot, 'campaigns/detect.json');
 const campaign = parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS });
 const base = Date.now() % 1_000_000;
 
+/** the runs' processes: their clusters are the ones that must be gone */
+const pids: number[] = [];
+
 function run(row: CampaignRun, seed: number): Promise<DetectRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/faultline.js'), 'run', ...runFlags(row.args), '--seed', String(seed), '--store', store], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid) pids.push(child.pid);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => resolve(summarizeRun(row, seed, code, out.trim().split('\n').pop() ?? '')));
@@ -102,7 +106,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('planted bugs are caught with only --ne
       const tries = await tryAll(bugs, (r) => r.verdict === 'invalid');
       const escaped = [...tries].filter(([, rs]) => !rs.some((r) => r.verdict === 'invalid'));
       expect(escaped.map(([name, rs]) => `${name}: ${describeTries(rs)}`)).toEqual([]);
-      expect(leftovers('faultline-bug-')).toEqual({ containers: '', networks: '' });
+      expect(leftovers(clustersOf(pids))).toEqual({ containers: '', networks: '' });
     },
     50 * 60_000,
   );
