@@ -178,7 +178,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
         await cluster.collectLogs(files.nodes).catch(() => {});
         writeDataListings(files.nodes);
       } catch (err) {
-        log.error({ err: (err as Error).message }, 'cannot list the nodes\' data'); // e.g. the run directory removed under us
+        log.error({ err: (err as Error).message }, "cannot list the nodes' data"); // e.g. the run directory removed under us
       } finally {
         // the containers, network and mounts go whatever became of the run's files
         await cluster.destroy().catch((err: Error) => log.error({ err: err.message }, 'teardown failed'));
