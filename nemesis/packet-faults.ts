@@ -50,6 +50,14 @@ const RTT_SAMPLES = 8;
  * partition was in force too (before and during), a sixth of a 60 s run.
  */
 const PROBE_TIMEOUT_MS = 1500;
+/**
+ * the bandwidth probe's wait for one read or write: after its last write it reads the
+ * peer's count of bytes received, which comes only once the socket's send buffer has
+ * drained through the token bucket; at 2 Mbit/s a few hundred KB buffered take more than
+ * 1.5 s (a CI run recorded the rate as that timeout). The probe itself is bounded by its
+ * duration and byte count.
+ */
+const BANDWIDTH_IO_TIMEOUT_MS = 6000;
 /** bytes pushed through each faulty link to show duplication and reordering in TCP's own counters */
 const BULK_BYTES = 256 * 1024;
 /** TCP counters that move when segments arrive twice or out of order */
@@ -349,7 +357,7 @@ export class PacketFaults {
         if (n.pid <= 0 || !peer) return 'node down';
         try {
           // about 2 s at the limit; bounded, so a partitioned peer costs seconds, not minutes
-          return Math.round((await bandwidth(n.pid, peer.ip, this.o.probePort, 6000, maxBytes, PROBE_TIMEOUT_MS)).bitsPerSecond / 100) / 10;
+          return Math.round((await bandwidth(n.pid, peer.ip, this.o.probePort, 6000, maxBytes, BANDWIDTH_IO_TIMEOUT_MS)).bitsPerSecond / 100) / 10;
         } catch (err) {
           return errorOf(err);
         }

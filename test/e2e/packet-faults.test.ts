@@ -80,7 +80,9 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('packet faults on a real Docker cluster
     const bw = await faults.apply({ f: 'start-bandwidth', nodes: ['n2'], rate: rateSpec(2000, 100) });
     await writes(5);
     await faults.apply({ f: 'stop-bandwidth' });
-    const m = (bw?.value as { measured: Record<string, { duringKbit: number }> }).measured.n2.duringKbit;
+    const measured = (bw?.value as { measured: Record<string, { duringKbit: number | string }> }).measured;
+    const m = measured.n2.duringKbit;
+    expect(typeof m, `the rate measured: ${JSON.stringify(measured)}`).toBe('number'); // a string is the probe's error
     expect(m).toBeGreaterThan(2000 * 0.8);
     expect(m).toBeLessThan(2000 * 1.25);
   }, 120_000);
