@@ -36,11 +36,26 @@ export async function powerCut({ c, layers }: CutCluster, n: LocalNode, o: CutOp
 function redirect(c: LocalCluster, from: LocalNode, body: { error?: { leader?: { id?: string } } } | undefined): LocalNode {
   const id = body?.error?.leader?.id;
   const to = id ? c.nodes.find((n) => n.id === id) : undefined;
-  return to ?? c.nodes[(c.nodes.indexOf(from) + 1) % c.nodes.length];
+  return to ?? nextNode(c, from);
 }
+
+/** the node after `n`, round the cluster: where a client tries next when `n` is down or slow */
+const nextNode = (c: LocalCluster, n: LocalNode): LocalNode => c.nodes[(c.nodes.indexOf(n) + 1) % c.nodes.length];
 
 export interface Load {
   stop(): Promise<void>;
+}
+
+/** `workers` loops of `work` side by side, until stop() (which waits for each to finish its request) */
+function workersLoad(workers: number, work: (w: number, stopped: () => boolean) => Promise<void>): Load {
+  let stopped = false;
+  const all = Promise.all(Array.from({ length: workers }, (_, w) => work(w, () => stopped)));
+  return {
+    stop: async () => {
+      stopped = true;
+      await all;
+    },
+  };
 }
 
 /** client ids are never reused: a session's sequence numbers only go up */
@@ -48,12 +63,11 @@ let loads = 0;
 
 /** `workers` clients adding unique elements; `acked` gets every element whose add was acknowledged */
 export function setLoad(c: LocalCluster, acked: Set<number>, workers = 12): Load {
-  let stopped = false;
   const id = ++loads;
   let next = 1_000_000 * id; // elements unique across loads too
-  const worker = async (w: number): Promise<void> => {
+  return workersLoad(workers, async (w, stopped) => {
     let node = c.nodes[w % c.nodes.length];
-    for (let seq = 1; !stopped; seq++) {
+    for (let seq = 1; !stopped(); seq++) {
       const v = next++;
       try {
         const r = await command(node, `adder-${id}-${w}`, seq, { type: 'set.add', element: v }, 1000);
@@ -61,18 +75,11 @@ export function setLoad(c: LocalCluster, acked: Set<number>, workers = 12): Load
         else if (r.status === 421) node = redirect(c, node, r.body);
         else await sleep(20);
       } catch {
-        node = c.nodes[(c.nodes.indexOf(node) + 1) % c.nodes.length]; // down or timed out: the add's outcome is unknown
+        node = nextNode(c, node); // down or timed out: the add's outcome is unknown
         await sleep(20);
       }
     }
-  };
-  const all = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
-  return {
-    stop: async () => {
-      stopped = true;
-      await all;
-    },
-  };
+  });
 }
 
 export const BANK_ACCOUNTS = ['a0', 'a1', 'a2', 'a3', 'a4'];
@@ -97,11 +104,10 @@ export async function createBankAccounts(c: LocalCluster): Promise<void> {
 
 /** Transfers between the accounts and reads of all balances; `totals` gets every read's sum. */
 export function bankLoad(c: LocalCluster, totals: number[], workers = 8): Load {
-  let stopped = false;
   const id = ++loads;
-  const worker = async (w: number): Promise<void> => {
+  return workersLoad(workers, async (w, stopped) => {
     let at = c.nodes[w % c.nodes.length];
-    for (let seq = 1; !stopped; seq++) {
+    for (let seq = 1; !stopped(); seq++) {
       try {
         if (seq % 3 === 0) {
           const r = await query(at, { type: 'bank.read' }, 1000);
@@ -114,18 +120,11 @@ export function bankLoad(c: LocalCluster, totals: number[], workers = 8): Load {
           if (r.status === 421) at = redirect(c, at, r.body);
         }
       } catch {
-        at = c.nodes[(c.nodes.indexOf(at) + 1) % c.nodes.length];
+        at = nextNode(c, at);
         await sleep(20);
       }
     }
-  };
-  const all = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
-  return {
-    stop: async () => {
-      stopped = true;
-      await all;
-    },
-  };
+  });
 }
 
 /**

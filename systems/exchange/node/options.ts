@@ -67,7 +67,7 @@ export function modeFlags(modes: ReplicaModes): Record<string, string> {
 }
 
 const STRING_OPTIONS = ['id', 'cluster', 'data-dir', 'bind', ...(Object.keys(MODE_OPTIONS) as ModeFlag[])] as const;
-const INT_OPTIONS = [
+export const INT_OPTIONS = [
   'tick-ms',
   'election-ticks',
   'heartbeat-ticks',
