@@ -7,7 +7,7 @@
  * which checker caught it; for the safe rows, the false alarms. At most `--parallel`
  * clusters at once (2 by default: the machine is shared).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCampaign } from '../src/campaign/parse.js';
 import { RUN_KEYS } from '../src/campaign/run-keys.js';
 import type { CampaignRun } from '../src/campaign/types.js';
+import { dockerAvailable } from '../src/cluster/docker.js';
 import { type DetectRun, detectionTable, runFlags, summarizeRun } from './detect-table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,9 +42,7 @@ async function main(): Promise<void> {
   const base = Number(arg('seed') ?? Date.now() % 1_000_000);
   const only = arg('only')?.split(',');
   const timeLimit = arg('time-limit'); // for a quick try only: the figure is measured at the campaign's 60 s
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
-  } catch {
+  if (!(await dockerAvailable())) {
     // every run would fail the same way, one after another: say it once
     console.error('bench:detect: no Docker engine answers (start one with: bash docker/host-setup.sh)');
     process.exit(1);
