@@ -21,7 +21,6 @@ export async function healths(c: Watchable, timeoutMs: number): Promise<(NodeHea
  * safety check (checkers/election.ts).
  */
 export class LeaderWatch {
-  readonly terms = new Set<number>();
   readonly claims: LeaderClaim[] = [];
   private readonly seen = new Set<string>();
   private running = true;
@@ -44,7 +43,6 @@ export class LeaderWatch {
     const at = this.now();
     for (const h of hs) {
       if (h?.role !== 'leader') continue;
-      this.terms.add(h.term);
       const key = `${h.id} ${h.term}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
@@ -52,8 +50,9 @@ export class LeaderWatch {
     }
   }
 
+  /** distinct terms in which some node was seen leading */
   get elections(): number {
-    return this.terms.size;
+    return new Set(this.claims.map((c) => c.term)).size;
   }
 
   async stop(): Promise<void> {
