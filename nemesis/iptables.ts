@@ -6,7 +6,7 @@ import type { NemesisRuntime } from './runtime.js';
  * OUTPUT, so faults of different families can be in force together and a stop
  * flushes only its own rules; verification lists the chain back.
  */
-export type Chain = 'FAULTLINE-PART' | 'FAULTLINE-LOSS' | 'FAULTLINE-LEASE';
+export type Chain = 'FAULTLINE-PART' | 'FAULTLINE-LOSS' | 'FAULTLINE-LEASE' | 'FAULTLINE-CUTOFF';
 
 type Net = Pick<NemesisRuntime, 'netns'>;
 

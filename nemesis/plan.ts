@@ -46,9 +46,13 @@ export type NemesisAction =
   | { f: 'start-clock'; variant: 'offset'; target: Target; offsets: Record<string, number> }
   | { f: 'start-clock'; variant: 'strobe'; target: Target; nodes: string[]; delta: number; periodMs: number }
   | { f: 'start-clock'; variant: 'drift'; target: Target; rates: Record<string, number> }
-  | { f: 'start-clock'; variant: 'lease'; leader: string; offset: number }
-  /** cut `nodes` together; with thenLeader, `gapMs` later also whoever leads then; tear: the fraction of the last unsynced write kept (null: none) */
-  | { f: 'start-power-cut'; target: PowerCutTarget; nodes: string[]; thenLeader: boolean; gapMs: number; tear: number | null }
+  /** freezeMs: the least time the leader stays frozen (the stop waits out the rest) */
+  | { f: 'start-clock'; variant: 'lease'; leader: string; offset: number; freezeMs?: number }
+  /**
+   * cut `nodes` together; with thenLeader, `gapMs` later also whoever leads then; tear: the fraction of the last unsynced write kept (null: none);
+   * cutOffRest: when the stop brings back a majority, the rest are cut off from it until it has elected a leader of its own (a zone's power and links fail together)
+   */
+  | { f: 'start-power-cut'; target: PowerCutTarget; nodes: string[]; thenLeader: boolean; gapMs: number; tear: number | null; cutOffRest?: boolean }
   /** stop the node, damage one of its data files (planned from its files with this seed), restart it */
   | { f: 'start-corrupt'; target: Target; node: string; seed: number; kinds: CorruptionKind[] }
   | Exclude<PacketFaultAction, { f: `stop-${string}` }>
@@ -83,7 +87,20 @@ export interface PlanOptions {
   corruptions: readonly CorruptionKind[];
   /** delay, duplicate, reorder, bandwidth and slow (nemesis/netem-plan.ts); unset: their defaults */
   netem?: NetemOptions;
+  /** the lease breaker: the least ms its leader stays frozen (unset: LEASE_FREEZE_MS) */
+  leaseFreezeMs?: number;
 }
+
+/**
+ * The lease breaker's least freeze. A stale lease read needs a read invoked after the
+ * new leader's writes and answered by the old leader: clients stuck on the frozen
+ * leader invoke nothing new until their request times out, so the freeze must outlast
+ * the clients' timeout and an election (a run passes its --request-timeout + 1 s).
+ * Frozen for less, the old leader only answered requests made before the freeze,
+ * which are linearizable, and stepped down (check-quorum) before anyone asked again:
+ * 20 breakers of 0.5-3 s found a stale read in 5-10% of tries.
+ */
+export const LEASE_FREEZE_MS = 3000;
 
 /** power-cut: how long the rest of the cluster runs between the minority's cut and the leader's */
 export const POWER_CUT_GAP_MS = 500;
@@ -95,8 +112,11 @@ const pick = <T>(xs: readonly T[], rand: () => number): T => xs[Math.floor(rand(
  * order, so over a run each family comes up in proportion, none left out by chance).
  * Faults that take the leader away or cut it off (partition, kill, pause) find the most
  * bugs in replicated systems and come up most; kills include a majority or every node
- * at once (what finds state kept only in memory); clock faults come up as often as
- * kills, half of them the lease breaker: the one fault that tests a leader's lease (the
+ * at once (what finds state kept only in memory); a power cut is a kill that also loses
+ * what was not fsynced, and comes up as often as a kill: the only fault
+ * that finds a write acknowledged before its fsync, and only when the cut lands inside
+ * an fsync, so it needs several chances a run; clock faults come up as often, half of
+ * them the lease breaker: the one fault that tests a leader's lease (the
  * Consul and etcd lease bugs), and harmless to a system that does not trust its clock;
  * delay, bandwidth and slowness change
  * timing for any transport, while reordering and duplication below TCP are absorbed by
@@ -116,7 +136,7 @@ export const FAMILY_WEIGHTS: Record<FaultFamily, number> = {
   duplicate: 1,
   bandwidth: 1,
   slow: 2,
-  'power-cut': 2,
+  'power-cut': 4,
   corrupt: 1,
 };
 
@@ -210,7 +230,16 @@ function powerCutAction(o: PlanOptions, { nodes, leader, rand }: PlanView, targe
       nodes.filter((n) => n !== leader),
       rand,
     );
-    return { f: 'start-power-cut', target, nodes: followers.slice(0, minoritySize(nodes.length)), thenLeader: true, gapMs: POWER_CUT_GAP_MS, tear };
+    // a majority goes down (the minority, then the leader): it comes back on what it had synced, cut off from the rest
+    return {
+      f: 'start-power-cut',
+      target,
+      nodes: followers.slice(0, minoritySize(nodes.length)),
+      thenLeader: true,
+      gapMs: POWER_CUT_GAP_MS,
+      tear,
+      cutOffRest: true,
+    };
   }
   return { f: 'start-power-cut', target, nodes: resolveTarget(target, nodes, leader, rand), thenLeader: false, gapMs: 0, tear };
 }
@@ -218,7 +247,8 @@ function powerCutAction(o: PlanOptions, { nodes, leader, rand }: PlanView, targe
 function clockAction(variant: ClockVariant, o: PlanOptions, { nodes, leader, rand }: PlanView): NemesisAction {
   if (variant === 'lease') {
     // set back by more than the pause lasts, so on resume its wall clock says the lease is fresh
-    return { f: 'start-clock', variant, leader: leader as string, offset: -(o.skewSeconds + 8) };
+    const freezeMs = o.leaseFreezeMs ?? LEASE_FREEZE_MS;
+    return { f: 'start-clock', variant, leader: leader as string, offset: -Math.max(o.skewSeconds + 8, Math.ceil(freezeMs / 1000) + 7), freezeMs };
   }
   const target = weighted(SKEW_TARGETS, rand);
   const targets = resolveTarget(target, nodes, leader, rand).slice(0, minoritySize(nodes.length));

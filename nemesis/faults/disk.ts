@@ -1,6 +1,7 @@
 import { mulberry32 } from '../../src/controller/random.js';
 import { leaderOf } from '../../src/sut/leader.js';
 import { type AppliedCorruption, applyCorruption, CORRUPT_DEFAULTS, listFiles, planCorruption } from '../corrupt.js';
+import { dropFrom, flush, rules } from '../iptables.js';
 import type { CutReport } from '../lazyfs.js';
 import type { NemesisAction } from '../plan.js';
 import type { DiskRuntime, NemesisRuntime } from '../runtime.js';
@@ -13,6 +14,9 @@ type CorruptStart = Extract<NemesisAction, { f: 'start-corrupt' }>;
 
 /** how long a corrupted node is watched after its restart: it starts (answers health) or refuses (exits) */
 const WATCH_MS = 8000;
+/** a majority back from a power cut, cut off from the rest: how long it is given to elect a leader, and how long it then runs alone */
+export const CUTOFF_ELECT_MS = 10_000;
+export const CUTOFF_HOLD_MS = 2000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** What one node's cut lost, for the history and the run summary. */
@@ -48,6 +52,8 @@ function cutRecord(r: CutReport): CutRecord {
 export class DiskFaults {
   /** nodes a power cut holds down until stop-power-cut */
   readonly cut = new Set<string>();
+  /** the cut nodes come back cut off from the rest (start-power-cut's cutOffRest) */
+  private cutOffRest = false;
   /** corruptions in force, by node */
   private readonly corrupted = new Map<string, { applied: AppliedCorruption; refused: boolean }>();
 
@@ -87,6 +93,7 @@ export class DiskFaults {
   }
 
   async startPowerCut(a: PowerCutStart): Promise<FaultRecord> {
+    if (a.cutOffRest) this.cutOffRest = true;
     const cuts: Record<string, CutRecord> = {};
     const first = a.nodes.filter((id) => !this.cut.has(id));
     for (const [i, r] of (await Promise.all(first.map((id) => this.cutNode(id, a.tear)))).entries()) cuts[first[i]] = r;
@@ -124,10 +131,47 @@ export class DiskFaults {
     const ids = [...this.cut];
     this.cut.clear();
     const restart = ids.filter((id) => !this.process.killed.has(id) && !this.holds(id)); // a kill in force keeps its own
-    for (const id of restart) await this.rt.start(id);
-    for (const id of restart) await this.onRestart(id);
+    // a majority coming back can elect a leader from what it synced alone: the rest are cut off from it until it has
+    const rest = this.cutOffRest && restart.length >= majoritySize(this.rt.nodes.length) ? this.rt.nodes.filter((n) => !ids.includes(n.id)) : [];
+    this.cutOffRest = false;
+    let cutOff: Record<string, unknown> | undefined;
+    const ruled: { id: string; pid: number }[] = [];
+    try {
+      const ips = this.rt.nodes.filter((n) => restart.includes(n.id)).map((n) => n.ip);
+      for (const n of rest) {
+        const pid = await this.rt.pid(n.id);
+        if (pid === 0) continue;
+        ruled.push({ id: n.id, pid });
+        await dropFrom(this.rt, pid, 'FAULTLINE-CUTOFF', ips); // inbound is enough for TCP: neither side's handshake completes
+      }
+      const verified = Object.fromEntries(await Promise.all(ruled.map(async (r) => [r.id, (await rules(this.rt, r.pid, 'FAULTLINE-CUTOFF')).length])));
+      for (const id of restart) await this.rt.start(id);
+      for (const id of restart) await this.onRestart(id);
+      if (rest.length > 0) {
+        const t0 = Date.now();
+        const leader = await this.awaitLeaderAmong(restart, CUTOFF_ELECT_MS);
+        if (leader) await sleep(CUTOFF_HOLD_MS);
+        cutOff = { rest: rest.map((n) => n.id), rules: verified, leaderAlone: leader, ms: Date.now() - t0 };
+      }
+    } finally {
+      for (const r of ruled) if ((await this.rt.pid(r.id)) === r.pid) await flush(this.rt, r.pid, 'FAULTLINE-CUTOFF');
+    }
     const states = await Promise.all(restart.map((id) => this.rt.state(id)));
-    return { f: 'stop-power-cut', value: { restarted: restart, running: Object.fromEntries(restart.map((id, i) => [id, states[i].running])) } };
+    return {
+      f: 'stop-power-cut',
+      value: { restarted: restart, running: Object.fromEntries(restart.map((id, i) => [id, states[i].running])), ...(cutOff ? { cutOffRest: cutOff } : {}) },
+    };
+  }
+
+  /** the node among `ids` that leads, polled until one does (null: none within `ms`) */
+  private async awaitLeaderAmong(ids: readonly string[], ms: number): Promise<string | null> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const leader = leaderOf(await Promise.all(ids.map((id) => this.rt.health(id, 500))));
+      if (leader) return leader.id;
+      await sleep(100);
+    }
+    return null;
   }
 
   async startCorrupt(a: CorruptStart): Promise<FaultRecord> {

@@ -59,8 +59,9 @@ export const RUN_OPTIONS = {
   tear: { kind: 'number', default: 0.3, describe: 'power-cut: the share of cuts that also tear the last unsynced write (keep a prefix of it); 0 to 1' },
   'sync-delay': {
     kind: 'number',
-    default: 0,
-    describe: 'power-cut: ms every fsync on a node\u2019s data directory takes at least (a slow disk: a cut meanwhile undoes it)',
+    default: 3,
+    describe:
+      'power-cut: ms every fsync on a node\u2019s data directory takes at least (a cut meanwhile undoes it); the default is a cloud disk\u2019s flush, 0 the layer\u2019s own (near instant)',
   },
   corruptions: { kind: 'string', default: CORRUPTION_KINDS.join(','), describe: `corrupt: the damage to draw from: ${CORRUPTION_KINDS.join(', ')}` },
   delay: { kind: 'number', default: N.delayMs, describe: 'ms the delay fault holds each packet (on one link or all of a node\u2019s links, one way or both)' },

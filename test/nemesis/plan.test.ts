@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { CORRUPTION_KINDS } from '../../nemesis/corrupt-plan.js';
 import { FAMILIES } from '../../nemesis/families.js';
 import { TOPOLOGIES } from '../../nemesis/grudge.js';
-import { CLOCK_VARIANTS, involvesLeader, makePlan, type NemesisAction, type PlanOptions, type Scenario, startAction } from '../../nemesis/plan.js';
+import {
+  CLOCK_VARIANTS,
+  involvesLeader,
+  LEASE_FREEZE_MS,
+  makePlan,
+  type NemesisAction,
+  type PlanOptions,
+  type Scenario,
+  startAction,
+} from '../../nemesis/plan.js';
 import { mulberry32 } from '../../src/controller/random.js';
 
 const OPTS: PlanOptions = {
@@ -104,7 +113,7 @@ describe('nemesis plans', () => {
     expect(withLeader / starts).toBeGreaterThanOrEqual(0.5);
   });
 
-  it('the default mix deals the faults that threaten the leader most: partitions over kills over pauses and clock faults over loss; the lease breaker most among clock variants', () => {
+  it('the default mix deals the faults that threaten the leader most: partitions over kills, crashes (kills and power cuts) over any one family, each over pauses, and clock faults over loss; the lease breaker most among clock variants', () => {
     const starts = new Map<string, number>();
     let clocks = 0;
     let leases = 0;
@@ -120,7 +129,9 @@ describe('nemesis plans', () => {
     }
     const n = (f: string): number => starts.get(f) ?? 0;
     expect(n('partition')).toBeGreaterThan(n('kill'));
-    expect(n('kill')).toBeGreaterThan(Math.max(n('pause'), n('clock')));
+    expect(n('kill') + n('power-cut')).toBeGreaterThan(n('partition')); // crashes, with or without the page cache
+    expect(n('kill')).toBeGreaterThan(n('pause'));
+    expect(n('power-cut')).toBeGreaterThan(n('pause'));
     expect(Math.min(n('pause'), n('clock'))).toBeGreaterThan(n('loss'));
     expect(leases / clocks).toBeGreaterThan(0.3);
   });
@@ -181,7 +192,13 @@ describe('nemesis plans', () => {
             for (const r of Object.values(a.rates))
               expect(Math.abs(r - 1)).toBeGreaterThanOrEqual(0.05 - 1e-9), expect(Math.abs(r - 1)).toBeLessThanOrEqual(0.15 + 1e-9);
           if (a.variant === 'strobe') expect(a.periodMs).toBeGreaterThanOrEqual(1000);
-          if (a.variant === 'lease') expect(a.offset).toBeLessThan(-8), expect(a.leader).toBe(leader);
+          if (a.variant === 'lease') {
+            expect(a.offset).toBeLessThan(-8);
+            expect(a.leader).toBe(leader);
+            // frozen past the clients' timeout, and set back by more than it stays frozen and watched after
+            expect(a.freezeMs).toBe(LEASE_FREEZE_MS);
+            expect(-a.offset * 1000).toBeGreaterThan((a.freezeMs ?? 0) + 1500);
+          }
           if (a.variant !== 'lease' && a.target === 'leader' && leader) expect(involvesLeader(a, leader)).toBe(true);
         }
       }),
@@ -261,9 +278,13 @@ describe('nemesis plans', () => {
       if (a.target === 'minority-then-leader') {
         expect(a.thenLeader).toBe(true);
         expect(a.gapMs).toBeGreaterThan(0);
+        expect(a.cutOffRest).toBe(true); // a majority goes down: it comes back cut off from the rest
         if (leader) expect(a.nodes).not.toContain(leader); // the leader goes last, in turn
         expect(a.nodes.length).toBeLessThanOrEqual(Math.max(1, Math.floor(n / 2)));
-      } else expect(a.thenLeader).toBe(false);
+      } else {
+        expect(a.thenLeader).toBe(false);
+        expect(a.cutOffRest).toBeUndefined();
+      }
       if (a.target === 'leader' && leader) expect(a.nodes).toEqual([leader]);
     }
     expect(counts['minority-then-leader'] / draws).toBeGreaterThan(0.35);

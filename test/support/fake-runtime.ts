@@ -103,7 +103,8 @@ export class FakeRuntime implements NemesisRuntime {
     const s = this.s(id);
     if (!s.running || s.paused) return null;
     // a leader that is dead, frozen or cut off from a majority is replaced by the first node that can lead, in a new term
-    const cutOff = (x: string): boolean => (this.s(x).chains.get('FAULTLINE-PART') ?? []).length >= Math.ceil(this.nodes.length / 2);
+    const drops = (x: string): number => ['FAULTLINE-PART', 'FAULTLINE-CUTOFF'].reduce((k, c) => k + (this.s(x).chains.get(c) ?? []).length, 0);
+    const cutOff = (x: string): boolean => drops(x) >= Math.ceil(this.nodes.length / 2);
     const up = (x: string): boolean => this.s(x).running && !this.s(x).paused && !cutOff(x);
     if (this.leader === null || !up(this.leader)) {
       this.leader = this.nodes.map((n) => n.id).find(up) ?? null;

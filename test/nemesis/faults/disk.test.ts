@@ -80,6 +80,54 @@ describe('the power-cut fault', () => {
     expect(nemesis.inForce()).toEqual([]);
   });
 
+  it('brings a cut majority back cut off from the rest until it has a leader of its own, then heals the cut-off', async () => {
+    const rt = new DiskFake(5);
+    const nemesis = new Nemesis(rt);
+    await nemesis.apply({
+      f: 'start-power-cut',
+      target: 'minority-then-leader',
+      nodes: ['n2', 'n3'],
+      thenLeader: true,
+      gapMs: 0,
+      tear: null,
+      cutOffRest: true,
+    });
+    rt.calls.length = 0;
+    let rulesWhileBack: string[] = [];
+    const start = rt.start.bind(rt);
+    rt.start = async (id) => {
+      rulesWhileBack = [...rt.rulesOf('n4'), ...rt.rulesOf('n5')];
+      return start(id);
+    };
+    const stop = await nemesis.apply({ f: 'stop-power-cut' });
+    // the survivors drop everything from the three cut nodes while these come back
+    expect(rulesWhileBack.sort()).toEqual(
+      ['n4', 'n5'].flatMap(() => ['10.0.0.11', '10.0.0.12', '10.0.0.13'].map((ip) => `-A FAULTLINE-CUTOFF -s ${ip} -j DROP`)).sort(),
+    );
+    const cut = stop?.value.cutOffRest as { rest: string[]; rules: Record<string, number>; leaderAlone: string | null };
+    expect(cut.rest).toEqual(['n4', 'n5']);
+    expect(cut.rules).toEqual({ n4: 3, n5: 3 });
+    expect(['n1', 'n2', 'n3']).toContain(cut.leaderAlone);
+    // and nothing is left once the stop returns
+    expect([...rt.rulesOf('n4'), ...rt.rulesOf('n5')]).toEqual([]);
+  });
+
+  it('a cut minority comes back with no cut-off, whatever the action says', async () => {
+    const rt = new DiskFake(5);
+    const nemesis = new Nemesis(rt);
+    const iptables: string[] = [];
+    const netns = rt.netns.bind(rt);
+    rt.netns = async (pid, argv) => {
+      iptables.push(argv.join(' '));
+      return netns(pid, argv);
+    };
+    await nemesis.apply({ f: 'start-power-cut', target: 'minority', nodes: ['n2', 'n3'], thenLeader: false, gapMs: 0, tear: null, cutOffRest: true });
+    const stop = await nemesis.apply({ f: 'stop-power-cut' });
+    expect(stop?.value).toMatchObject({ restarted: ['n2', 'n3'] });
+    expect(stop?.value.cutOffRest).toBeUndefined();
+    expect(iptables).toEqual([]);
+  });
+
   it('thaws a frozen node before its kill, does not kill a dead one again; a node stays down while any fault holding it is in force', async () => {
     const rt = new DiskFake(5);
     const nemesis = new Nemesis(rt);
