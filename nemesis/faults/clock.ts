@@ -9,7 +9,7 @@ type ClockStart = Extract<NemesisAction, { f: 'start-clock' }>;
 type InForce =
   | { variant: 'offset' | 'drift'; nodes: string[] }
   | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number }
-  | { variant: 'lease'; nodes: [string] };
+  | { variant: 'lease'; nodes: [string]; frozenAt: number; freezeMs: number };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -65,7 +65,7 @@ export class ClockFaults {
       }
       case 'lease': {
         const id = a.leader;
-        this.state = { variant: 'lease', nodes: [id] };
+        this.state = { variant: 'lease', nodes: [id], frozenAt: Date.now(), freezeMs: a.freezeMs ?? 0 };
         await this.process.pauseNode(id);
         const pid = await this.rt.pid(id);
         await dropFrom(
@@ -90,6 +90,8 @@ export class ClockFaults {
     this.state = null;
     if (c.variant === 'lease') {
       const [id] = c.nodes;
+      await sleep(c.frozenAt + c.freezeMs - Date.now()); // frozen at least freezeMs (plan.ts: LEASE_FREEZE_MS)
+      const frozenMs = Date.now() - c.frozenAt;
       const resumed = await this.process.resume(id);
       await sleep(300);
       const skew = await this.measureSkew(id); // measured while its lease looks fresh to it
@@ -97,7 +99,7 @@ export class ClockFaults {
       const pid = await this.rt.pid(id);
       if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
       this.rt.writeClock(id, RESET_SPEC);
-      return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: id, resumed, measuredOnResume: skew } };
+      return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: id, frozenMs, resumed, measuredOnResume: skew } };
     }
     if (c.variant === 'strobe') clearInterval(c.timer);
     for (const id of c.nodes) this.rt.writeClock(id, RESET_SPEC);

@@ -133,6 +133,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       tear: cfg.tear,
       corruptions: cfg.corruptions,
       netem: cfg.netem,
+      leaseFreezeMs: cfg.requestTimeoutMs + 1000,
     });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),

@@ -97,6 +97,15 @@ describe('the nemesis executor', () => {
     expect(await rt.state('n1')).toEqual({ running: true, paused: false });
   });
 
+  it('the lease breaker keeps its leader frozen at least freezeMs, however soon its stop comes', async () => {
+    const rt = new FakeRuntime(3);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n2', offset: -10, freezeMs: 700 });
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(stop?.value.frozenMs).toBeGreaterThanOrEqual(700);
+    expect(rt.calls.indexOf('unpause n2')).toBeGreaterThan(rt.calls.indexOf('pause n2'));
+  });
+
   it('does not wait for a clock to show on a node that is down: it is recorded unmeasured at once', async () => {
     const rt = new FakeRuntime(3);
     const nem = new Nemesis(rt);
