@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
+import { checkReplicas } from '../../checkers/replicas.js';
 import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -21,6 +22,7 @@ import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
+import { type Reading, readDigests } from './replicas.js';
 import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
@@ -46,9 +48,12 @@ export class RunAbortedError extends Error {
   }
 }
 
+/** how long the replicas' digests are read again while some node is still applying */
+const DIGEST_WAIT_MS = 10_000;
+
 /**
  * `faultline run`: cluster up → clients (paced by the generator) and the nemesis
- * for the time limit → heal → recovery wait → final reads → teardown → checkers →
+ * for the time limit → heal → recovery wait → final reads → replicas' digests → teardown → checkers →
  * results. Teardown happens on every path (success, failure, SIGINT, SIGTERM) and
  * the history is streamed, so an interrupted run leaves a readable prefix; an
  * interrupted run is not checked (its verdict is unknown).
@@ -84,6 +89,8 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   let watch: LeaderWatch | null = null;
   let nemesisReport: NemesisReport = { faults: 0, leaderFaults: 0, failures: 0, recoveries: [] };
   let finalRecoveryMs: number | null = null;
+  /** every node's state digest after the final reads (checkers/replicas.ts) */
+  let digests: { readings: Reading[]; atNs: number } | null = null;
   let loadStartNs = 0;
   let loadEndNs = 0;
   try {
@@ -163,6 +170,9 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       const final = workload.final?.();
       live.setPhase('final');
       if (final) await runPhase(pool, timeLimit(cfg.recoveryTimeoutS * 1000, delay(50, final)));
+      if (sut.stateDigest) {
+        digests = { readings: await readDigests(c.nodes, sut.stateDigest.bind(sut), DIGEST_WAIT_MS), atNs: recorder.now() };
+      }
     }
   } catch (err) {
     log.error({ err: (err as Error).message }, 'run aborted');
@@ -199,6 +209,10 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   if (!interrupted && sut.leaderPerTerm && watch) {
     results.election = checkElectionSafety(watch.claims, damagedNodes(ops));
     valid = mergeValid(valid, results.election.valid);
+  }
+  if (digests) {
+    results.replicas = checkReplicas(digests.readings, digests.atNs, new Set(damagedNodes(ops).keys()));
+    valid = mergeValid(valid, results.replicas.valid);
   }
   const facts: RunFacts = {
     counts: countOutcomes(ops),

@@ -24,6 +24,13 @@ export function checkerDetail(name: string, r: CheckerResult): string {
       const two = (r.twoLeaders as { term: number; leaders: { node: string }[] }[] | undefined) ?? [];
       return ` (${r.claims} leaderships seen in ${r.terms} terms${two.length ? `; two leaders in ${two.map((t) => `term ${t.term}: ${t.leaders.map((l) => l.node).join(', ')}`).join('; ')}` : ''}${r.exempt ? `; ${r.exempt} left out: data damaged by the nemesis` : ''})`;
     }
+    case 'replicas': {
+      const groups = (r.groups as { nodes: string[] }[] | undefined) ?? [];
+      const left = (r.leftOut as { node: string; why: string }[] | undefined) ?? [];
+      const held = groups.length > 1 ? `; ${groups.length} different states: ${groups.map((g) => g.nodes.join(' ')).join(' | ')}` : '';
+      const out = left.length ? `; left out ${left.map((l) => `${l.node} (${l.why})`).join(', ')}` : '';
+      return r.index === null ? ` (${r.reason}${out})` : ` (${len(r.compared)} nodes at log position ${r.index}${held}${out})`;
+    }
     case 'stats':
       return ` (${r.count} completions${len(r.neverOk) ? `; never ok: ${(r.neverOk as string[]).join(', ')}` : ''})`;
     default:

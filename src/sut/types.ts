@@ -105,4 +105,16 @@ export interface SystemUnderTest {
    */
   leaderPerTerm?: boolean;
   client(requestTimeoutMs: number): SutClient;
+  /**
+   * A hash of the node's replicated state and the log position it reflects (etcd: its
+   * HashKV at a revision). After the final heal, nodes at one position must hold the
+   * same state (checkers/replicas.ts). Absent: replicas are not compared. null: no answer.
+   */
+  stateDigest?(node: SutNode, timeoutMs: number): Promise<StateDigest | null>;
+}
+
+/** A node's replicated state, hashed, as of log position `index`. */
+export interface StateDigest {
+  index: number;
+  digest: string;
 }

@@ -4,6 +4,7 @@
  *   POST /v1/command  body CommandRequest  -> 200 CommandResponse | error envelope
  *   POST /v1/query    body QueryRequest    -> 200 QueryResponse   | error envelope
  *   GET  /health      -> Health
+ *   GET  /v1/digest   -> { appliedIndex, digest }: sha256 of the state machine's snapshot as of appliedIndex
  *   GET  /metrics     -> Prometheus text format
  *
  * Error envelope (any non-200): { ok: false, error: ApiError }.

@@ -66,6 +66,10 @@ export function exchangeSut(options: Record<string, string>): SystemUnderTest {
       const out: NodeHealth = { id: h.id, role: h.role, term: h.term, leader: h.leader, commitIndex: h.commitIndex, appliedIndex: h.appliedIndex, now: h.now };
       return out;
     },
+    async stateDigest(node, timeoutMs) {
+      const d = await getJson<{ appliedIndex?: unknown; digest?: unknown }>(`${url(node)}/v1/digest`, timeoutMs);
+      return typeof d?.appliedIndex === 'number' && typeof d.digest === 'string' ? { index: d.appliedIndex, digest: d.digest } : null;
+    },
     client(requestTimeoutMs) {
       const client = new NodeClient(requestTimeoutMs);
       return { workload: (w) => exchangeWorkloadClient(client, url, w), close: () => client.close() };

@@ -6,6 +6,7 @@
  *   POST /v1/command {clientId, seq, command} → {ok: true, result, node} | {ok: false, error, node}
  *   POST /v1/query   {query}                  → {ok: true, result, node} | {ok: false, error, node}
  *   GET  /health                              → Health
+ *   GET  /v1/digest                           → { appliedIndex, digest }  (sha256 of the state machine as of appliedIndex)
  *
  * An error's `definite: true` means the command certainly did not and will not take
  * effect (`fail`); otherwise its outcome is unknown (`info`). `not-leader` carries the

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Command, CommandResult, Query, QueryResult } from '../machine/commands.js';
 import type { ApplyOutcome, StateMachine } from '../machine/state-machine.js';
 import type { ApiError } from '../protocol.js';
@@ -134,6 +135,14 @@ export class Replica {
       entries: state.entries.length,
     });
     return replica;
+  }
+
+  /**
+   * A hash of the state machine as of `appliedIndex` (its snapshot bytes, identical on
+   * every node that applied the same entries): replicas at one index must agree.
+   */
+  digest(): { appliedIndex: number; digest: string } {
+    return { appliedIndex: this.appliedIndex, digest: createHash('sha256').update(this.cfg.machine.snapshot()).digest('hex') };
   }
 
   /** the state machine and the session table as of `appliedIndex`, as bytes */
