@@ -62,13 +62,25 @@ export function checkElectionSafety(claims: readonly LeaderClaim[], damagedAtNs:
   };
 }
 
-/** node → the history time its data files were first damaged by the corrupt fault (from the nemesis events) */
+/**
+ * node → the history time its data files were first damaged by the corrupt fault (from
+ * the nemesis events), for the nodes that ran on damaged data. A node the stop of the
+ * corrupt fault repaired (the exact bytes put back) never did: it refused to start on
+ * the damage, or stayed down until the repair, so it is not left out.
+ */
 export function damagedNodes(ops: readonly Op[]): Map<string, number> {
   const out = new Map<string, number>();
+  const pending = new Map<string, number>();
   for (const op of ops) {
-    if (op.process !== 'nemesis' || op.f !== 'start-corrupt') continue;
-    const v = op.value as { node?: unknown; corruption?: unknown } | null;
-    if (typeof v?.node === 'string' && v.corruption !== undefined && !out.has(v.node)) out.set(v.node, op.time);
+    if (op.process !== 'nemesis') continue;
+    const v = op.value as { node?: unknown; corruption?: unknown; repaired?: unknown } | null;
+    if (op.f === 'start-corrupt' && typeof v?.node === 'string' && v.corruption !== undefined && !pending.has(v.node)) pending.set(v.node, op.time);
+    if (op.f === 'stop-corrupt') {
+      const repaired = new Set(Array.isArray(v?.repaired) ? (v.repaired as unknown[]) : []);
+      for (const [node, at] of pending) if (!repaired.has(node) && !out.has(node)) out.set(node, at);
+      pending.clear();
+    }
   }
+  for (const [node, at] of pending) if (!out.has(node)) out.set(node, at);
   return out;
 }

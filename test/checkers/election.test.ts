@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkElectionSafety } from '../../checkers/election.js';
+import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
+import type { Op } from '../../src/history/types.js';
 
 describe('election safety from leader claims', () => {
   it('is valid when every term has one leader, however often it is seen', () => {
@@ -40,5 +41,22 @@ describe('election safety from leader claims', () => {
     ];
     expect(checkElectionSafety(claims, new Map([['n2', 50]]))).toMatchObject({ valid: true, exempt: 1 });
     expect(checkElectionSafety(claims, new Map([['n2', 70]])).valid).toBe(false);
+  });
+
+  it('counts as damaged a node that ran on damaged data, not one repaired before it could (it refused, or stayed down)', () => {
+    const nem = (time: number, f: string, value: unknown): Op => ({ index: 0, time, type: 'info', process: 'nemesis', f, value }) as Op;
+    const corrupt = (time: number, node: string) => nem(time, 'start-corrupt', { node, corruption: { kind: 'bitflip' } });
+    const ops = [
+      corrupt(10, 'n1'), // refused, repaired
+      nem(20, 'stop-corrupt', { repaired: ['n1'], restarted: ['n1'] }),
+      corrupt(30, 'n2'), // started on the damage, kept it
+      nem(40, 'stop-corrupt', { repaired: [], keptDamage: ['n2'] }),
+      corrupt(50, 'n3'), // still in force at the end
+      nem(55, 'start-corrupt', { node: 'n4', skipped: 'no non-empty file to damage' }),
+    ];
+    expect([...damagedNodes(ops)]).toEqual([
+      ['n2', 30],
+      ['n3', 50],
+    ]);
   });
 });

@@ -39,6 +39,17 @@ async function catchesUp(c: LocalCluster, n: LocalNode, target: number): Promise
   return false;
 }
 
+/** every node's GET /v1/digest, read again until all report one applied index (10 s at most) */
+async function sameIndexDigests(c: LocalCluster): Promise<{ appliedIndex: number; digest: string }[]> {
+  let ds: { appliedIndex: number; digest: string }[] = [];
+  for (let i = 0; i < 200; i++) {
+    ds = await Promise.all(c.nodes.map(async (n) => (await (await fetch(`${n.url}/v1/digest`)).json()) as { appliedIndex: number; digest: string }));
+    if (ds.every((d) => d.appliedIndex === ds[0].appliedIndex)) break;
+    await sleep(50);
+  }
+  return ds;
+}
+
 describe('a 3-node cluster of real processes on loopback', () => {
   it('elects a leader and serves linearizable reads', async () => {
     cluster = await LocalCluster.start(3);
@@ -108,6 +119,11 @@ describe('snapshots', () => {
     c.spawn(lagging);
     expect(await catchesUp(c, lagging, (await c.health(leader))?.appliedIndex ?? 0)).toBe(true);
     expect(lagging.output.join('')).toContain('snapshot-installed');
+    // a node that came back by InstallSnapshot holds, at one applied index, the state the others built entry by entry
+    const digests = await sameIndexDigests(c);
+    expect(digests.map((d) => d.appliedIndex)).toEqual([digests[0].appliedIndex, digests[0].appliedIndex, digests[0].appliedIndex]);
+    expect(new Set(digests.map((d) => d.digest)).size).toBe(1);
+    expect(digests[0].digest).toMatch(/^[0-9a-f]{64}$/);
     // restart everything: state comes back from snapshot + WAL
     for (const n of c.nodes) await c.kill(n);
     for (const n of c.nodes) c.spawn(n);
