@@ -37,6 +37,7 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('etcd 3.4 under faultline run', () => {
   it('register with every fault that applies (every family but clock) and linearizable reads is linearizable', async () => {
     const r = await faultline(etcd(['--workload', 'register', '--nemesis', 'all', '--time-limit', '30', '--seed', '3', '--test-name', 'etcd-all']));
     expect(r.stdout).toMatch(/checker +linearizable: valid \(\d{3,} ops/);
+    expect(r.stdout).toMatch(/checker +replicas: valid \([2-5] nodes at log position \d+/); // members' maintenance hashes agree
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(r.dir, 'test.json'), 'utf8'))).toMatchObject({ sut: 'etcd', families: FAMILIES.filter((f) => f !== 'clock') });
     expect(nemesisEvents(r.dir).filter((e) => e.f.startsWith('start-')).length).toBeGreaterThan(1); // faults were applied and recorded

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { binaryWithLibraries } from '../../../docker/rootfs.js';
 import { EnvironmentError } from '../../util/errors.js';
-import type { NodeHealth, SutNode, SystemUnderTest } from '../types.js';
-import type { MemberListResponse, Status } from './api.js';
+import type { NodeHealth, StateDigest, SutNode, SystemUnderTest } from '../types.js';
+import type { HashResponse, MemberListResponse, Status } from './api.js';
 import { EtcdClient } from './client.js';
+import { int64 } from './codec.js';
 import { resolveEtcdOptions } from './options.js';
 import { memberNames, statusToHealth } from './status.js';
 import { etcdWorkloadClient } from './workloads.js';
@@ -97,6 +98,18 @@ export function etcdSut(given: Record<string, string>): SystemUnderTest {
         if (m.ok) for (const [id, name] of memberNames(m.body)) names.set(id, name);
       }
       return statusToHealth(node.id, r.body, names);
+    },
+    // the maintenance Hash of the member's backend (made for comparing members in tests; it leaves
+    // out the consistent index), taken between two status readings of one raft applied index
+    async stateDigest(node, timeoutMs): Promise<StateDigest | null> {
+      const status = () => probe.post<Status>(clientUrl(node), '/v3/maintenance/status', {}, timeoutMs);
+      const before = await status();
+      const h = await probe.post<HashResponse>(clientUrl(node), '/v3/maintenance/hash', {}, timeoutMs);
+      const after = await status();
+      if (!before.ok || !h.ok || !after.ok || h.body.hash === undefined) return null;
+      const applied = int64(after.body.raftAppliedIndex);
+      if (int64(before.body.raftAppliedIndex) !== applied) return null; // still applying: read again
+      return { index: applied, digest: `${h.body.header?.revision ?? '?'}:${h.body.hash}` };
     },
     client(requestTimeoutMs) {
       const client = new EtcdClient(requestTimeoutMs);

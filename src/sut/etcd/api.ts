@@ -76,6 +76,12 @@ export interface Status {
   isLearner?: boolean;
 }
 
+/** POST /v3/maintenance/hash: a hash of the member's whole backend (the consistent index left out), at header.revision */
+export interface HashResponse {
+  header?: Header;
+  hash?: number;
+}
+
 export interface Member {
   ID?: string;
   name?: string;
