@@ -42,6 +42,12 @@ export interface LazyfsOptions {
    * durable: at once, as LazyFS does.
    */
   metadata?: MetadataModel;
+  /**
+   * lazy metadata: a change older than this many ms is durable without a directory fsync, as
+   * a journaling file system commits metadata every few seconds (ext4: 5 s). Default 5000; 0:
+   * only the fsync (a change made at start-up stays undoable for ever, which no real disk does).
+   */
+  metadataWritebackMs?: number;
   /** unsynced bytes held before the file being written is written back, as the kernel does under memory pressure (default 512 MiB) */
   maxDirtyBytes?: number;
   /** a slow disk: every fsync takes at least this long, and a cut meanwhile undoes it (default 0) */
@@ -132,6 +138,7 @@ export class Lazyfs {
     mkdirSync(backing, { recursive: true });
     mkdirSync(mountpoint, { recursive: true });
     const args = [path.resolve(backing), path.resolve(mountpoint), '--metadata', opts.metadata ?? 'lazy'];
+    if (opts.metadataWritebackMs !== undefined) args.push('--metadata-writeback-ms', String(opts.metadataWritebackMs));
     if (opts.maxDirtyBytes !== undefined) args.push('--max-dirty', String(opts.maxDirtyBytes));
     if (opts.syncDelayMs !== undefined) args.push('--sync-delay-ms', String(opts.syncDelayMs));
     // its own process group: a terminal's Ctrl-C reaches the controller, which unmounts in its teardown

@@ -1,7 +1,7 @@
 /*
  * faultline-lazyfs: a FUSE file system that loses what was not fsynced.
  *
- *   faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]
+ *   faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--metadata-writeback-ms MS] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]
  *
  * Reads and metadata pass through to BACKING (which may be MOUNTPOINT itself:
  * the backing directory is opened before the mount covers it). Data written
@@ -12,8 +12,11 @@
  * Namespace changes (create, mkdir, link, symlink, unlink, rmdir, rename):
  *   --metadata lazy (default): as POSIX says — a change is durable once the
  *     directory holding it is fsynced (both directories for a rename); until
- *     then a cut undoes it. An unlinked or replaced file is kept in a hidden
- *     trash directory inside BACKING until the change is durable.
+ *     then a cut undoes it, unless it is older than --metadata-writeback-ms
+ *     (default 5000; 0: never): a journaling file system commits its metadata
+ *     every few seconds (ext4: 5 s), so a real disk keeps an old change without
+ *     the fsync. An unlinked or replaced file is kept in a hidden trash
+ *     directory inside BACKING until the change is durable.
  *   --metadata durable: changes are durable at once (LazyFS's behaviour).
  * chmod, chown, utimens, xattrs: pass through, durable at once (not modelled).
  *
@@ -71,6 +74,9 @@ static const char *mount_path;
 static int lazy_meta = 1;
 static size_t max_dirty = (size_t)512 << 20;
 static unsigned sync_delay_us; /* a slow disk: every fsync takes at least this long (a cut in between undoes it) */
+/* a namespace change older than this is durable without a directory fsync, as a journaling file
+   system commits its metadata every few seconds (ext4: 5 s); 0: only a directory fsync makes it durable */
+static unsigned meta_writeback_ms = 5000;
 static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
 static struct fuse *g_fuse;
 static unsigned long trash_seq;
@@ -544,7 +550,14 @@ struct nsop {
   unsigned flags;     /* rename flags */
   ino_t dir1, dir2;   /* the directories whose fsync makes it durable (0: none pending) */
   unsigned long id;   /* journal order */
+  long long at_ms;    /* when it was made (CLOCK_MONOTONIC) */
 };
+
+static long long mono_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static unsigned long next_op_id = 1;
 
@@ -580,6 +593,7 @@ static int journal(enum nskind kind, const char *path, const char *path2, char *
   o->mode = mode;
   o->flags = flags;
   o->id = next_op_id++;
+  o->at_ms = mono_ms();
   o->dir1 = dir_ino(path);
   o->dir2 = path2 ? dir_ino(path2) : 0;
   if (o->dir2 == o->dir1) o->dir2 = 0;
@@ -599,6 +613,21 @@ static void ns_durable(ino_t ino, unsigned long before) {
     } else ops[k++] = *o;
   }
   nops = k;
+}
+
+/* the journal's periodic commit: every change older than meta_writeback_ms is durable (a prefix: ops are in journal order) */
+static void ns_writeback(void) {
+  if (meta_writeback_ms == 0) return;
+  long long cutoff = mono_ms() - (long long)meta_writeback_ms;
+  size_t n = 0;
+  while (n < nops && ops[n].at_ms <= cutoff) {
+    if (ops[n].trash) unlinkat(root_fd, ops[n].trash, 0);
+    nsop_free(&ops[n]);
+    n++;
+  }
+  if (n == 0) return;
+  memmove(ops, ops + n, (nops - n) * sizeof *ops);
+  nops -= n;
 }
 
 static void ns_all_durable(void) {
@@ -1237,8 +1266,10 @@ static void cut(struct sb *b, double tear) {
     sb_printf(b, "}");
   } else sb_printf(b, ",\"torn\":null");
   free(prefix);
-  if (lazy_meta) undo_ops(b);
-  else sb_printf(b, ",\"namespace\":[]");
+  if (lazy_meta) {
+    ns_writeback(); /* what the journal had committed by now is not undone */
+    undo_ops(b);
+  } else sb_printf(b, ",\"namespace\":[]");
   sb_printf(b, "}");
   pthread_mutex_unlock(&lk);
 }
@@ -1305,6 +1336,7 @@ static void *control(void *arg) {
       sb_printf(&b, "{\"on\":true}");
     } else if (strcmp(line, "stats") == 0) {
       pthread_mutex_lock(&lk);
+      if (lazy_meta) ns_writeback();
       sb_printf(&b, "{\"unsyncedFiles\":%zu,\"unsyncedBytes\":%zu,\"pendingNamespace\":%zu,\"writebacks\":%lu,\"powered\":%s}", dirty_files, dirty_bytes, nops, writebacks, powered ? "true" : "false");
       pthread_mutex_unlock(&lk);
     } else if (strcmp(line, "sync") == 0) {
@@ -1328,7 +1360,7 @@ static void *control(void *arg) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]\n");
+  fprintf(stderr, "usage: faultline-lazyfs BACKING MOUNTPOINT [--metadata lazy|durable] [--metadata-writeback-ms MS] [--max-dirty BYTES] [--sync-delay-ms MS] [--debug]\n");
   exit(2);
 }
 
@@ -1354,6 +1386,11 @@ int main(int argc, char *argv[]) {
       double v = strtod(argv[++i], &end);
       if (*end || !(v >= 0 && v <= 10000)) usage();
       sync_delay_us = (unsigned)(v * 1000);
+    } else if (strcmp(argv[i], "--metadata-writeback-ms") == 0 && i + 1 < argc) {
+      char *end;
+      unsigned long v = strtoul(argv[++i], &end, 10);
+      if (*end || v > 3600000) usage();
+      meta_writeback_ms = (unsigned)v;
     } else if (strcmp(argv[i], "--debug") == 0) debug = 1;
     else if (!backing) backing = argv[i];
     else if (!mount_path) mount_path = argv[i];

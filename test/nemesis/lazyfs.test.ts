@@ -263,6 +263,19 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     expect(readFileSync(path.join(dir, 'snap'), 'utf8')).toBe('new');
   });
 
+  it('metadata=lazy: a change older than the writeback age is kept without the fsync, as a journal commit would; a newer one is undone', async () => {
+    const { fs: m, dir } = await layer({ metadataWritebackMs: 400 });
+    fs.mkdirSync(path.join(dir, 'old'));
+    writeFile(path.join(dir, 'old', 'f'), Buffer.from('o'), 'fsync');
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await m.stats()).pendingNamespace).toBe(0); // committed by age
+    writeFile(path.join(dir, 'new'), Buffer.from('n'), 'fsync');
+    const report = await cutOn(m);
+    expect(report.namespace.map((o) => `${o.op} ${o.path}`)).toEqual(['create /new']);
+    expect(fs.readdirSync(dir)).toEqual(['old']);
+    expect(readFileSync(path.join(dir, 'old', 'f'), 'utf8')).toBe('o');
+  });
+
   it('metadata=durable: namespace changes survive a cut (LazyFS), data still does not', async () => {
     const { fs: m, dir } = await layer({ metadata: 'durable' });
     writeFile(path.join(dir, 'x'), Buffer.from('data'), 'none');
