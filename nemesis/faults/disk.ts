@@ -84,7 +84,14 @@ export class DiskFaults {
     const report = await layer.cut(tear === null ? {} : { tear });
     try {
       await this.process.thaw(id); // a frozen container cannot be killed
-      if (!this.process.killed.has(id) && (await this.rt.state(id)).running) await this.rt.kill(id);
+      if (!this.process.killed.has(id) && (await this.rt.state(id)).running) {
+        try {
+          await this.rt.kill(id);
+        } catch (err) {
+          // it died on its own meanwhile: a system that exits on its first EIO (etcd does) races the kill
+          if ((await this.rt.state(id)).running) throw err;
+        }
+      }
     } finally {
       await layer.powerOn();
     }

@@ -112,6 +112,23 @@ describe('the power-cut fault', () => {
     expect([...rt.rulesOf('n4'), ...rt.rulesOf('n5')]).toEqual([]);
   });
 
+  it('a node that exits on its own at the cut (a system that dies on EIO) is held down and restarted like a killed one', async () => {
+    const rt = new DiskFake(5);
+    const nemesis = new Nemesis(rt);
+    const kill = rt.kill.bind(rt);
+    rt.kill = async (id) => {
+      if (id === 'n2') {
+        await kill(id); // it exits first: the kill finds it gone
+        throw new Error('(HTTP code 409) Cannot kill container: is not running');
+      }
+      return kill(id);
+    };
+    const rec = await nemesis.apply({ f: 'start-power-cut', target: 'minority', nodes: ['n2', 'n3'], thenLeader: false, gapMs: 0, tear: null });
+    expect(rec?.value).toMatchObject({ nodes: ['n2', 'n3'], down: ['n2', 'n3'] });
+    const stop = await nemesis.apply({ f: 'stop-power-cut' });
+    expect(stop?.value).toMatchObject({ restarted: ['n2', 'n3'], running: { n2: true, n3: true } });
+  });
+
   it('a cut minority comes back with no cut-off, whatever the action says', async () => {
     const rt = new DiskFake(5);
     const nemesis = new Nemesis(rt);
