@@ -1,11 +1,14 @@
 import type { CheckerResult } from './types.js';
 
-/** One node's state digest after the final heal (null: it did not answer). */
+/** One node's state digest after the final heal. */
 export interface DigestReading {
   node: string;
   index: number;
   digest: string;
 }
+
+/** a node's reading, or why there is none */
+export type Reading = DigestReading | { node: string; missing: string };
 
 export interface ReplicasResult extends CheckerResult {
   /** the log position compared, and the nodes compared there */
@@ -27,11 +30,7 @@ export interface ReplicasResult extends CheckerResult {
  * nemesis damaged is left out, as in the election checker. `atNs`: when the readings
  * were taken (history time), the anomaly's time. Pure.
  */
-export function checkReplicas(
-  readings: readonly (DigestReading | { node: string; missing: string })[],
-  atNs: number,
-  damaged: ReadonlySet<string> = new Set(),
-): ReplicasResult {
+export function checkReplicas(readings: readonly Reading[], atNs: number, damaged: ReadonlySet<string> = new Set()): ReplicasResult {
   const leftOut: { node: string; why: string }[] = [];
   const byIndex = new Map<number, DigestReading[]>();
   for (const r of readings) {

@@ -1,3 +1,4 @@
+import { awaitLeader } from '../../src/controller/monitor.js';
 import { mulberry32 } from '../../src/controller/random.js';
 import { leaderOf } from '../../src/sut/leader.js';
 import { type AppliedCorruption, applyCorruption, CORRUPT_DEFAULTS, listFiles, planCorruption } from '../corrupt.js';
@@ -156,7 +157,7 @@ export class DiskFaults {
       for (const id of restart) await this.onRestart(id);
       if (rest.length > 0) {
         const t0 = Date.now();
-        const leader = await this.awaitLeaderAmong(restart, CUTOFF_ELECT_MS);
+        const leader = (await awaitLeader(this.rt, CUTOFF_ELECT_MS, undefined, restart))?.id ?? null;
         if (leader) await sleep(CUTOFF_HOLD_MS);
         cutOff = { rest: rest.map((n) => n.id), rules: verified, leaderAlone: leader, ms: Date.now() - t0 };
       }
@@ -168,17 +169,6 @@ export class DiskFaults {
       f: 'stop-power-cut',
       value: { restarted: restart, running: Object.fromEntries(restart.map((id, i) => [id, states[i].running])), ...(cutOff ? { cutOffRest: cutOff } : {}) },
     };
-  }
-
-  /** the node among `ids` that leads, polled until one does (null: none within `ms`) */
-  private async awaitLeaderAmong(ids: readonly string[], ms: number): Promise<string | null> {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      const leader = leaderOf(await Promise.all(ids.map((id) => this.rt.health(id, 500))));
-      if (leader) return leader.id;
-      await sleep(100);
-    }
-    return null;
   }
 
   async startCorrupt(a: CorruptStart): Promise<FaultRecord> {

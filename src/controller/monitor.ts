@@ -83,13 +83,27 @@ export async function timeToRecover(c: Watchable, timeoutMs: number, idle = fals
   return null;
 }
 
-/** Time until a node other than `old` leads (after the old leader was killed, paused or cut off). */
-export async function timeToNewLeader(c: Watchable, old: string, timeoutMs: number): Promise<number | null> {
+/**
+ * The leader (highest term) among `ids` (default: every node), polled every 100 ms until
+ * one leads that `accept` takes; null when none did within `timeoutMs`.
+ */
+export async function awaitLeader(
+  c: Watchable,
+  timeoutMs: number,
+  accept: (leader: NodeHealth) => boolean = () => true,
+  ids: readonly string[] = c.nodes.map((n) => n.id),
+): Promise<NodeHealth | null> {
   const t = Date.now();
   while (Date.now() - t < timeoutMs) {
-    const leader = leaderOf(await healths(c, 500));
-    if (leader && leader.id !== old) return Date.now() - t;
+    const leader = leaderOf(await Promise.all(ids.map((id) => c.health(id, 500))));
+    if (leader && accept(leader)) return leader;
     await sleep(100);
   }
   return null;
+}
+
+/** Time until a node other than `old` leads (after the old leader was killed, paused or cut off). */
+export async function timeToNewLeader(c: Watchable, old: string, timeoutMs: number): Promise<number | null> {
+  const t = Date.now();
+  return (await awaitLeader(c, timeoutMs, (leader) => leader.id !== old)) ? Date.now() - t : null;
 }

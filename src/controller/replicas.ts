@@ -1,8 +1,6 @@
-import type { DigestReading } from '../../checkers/replicas.js';
+import type { Reading } from '../../checkers/replicas.js';
 import type { StateDigest, SutNode } from '../sut/types.js';
 import { sleep } from './workers.js';
-
-export type Reading = DigestReading | { node: string; missing: string };
 
 /**
  * Every node's state digest, read together once the load and the final reads are over

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
-import { checkReplicas } from '../../checkers/replicas.js';
+import { checkReplicas, type Reading } from '../../checkers/replicas.js';
 import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
@@ -22,7 +22,7 @@ import { LeaderWatch, timeToRecover } from './monitor.js';
 import { type NemesisReport, runNemesisLoop } from './nemesis-loop.js';
 import { mulberry32 } from './random.js';
 import { Recorder } from './recorder.js';
-import { type Reading, readDigests } from './replicas.js';
+import { readDigests } from './replicas.js';
 import { countOutcomes, type RunFacts, throughputOf } from './results.js';
 import { runPhase, workerPool } from './workers.js';
 
@@ -206,12 +206,13 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   const checked = interrupted ? { valid: 'unknown' as Valid, results: {} } : runCheckers(workload, ops);
   const { results } = checked;
   let { valid } = checked;
+  const damaged = damagedNodes(ops);
   if (!interrupted && sut.leaderPerTerm && watch) {
-    results.election = checkElectionSafety(watch.claims, damagedNodes(ops));
+    results.election = checkElectionSafety(watch.claims, damaged);
     valid = mergeValid(valid, results.election.valid);
   }
   if (digests) {
-    results.replicas = checkReplicas(digests.readings, digests.atNs, new Set(damagedNodes(ops).keys()));
+    results.replicas = checkReplicas(digests.readings, digests.atNs, new Set(damaged.keys()));
     valid = mergeValid(valid, results.replicas.valid);
   }
   const facts: RunFacts = {
