@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUN_KEYS } from '../src/campaign/run-keys.js';
 import type { CampaignRun } from '../src/campaign/types.js';
-import { RUN_FILES } from '../src/store/layout.js';
+import { NODE_FILES, RUN_FILES } from '../src/store/layout.js';
 
 /** One run of the detection bench, as its results and history tell it. */
 export interface DetectRun {
@@ -14,6 +14,28 @@ export interface DetectRun {
   /** seconds from the first client op to the earliest first anomaly any checker reports */
   firstAnomalyS: number | null;
   dir: string;
+  /** the planted bugs whose code path some node took (its log's `planted-bug` events) */
+  bugPaths: string[];
+}
+
+/**
+ * The planted bugs whose node logs a `planted-bug` event when the bug changes what the
+ * node does (systems/exchange/replica/replica.ts). The others act on every request
+ * (read modes, acks, persistence) or on every election, so their path is always taken.
+ */
+export const TRACED_BUGS = ['on-conflict=keep', 'snapshot-install=always', 'commit-rule=any-term', 'sessions=off'];
+
+/** the bugs named by `planted-bug` events in the run's node logs */
+function bugPathsOf(dir: string): string[] {
+  const nodes = path.join(dir, RUN_FILES.nodes);
+  if (!existsSync(nodes)) return [];
+  const bugs = new Set<string>();
+  for (const id of readdirSync(nodes)) {
+    const log = path.join(nodes, id, NODE_FILES.log);
+    if (!existsSync(log)) continue;
+    for (const m of readFileSync(log, 'utf8').matchAll(/"event":"planted-bug","bug":"([^"]+)"/g)) bugs.add(m[1]);
+  }
+  return [...bugs].sort();
 }
 
 /** a campaign run's options as `faultline run` flags (but the store and seed, which the bench sets) */
@@ -38,7 +60,7 @@ function firstClientNs(history: string): number {
 }
 
 export function summarizeRun(row: CampaignRun, seed: number, code: number | null, dir: string): DetectRun {
-  const run: DetectRun = { testName: row.config.testName, seed, verdict: 'error', caughtBy: [], firstAnomalyS: null, dir };
+  const run: DetectRun = { testName: row.config.testName, seed, verdict: 'error', caughtBy: [], firstAnomalyS: null, dir, bugPaths: bugPathsOf(dir) };
   const file = path.join(dir, RUN_FILES.results);
   if (code === 255 || !existsSync(file)) return run;
   const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { valid: unknown };
@@ -66,7 +88,10 @@ const median = (xs: number[]): number | null => {
 
 /** the markdown table: a row per campaign run (bug or safe node), its detection rate or its false alarms */
 export function detectionTable(rows: readonly CampaignRun[], runs: readonly DetectRun[]): string {
-  const lines = ['| bug (node options) | workload | runs | caught | median s to first anomaly | caught by | errors |', '|---|---|---:|---:|---:|---|---:|'];
+  const lines = [
+    '| bug (node options) | workload | runs | bug path taken | caught | median s to first anomaly | caught by | errors |',
+    '|---|---|---:|---:|---:|---:|---|---:|',
+  ];
   for (const row of rows) {
     const mine = runs.filter((r) => r.testName === row.config.testName);
     const opts = Object.entries(row.config.sutOpts)
@@ -79,8 +104,10 @@ export function detectionTable(rows: readonly CampaignRun[], runs: readonly Dete
     for (const r of caught) for (const c of r.caughtBy) by.set(c, (by.get(c) ?? 0) + 1);
     const t = median(caught.flatMap((r) => (r.firstAnomalyS === null ? [] : [r.firstAnomalyS])));
     const name = row.expect === 'valid' ? `safe node${opts ? ` (${opts})` : ''}: false alarms` : opts;
+    const traced = Object.entries(row.config.sutOpts).some(([k, v]) => TRACED_BUGS.includes(`${k}=${v}`));
+    const taken = traced ? String(mine.filter((r) => r.bugPaths.length > 0).length) : '—';
     lines.push(
-      `| ${name} | ${row.config.workload} | ${mine.length} | ${caught.length} | ${t === null ? '—' : t.toFixed(1)} | ${[...by].map(([c, n]) => `${c} ${n}`).join(', ') || '—'} | ${errors} |`,
+      `| ${name} | ${row.config.workload} | ${mine.length} | ${taken} | ${caught.length} | ${t === null ? '—' : t.toFixed(1)} | ${[...by].map(([c, n]) => `${c} ${n}`).join(', ') || '—'} | ${errors} |`,
     );
   }
   return lines.join('\n');

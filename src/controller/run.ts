@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { checkCheckpoints } from '../../checkers/checkpoints.js';
 import { checkElectionSafety, damagedNodes } from '../../checkers/election.js';
 import { checkReplicas, type Reading } from '../../checkers/replicas.js';
 import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
@@ -12,7 +13,9 @@ import { runPaths } from '../store/layout.js';
 import { createRunDir } from '../store/store.js';
 import { writeAbortedResults, writeDataListings, writeResults, writeTestJson } from '../store/writers.js';
 import { makeSut } from '../sut/registry.js';
+import type { SutNode } from '../sut/types.js';
 import { VERSION } from '../util/version.js';
+import { CheckpointWatch } from './checkpoints.js';
 import { runCheckers } from './checks.js';
 import type { RunConfig } from './config.js';
 import { diskFacts } from './disk-facts.js';
@@ -48,6 +51,8 @@ export class RunAbortedError extends Error {
   }
 }
 
+/** how often every node's applied-log checkpoints are polled (a node keeps its last 512, 51,200 entries) */
+const CHECKPOINT_POLL_MS = 2000;
 /** how long the replicas' digests are read again while some node is still applying */
 const DIGEST_WAIT_MS = 10_000;
 
@@ -87,6 +92,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   process.on('SIGTERM', onSignal);
   let cluster: DockerCluster | null = null;
   let watch: LeaderWatch | null = null;
+  let checkpoints: CheckpointWatch<SutNode> | null = null;
   let nemesisReport: NemesisReport = { faults: 0, leaderFaults: 0, failures: 0, recoveries: [] };
   let finalRecoveryMs: number | null = null;
   /** every node's state digest after the final reads (checkers/replicas.ts) */
@@ -111,6 +117,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
     const firstLeader = await cluster.waitForLeader(20_000);
     log.info({ leader: firstLeader.id }, 'leader elected');
     watch = new LeaderWatch(cluster, 250, () => recorder.now());
+    if (sut.appliedCheckpoints) checkpoints = new CheckpointWatch(cluster.nodes, sut.appliedCheckpoints.bind(sut), CHECKPOINT_POLL_MS, () => recorder.now());
     live.watch(cluster);
     if (!interrupted) await workloadClient.setup?.(firstLeader);
 
@@ -182,6 +189,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   } finally {
     live.watch(null);
     await watch?.stop();
+    await checkpoints?.stop();
     recorder.close();
     client.close();
     if (cluster) {
@@ -214,6 +222,10 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
   if (digests) {
     results.replicas = checkReplicas(digests.readings, digests.atNs, new Set(damaged.keys()));
     valid = mergeValid(valid, results.replicas.valid);
+  }
+  if (!interrupted && checkpoints) {
+    results.checkpoints = checkCheckpoints(checkpoints, new Set(damaged.keys()));
+    valid = mergeValid(valid, results.checkpoints.valid);
   }
   const facts: RunFacts = {
     counts: countOutcomes(ops),

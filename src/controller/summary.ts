@@ -31,6 +31,11 @@ export function checkerDetail(name: string, r: CheckerResult): string {
       const out = left.length ? `; left out ${left.map((l) => `${l.node} (${l.why})`).join(', ')}` : '';
       return r.index === null ? ` (${r.reason}${out})` : ` (${len(r.compared)} nodes at log position ${r.index}${held}${out})`;
     }
+    case 'checkpoints': {
+      const first = r.first as { index: number; groups: { nodes: string[] }[] } | undefined;
+      const where = first ? `; first at position ${first.index}: ${first.groups.map((g) => g.nodes.join(' ')).join(' | ')}` : '';
+      return ` (${r.compared} log positions compared across nodes, ${r.diverged} with different applied entries${where})`;
+    }
     case 'stats':
       return ` (${r.count} completions${len(r.neverOk) ? `; never ok: ${(r.neverOk as string[]).join(', ')}` : ''})`;
     default:

@@ -111,6 +111,14 @@ export interface SystemUnderTest {
    * same state (checkers/replicas.ts). Absent: replicas are not compared. null: no answer.
    */
   stateDigest?(node: SutNode, timeoutMs: number): Promise<StateDigest | null>;
+  /**
+   * Checkpoints of the node's applied log: at some log positions, a digest of every entry
+   * it applied up to there (our node: a hash chain, every 100th index). Polled through the
+   * run; two nodes' digests at one position must be equal whenever each was taken, so a
+   * divergence later repaired (a snapshot installed over it) is still seen. Absent: not
+   * polled. null: no answer.
+   */
+  appliedCheckpoints?(node: SutNode, timeoutMs: number): Promise<StateDigest[] | null>;
 }
 
 /** A node's replicated state, hashed, as of log position `index`. */

@@ -5,6 +5,8 @@
  *   POST /v1/query    body QueryRequest    -> 200 QueryResponse   | error envelope
  *   GET  /health      -> Health
  *   GET  /v1/digest   -> { appliedIndex, digest }: sha256 of the state machine's snapshot as of appliedIndex
+ *   GET  /v1/checkpoints -> { checkpoints: [index, head][] }: the applied-entry hash chain's head at
+ *                        every 100th index applied since the process started (replica/applied-chain.ts)
  *   GET  /metrics     -> Prometheus text format
  *
  * Error envelope (any non-200): { ok: false, error: ApiError }.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,8 +73,25 @@ describe('the detection table', () => {
       caughtBy: ['linearizable'],
       firstAnomalyS: 7,
       dir: tmp,
+      bugPaths: [],
     });
     expect(summarizeRun(row, 7, 255, path.join(tmp, 'nowhere')).verdict).toBe('error');
+  });
+
+  it("counts the runs in which a traced bug's code path was taken, from the nodes' planted-bug events", () => {
+    const row = campaign.runs.find((r) => r.config.testName === 'bug-on-conflict-keep');
+    if (!row) throw new Error('no on-conflict row');
+    const taken = path.join(tmp, 'taken');
+    mkdirSync(path.join(taken, 'nodes', 'n2'), { recursive: true });
+    mkdirSync(path.join(taken, 'nodes', 'n4'), { recursive: true });
+    writeFileSync(path.join(taken, 'nodes', 'n2', 'node.log'), `${JSON.stringify({ time: 't', node: 'n2', event: 'role', role: 'leader' })}\n`);
+    writeFileSync(
+      path.join(taken, 'nodes', 'n4', 'node.log'),
+      `${JSON.stringify({ time: 't', node: 'n4', event: 'planted-bug', bug: 'on-conflict=keep', hits: 1 })}\n`,
+    );
+    const runs = [summarizeRun(row, 1, 1, taken), summarizeRun(row, 2, 255, path.join(tmp, 'nowhere'))];
+    expect(runs.map((r) => r.bugPaths)).toEqual([['on-conflict=keep'], []]);
+    expect(detectionTable([row], runs)).toContain('| on-conflict=keep | register | 2 | 1 | 0 |');
   });
 
   it("tabulates caught runs, the median time and the checkers, and the safe node's false alarms", () => {
@@ -88,6 +105,7 @@ describe('the detection table', () => {
       caughtBy: by,
       firstAnomalyS: t,
       dir: '',
+      bugPaths: [],
     });
     const table = detectionTable(
       [bug, safe],
@@ -98,7 +116,7 @@ describe('the detection table', () => {
         r(safe.config.testName, 'valid', null),
       ],
     );
-    expect(table).toContain('| read-mode=local | register | 3 | 2 | 7.0 | linearizable 2 | 0 |');
-    expect(table).toContain('| safe node: false alarms | register | 1 | 0 | — | — | 0 |');
+    expect(table).toContain('| read-mode=local | register | 3 | — | 2 | 7.0 | linearizable 2 | 0 |');
+    expect(table).toContain('| safe node: false alarms | register | 1 | — | 0 | — | — | 0 |');
   });
 });

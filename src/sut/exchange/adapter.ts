@@ -4,7 +4,7 @@ import { distDir, FAKETIME_LIB } from '../../../docker/image.js';
 import { binaryWithLibraries, tree } from '../../../docker/rootfs.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { getJson } from '../http.js';
-import type { NodeHealth, SutNode, SystemUnderTest } from '../types.js';
+import type { NodeHealth, StateDigest, SutNode, SystemUnderTest } from '../types.js';
 import type { Health } from './api.js';
 import { NodeClient } from './client.js';
 import { validateNodeOptions } from './options.js';
@@ -69,6 +69,13 @@ export function exchangeSut(options: Record<string, string>): SystemUnderTest {
     async stateDigest(node, timeoutMs) {
       const d = await getJson<{ appliedIndex?: unknown; digest?: unknown }>(`${url(node)}/v1/digest`, timeoutMs);
       return typeof d?.appliedIndex === 'number' && typeof d.digest === 'string' ? { index: d.appliedIndex, digest: d.digest } : null;
+    },
+    async appliedCheckpoints(node, timeoutMs) {
+      const d = await getJson<{ checkpoints?: unknown }>(`${url(node)}/v1/checkpoints`, timeoutMs);
+      if (!Array.isArray(d?.checkpoints)) return null;
+      const out: StateDigest[] = [];
+      for (const c of d.checkpoints) if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'string') out.push({ index: c[0], digest: c[1] });
+      return out;
     },
     client(requestTimeoutMs) {
       const client = new NodeClient(requestTimeoutMs);

@@ -89,6 +89,7 @@ export function createHttpApi(opts: NodeOptions, replica: Replica, metrics: Node
   const server = createHttpServer({ maxBodyBytes: opts.maxBodyBytes, keepAliveMs: 30_000 }, (req, res) => {
     if (req.method === 'GET' && req.url === '/health') return reply(res, 200, JSON.stringify(health()));
     if (req.method === 'GET' && req.url === '/v1/digest') return reply(res, 200, JSON.stringify(replica.digest()));
+    if (req.method === 'GET' && req.url === '/v1/checkpoints') return reply(res, 200, JSON.stringify({ checkpoints: replica.chain.checkpoints() }));
     if (req.method === 'GET' && req.url === '/metrics') return res.send(200, metrics.render(deadlines.size), 'text/plain; version=0.0.4');
     if (req.method !== 'POST') return fail(res, { code: 'bad-request', definite: true, message: `no route ${req.method} ${req.url}` });
     // the rest of an oversized body is not worth reading: the server closes the connection after this answer

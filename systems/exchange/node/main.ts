@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     heartbeatTicks: opts.heartbeatTicks,
     leaseMs: opts.leaseMs,
     snapshotEvery: opts.snapshotEvery,
+    checkpointEvery: opts.checkpointEvery,
     log,
   });
   transport = new PeerTransport(opts.id, opts.members, (m) => replica.receive(m), {

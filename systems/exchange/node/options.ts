@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { NodeUsageError as UsageError } from '../errors.js';
+import { CHECKPOINT_EVERY } from '../replica/applied-chain.js';
 import type { ReplicaModes } from '../replica/options.js';
 
 export interface Member {
@@ -26,6 +27,8 @@ export interface NodeOptions {
   maxPendingRequests: number;
   maxBodyBytes: number;
   snapshotEvery: number;
+  /** applied entries between checkpoints of the applied-entry hash chain (GET /v1/checkpoints) */
+  checkpointEvery: number;
   /** peer connections silent (unacknowledged) this long are redialled */
   peerTimeoutMs: number;
   /** messages queued per unreachable peer before the oldest are dropped */
@@ -40,7 +43,7 @@ export const NODE_USAGE = `usage: node dist/systems/exchange/node/main.js --id <
   [--fsync before-ack|after-ack|never] (when the WAL's fsync happens; the last two are planted bugs)
   [--tick-ms 10] [--election-ticks 15] [--heartbeat-ticks 3] [--lease-ms <ms>] [--request-timeout-ms 3000]
   [--max-pending 20000] [--max-body-bytes 1048576] [--peer-timeout-ms 1000] [--peer-queue 4096]
-  [--snapshot-every 20000] (applied entries between snapshots; 0 = never)
+  [--snapshot-every 20000] (applied entries between snapshots; 0 = never) [--checkpoint-every 100]
 every option may also come from the environment: --read-mode lease = FAULTLINE_NODE_READ_MODE=lease (argv wins)`;
 
 /** the behaviour switches: [flag, allowed values (the default first)]; all but the defaults are unsafe (README, "Planted bugs") */
@@ -76,6 +79,7 @@ export const INT_OPTIONS = [
   'max-pending',
   'max-body-bytes',
   'snapshot-every',
+  'checkpoint-every',
   'peer-timeout-ms',
   'peer-queue',
 ] as const;
@@ -177,6 +181,7 @@ export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv = {}): N
     maxPendingRequests: int('max-pending', values['max-pending'], 20000),
     maxBodyBytes: int('max-body-bytes', values['max-body-bytes'], 1 << 20, 64),
     snapshotEvery: int('snapshot-every', values['snapshot-every'], 20000, 0),
+    checkpointEvery: int('checkpoint-every', values['checkpoint-every'], CHECKPOINT_EVERY),
     peerTimeoutMs: int('peer-timeout-ms', values['peer-timeout-ms'], 1000, 20),
     peerQueue: int('peer-queue', values['peer-queue'], 4096),
   };

@@ -23,6 +23,8 @@ export interface RaftConfig {
   leaseMs: number;
   /** planted bugs of the core (raft/bugs.ts), all off unless set */
   bugs?: Partial<RaftBugs>;
+  /** told each time a planted bug changes what the node does (the safe rule would have acted otherwise) */
+  onPlantedBug?: (bug: string) => void;
 }
 
 export interface ReadState {
@@ -453,7 +455,10 @@ export class RaftNode {
       if (e.index <= this.log.lastIndex) {
         if (this.log.term(e.index) === e.term) continue;
         // planted bug on-conflict=keep: the follower keeps its own entry (and all after it) and claims the leader's
-        if (this.bugs.onConflict === 'keep') continue;
+        if (this.bugs.onConflict === 'keep') {
+          this.cfg.onPlantedBug?.('on-conflict=keep');
+          continue;
+        }
         if (e.index <= this.commitIndex) {
           this.violations.push(`leader ${m.from} of term ${m.term} rewrote committed entry ${e.index}`);
           this.commitIndex = e.index - 1;
@@ -505,6 +510,7 @@ export class RaftNode {
     // planted bug snapshot-install=always: any snapshot is installed, even one behind what we hold
     const always = this.bugs.snapshotInstall === 'always';
     if (index > this.commitIndex || always) {
+      if (index <= this.commitIndex) this.cfg.onPlantedBug?.('snapshot-install=always');
       if (!always && this.log.term(index) === term && index <= this.log.lastIndex) {
         this.log.compact(index); // we hold the entry: keep what follows it
       } else {
@@ -528,6 +534,7 @@ export class RaftNode {
     const candidate = matches[this.quorum - 1];
     // only entries of the current term commit by counting replicas (§5.4.2); the planted bug commit-rule=any-term drops that rule
     if (candidate > this.commitIndex && (this.log.term(candidate) === this.term || this.bugs.commitRule === 'any-term')) {
+      if (this.log.term(candidate) !== this.term) this.cfg.onPlantedBug?.('commit-rule=any-term');
       this.commitIndex = candidate;
       this.hardDirty = true;
       for (const p of this.others) this.sendAppend(p);

@@ -6,6 +6,7 @@ import type { Message } from '../raft/messages.js';
 import { RaftNode, type Ready } from '../raft/node.js';
 import type { RaftStorage } from '../raft/storage.js';
 import type { Entry, NodeId, Snapshot } from '../raft/types.js';
+import { AppliedChain } from './applied-chain.js';
 import { hardStateToPersist } from './hard-state.js';
 import type { ReplicaModes } from './options.js';
 import { isDurable, mayLeadAhead } from './pipeline.js';
@@ -26,6 +27,8 @@ export interface ReplicaConfig {
   maxInflight?: number;
   /** snapshot the state machine and compact the log every N applied entries (0 = never) */
   snapshotEvery?: number;
+  /** a checkpoint of the applied-entry hash chain every N applied entries */
+  checkpointEvery?: number;
   random?: () => number;
   now?: () => number;
   log?: (event: string, fields?: Record<string, unknown>) => void;
@@ -73,7 +76,10 @@ export class Replica {
   readonly raft: RaftNode;
   readonly counters: ReplicaCounters = { elections: 0, snapshots: 0, applied: 0, commitLatencyMs: [], fsyncMs: [], persists: 0 };
   appliedIndex = 0;
+  /** a hash chain over the applied entries, checkpointed (GET /v1/checkpoints) */
+  readonly chain: AppliedChain;
   private readonly sessions = new Sessions();
+  private readonly bugHits = new Map<string, number>();
   private readonly waiters = new Map<number, Waiter>();
   private readonly earlyAcks = new Map<number, () => void>();
   private readonly reads = new Map<number, { onIndex: (index: number) => void; fail: (error: ApiError) => void }>();
@@ -97,10 +103,12 @@ export class Replica {
     raft: RaftNode,
   ) {
     this.raft = raft;
+    this.chain = new AppliedChain(cfg.checkpointEvery);
   }
 
   static async start(cfg: ReplicaConfig): Promise<Replica> {
     const state = await cfg.storage.load();
+    let replica: Replica | undefined;
     const raft = new RaftNode(
       {
         id: cfg.id,
@@ -120,12 +128,13 @@ export class Replica {
           snapshotInstall: cfg.modes.snapshotInstall,
           leaseStart: cfg.modes.leaseStart,
         },
+        onPlantedBug: (bug) => replica?.plantedBug(bug),
       },
       state.hardState,
       state.entries,
       state.snapshot,
     );
-    const replica = new Replica(cfg, raft);
+    replica = new Replica(cfg, raft);
     replica.persistedTerm = state.hardState.term;
     if (state.snapshot) replica.restoreSnapshot(state.snapshot);
     cfg.log?.('recovered', {
@@ -145,17 +154,33 @@ export class Replica {
     return { appliedIndex: this.appliedIndex, digest: createHash('sha256').update(this.cfg.machine.snapshot()).digest('hex') };
   }
 
+  /**
+   * A planted bug changed what the node did (the safe rule would have acted otherwise):
+   * logged at its 1st, 2nd, 4th, 8th, ... time, so a run's logs tell a bug that was
+   * never exercised from one the checkers missed.
+   */
+  plantedBug(bug: string): void {
+    const n = (this.bugHits.get(bug) ?? 0) + 1;
+    this.bugHits.set(bug, n);
+    if ((n & (n - 1)) === 0) this.cfg.log?.('planted-bug', { bug, hits: n });
+  }
+
   /** the state machine and the session table as of `appliedIndex`, as bytes */
   private encodeSnapshot(): Uint8Array {
     const machine = Buffer.from(this.cfg.machine.snapshot()).toString('base64');
-    return Buffer.from(JSON.stringify({ machine, sessions: this.sessions.toJSON() }), 'utf8');
+    return Buffer.from(JSON.stringify({ machine, sessions: this.sessions.toJSON(), chain: this.chain.headHex() }), 'utf8');
   }
 
   private restoreSnapshot(snap: Snapshot): void {
-    const { machine, sessions } = JSON.parse(Buffer.from(snap.data).toString('utf8')) as { machine: string; sessions: Parameters<Sessions['restore']>[0] };
+    const { machine, sessions, chain } = JSON.parse(Buffer.from(snap.data).toString('utf8')) as {
+      machine: string;
+      sessions: Parameters<Sessions['restore']>[0];
+      chain?: string | null;
+    };
     this.cfg.machine.restore(new Uint8Array(Buffer.from(machine, 'base64')));
     this.sessions.restore(sessions);
     this.appliedIndex = snap.meta.index;
+    this.chain.reset(snap.meta.index, chain ?? null);
   }
 
   get modes(): ReplicaModes {
@@ -411,14 +436,18 @@ export class Replica {
       // the proposer still holds the parsed request: same index and term, same entry (Log Matching)
       const w = this.waiters.get(e.index);
       const { clientId, seq, command } = w !== undefined && w.term === e.term ? w.request : (JSON.parse(e.data) as ReplicatedCommand);
-      if (this.cfg.modes.sessions === 'off')
-        outcome = this.cfg.machine.apply(e.index, command); // planted bug: a retried command applies again
-      else {
+      if (this.cfg.modes.sessions === 'off') {
+        // planted bug: a retried command applies again (the table is kept only to see when it does)
+        if (this.sessions.duplicate(clientId, seq)) this.plantedBug('sessions=off');
+        outcome = this.cfg.machine.apply(e.index, command);
+        this.sessions.record(clientId, seq, outcome);
+      } else {
         outcome = this.sessions.duplicate(clientId, seq) ?? this.cfg.machine.apply(e.index, command);
         this.sessions.record(clientId, seq, outcome);
       }
     }
     this.appliedIndex = e.index;
+    this.chain.add(e);
     this.counters.applied++;
     const w = this.waiters.get(e.index);
     if (w) {

@@ -29,6 +29,13 @@ async function addLoop(c: LocalCluster, from: number, count: number, acked: Set<
   }
 }
 
+/** every node's GET /v1/checkpoints, as index → head */
+async function checkpointsOf(c: LocalCluster): Promise<Map<number, string>[]> {
+  return Promise.all(
+    c.nodes.map(async (n) => new Map(((await (await fetch(`${n.url}/v1/checkpoints`)).json()) as { checkpoints: [number, string][] }).checkpoints)),
+  );
+}
+
 /** Does `n` apply up to `target` within 10 s? */
 async function catchesUp(c: LocalCluster, n: LocalNode, target: number): Promise<boolean> {
   for (let i = 0; i < 200; i++) {
@@ -79,6 +86,18 @@ describe('a 3-node cluster of real processes on loopback', () => {
     expect(t2.status).toBe(200);
     const r = await query(leader, { type: 'bank.read' });
     expect(r.body.result.balances).toEqual({ a: 90, b: 10 });
+    expect(leader.output.join('')).not.toContain('planted-bug');
+  });
+
+  it('with the planted bug sessions=off applies it twice, and logs that the bug acted', async () => {
+    cluster = await LocalCluster.start(3, ['--sessions', 'off']);
+    const leader = await cluster.leader();
+    await command(leader, 'acct', 1, { type: 'account.create', account: 'a', cash: 100 });
+    await command(leader, 'acct', 2, { type: 'account.create', account: 'b', cash: 0 });
+    for (let i = 0; i < 2; i++) await command(leader, 'mover', 1, { type: 'bank.transfer', from: 'a', to: 'b', amount: 10 });
+    const r = await query(leader, { type: 'bank.read' });
+    expect(r.body.result.balances).toEqual({ a: 80, b: 20 });
+    expect(leader.output.join('')).toContain('"event":"planted-bug","bug":"sessions=off","hits":1');
   });
 
   it('survives kill -9 of the leader mid-load without losing an acknowledged write', async () => {
@@ -107,7 +126,7 @@ describe('a 3-node cluster of real processes on loopback', () => {
 
 describe('snapshots', () => {
   it('compacts the log, and a node that fell behind catches up by InstallSnapshot; restarts recover from snapshot + log', async () => {
-    cluster = await LocalCluster.start(3, ['--snapshot-every', '50']);
+    cluster = await LocalCluster.start(3, ['--snapshot-every', '50', '--checkpoint-every', '10']);
     const c = cluster;
     const leader = await c.leader();
     const lagging = c.nodes.find((n) => n !== leader) as LocalNode;
@@ -119,15 +138,31 @@ describe('snapshots', () => {
     c.spawn(lagging);
     expect(await catchesUp(c, lagging, (await c.health(leader))?.appliedIndex ?? 0)).toBe(true);
     expect(lagging.output.join('')).toContain('snapshot-installed');
+    await addLoop(c, 501, 30, acked, 'snap-more'); // entries the lagging node applies itself, after the snapshot
+    expect(await catchesUp(c, lagging, (await c.health(leader))?.appliedIndex ?? 0)).toBe(true);
     // a node that came back by InstallSnapshot holds, at one applied index, the state the others built entry by entry
     const digests = await sameIndexDigests(c);
     expect(digests.map((d) => d.appliedIndex)).toEqual([digests[0].appliedIndex, digests[0].appliedIndex, digests[0].appliedIndex]);
     expect(new Set(digests.map((d) => d.digest)).size).toBe(1);
     expect(digests[0].digest).toMatch(/^[0-9a-f]{64}$/);
+    // the applied-entry chain went on from the installed snapshot's head: at every position two nodes report, one head
+    const before = await checkpointsOf(c);
+    const lagged = before[c.nodes.indexOf(lagging)];
+    expect([...lagged.keys()].every((i) => i > 50)).toBe(true); // it applied nothing below the snapshot itself
+    expect(lagged.size).toBeGreaterThan(0);
+    for (const [i, head] of lagged) for (const m of before) if (m.has(i)) expect(m.get(i)).toBe(head);
     // restart everything: state comes back from snapshot + WAL
     for (const n of c.nodes) await c.kill(n);
     for (const n of c.nodes) c.spawn(n);
     const again = await c.leader();
+    // each node restored its own snapshot and replayed its own WAL: new entries extend the same chain on every node
+    await addLoop(c, 1001, 30, acked, 'snap-after');
+    const top = Math.max(...before.flatMap((m) => [...m.keys()]));
+    for (const n of c.nodes) expect(await catchesUp(c, n, top + 30)).toBe(true);
+    const after = await checkpointsOf(c);
+    const fresh = [...after[0].keys()].filter((i) => i > top);
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const i of fresh) expect(new Set(after.map((m) => m.get(i))).size).toBe(1);
     const r = await query(again, { type: 'set.read' });
     const present = new Set<number>(r.body.result.elements);
     expect([...acked].filter((v) => !present.has(v))).toEqual([]);

@@ -28,6 +28,7 @@ describe('parseNodeOptions', () => {
     expect(o.electionTicks).toBe(15);
     expect(o.leaseMs).toBe(120); // 0.8 of the shortest election timeout
     expect(o.snapshotEvery).toBe(20000);
+    expect(o.checkpointEvery).toBe(100);
     expect(o.maxBodyBytes).toBe(1 << 20);
   });
 
@@ -44,6 +45,8 @@ describe('parseNodeOptions', () => {
       '5',
       '--snapshot-every',
       '0',
+      '--checkpoint-every',
+      '7',
       '--bind',
       '0.0.0.0',
     ]);
@@ -53,6 +56,8 @@ describe('parseNodeOptions', () => {
     expect(o.tickMs).toBe(5);
     expect(o.leaseMs).toBe(60);
     expect(o.snapshotEvery).toBe(0);
+    expect(o.checkpointEvery).toBe(7);
+    expect(() => parseNodeOptions([...base, '--checkpoint-every', '0'])).toThrow(/--checkpoint-every must be an integer in \[1, /);
     expect(o.bind).toBe('0.0.0.0');
   });
 

@@ -121,11 +121,15 @@ describe('unsafe modes are caught by the same checks', () => {
  * on some seed, and that same seed must keep every invariant with the bug off, so the
  * violation is the bug's doing and not the schedule's.
  */
-function caughtOnlyWithBug(bug: Partial<SimOptions>, base: Omit<SimOptions, 'seed'>, kind: string, seeds: number): void {
+function caughtOnlyWithBug(bug: Partial<SimOptions>, base: Omit<SimOptions, 'seed'>, kind: string, seeds: number, path?: string): void {
   const found = findViolation({ ...base, ...bug }, kind, seeds);
   expect(found, `no seed of ${seeds} showed ${kind}`).not.toBeNull();
-  const safe = new Sim({ ...base, seed: (found as { seed: number }).seed }).run();
+  const seed = (found as { seed: number }).seed;
+  const safe = new Sim({ ...base, seed }).run();
   expect(safe.violations, `seed ${found?.seed} without the bug`).toEqual([]);
+  // the traced bugs report taking their path (the detection bench counts it): in the caught run, never without the bug
+  if (path) expect([...new Sim({ ...base, ...bug, seed }).run().bugPaths]).toContain(path);
+  expect([...safe.bugPaths]).toEqual([]);
 }
 
 describe('planted bugs are caught by the same checks', () => {
@@ -136,7 +140,7 @@ describe('planted bugs are caught by the same checks', () => {
   it("commit-rule=any-term: an earlier term's entry committed by counting replicas is lost (figure 8)", () => {
     // one entry per append leaves followers between a new leader's old entries and its own
     const base = { ...SAFE, maxBatch: 1, faults: ['crash', 'crash-majority', 'isolate-leader'] as SimOptions['faults'] };
-    caughtOnlyWithBug({ commitRule: 'any-term' }, base, 'stale-read', 150);
+    caughtOnlyWithBug({ commitRule: 'any-term' }, base, 'stale-read', 150, 'commit-rule=any-term');
   });
 
   it('read-mode=leader with check-quorum=off: a cut-off leader keeps answering reads from its own state', () => {
@@ -148,11 +152,11 @@ describe('planted bugs are caught by the same checks', () => {
   });
 
   it('on-conflict=keep: a follower keeps its conflicting entries and applies them as committed', () => {
-    caughtOnlyWithBug({ onConflict: 'keep' }, SAFE, 'state-machine-safety', 40);
+    caughtOnlyWithBug({ onConflict: 'keep' }, SAFE, 'state-machine-safety', 40, 'on-conflict=keep');
   });
 
   it("snapshot-install=always: a late snapshot installed over newer entries rolls a follower's state back", () => {
-    caughtOnlyWithBug({ snapshotInstall: 'always' }, { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] }, 'applied-rolled-back', 60);
+    caughtOnlyWithBug({ snapshotInstall: 'always' }, { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] }, 'applied-rolled-back', 60, 'snapshot-install=always');
   });
 
   it("lease-start=ack: a lease counted from when delayed acks arrived outlives the followers' promise (delay alone, correct clocks)", () => {

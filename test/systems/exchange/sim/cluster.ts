@@ -98,6 +98,8 @@ const LEASE_MS = ELECTION_TICKS * TICK_MS * 0.9;
 
 export class Sim {
   readonly violations: Violation[] = [];
+  /** the planted bugs whose code path some node took (RaftNode's onPlantedBug) */
+  readonly bugPaths = new Set<string>();
   readonly ops: ClientOp[] = [];
   snapshotsInstalled = 0;
   /** the leader's commit index 0.7 s before the end: every node must have applied it by the end */
@@ -191,6 +193,7 @@ export class Sim {
         now: () => this.now + n.clockOffset,
         leaseMs: LEASE_MS,
         bugs: { commitRule: this.o.commitRule, onConflict: this.o.onConflict, snapshotInstall: this.o.snapshotInstall, leaseStart: this.o.leaseStart },
+        onPlantedBug: (bug) => this.bugPaths.add(bug),
       },
       structuredClone(persisted.hard),
       structuredClone(persisted.entries),
