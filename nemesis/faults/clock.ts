@@ -1,6 +1,7 @@
 import { driftSpec, offsetSpec, RESET_SPEC } from '../clock.js';
 import { dropFrom, flush, rules } from '../iptables.js';
 import type { NemesisAction } from '../plan.js';
+import { majoritySize } from '../targets.js';
 import type { NemesisRuntime } from '../runtime.js';
 import type { ProcessFaults } from './process.js';
 import type { FaultRecord } from './types.js';
@@ -9,7 +10,7 @@ type ClockStart = Extract<NemesisAction, { f: 'start-clock' }>;
 type InForce =
   | { variant: 'offset' | 'drift'; nodes: string[] }
   | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number }
-  | { variant: 'lease'; nodes: [string]; follower: string | null; frozenAt: number; freezeMs: number };
+  | { variant: 'lease'; nodes: [string]; follower: string | null; releasedAfterMs: number | null; frozenAt: number; freezeMs: number };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -66,18 +67,51 @@ export class ClockFaults {
       }
       case 'lease': {
         const id = a.leader;
-        const follower = a.follower ?? null;
-        this.state = { variant: 'lease', nodes: [id], follower, frozenAt: Date.now(), freezeMs: a.freezeMs ?? 0 };
+        // no follower if the rest would be left without a quorum (another fault holds one of them down)
+        const follower = a.follower && this.restKeepsQuorum(id, a.follower) ? a.follower : null;
+        this.state = { variant: 'lease', nodes: [id], follower, releasedAfterMs: null, frozenAt: Date.now(), freezeMs: a.freezeMs ?? 0 };
         await this.process.pauseNode(id);
         const cut = await this.isolate(id, follower);
         this.rt.writeClock(id, offsetSpec(a.offset));
         const paused = (await this.rt.state(id)).paused;
         return {
           f: a.f,
-          value: { variant: 'pause-isolate-bump-leader', leader: id, offset: a.offset, paused, ...(follower ? { follower } : {}), rules: cut },
+          value: {
+            variant: 'pause-isolate-bump-leader',
+            leader: id,
+            offset: a.offset,
+            paused,
+            ...(follower ? { follower } : {}),
+            ...(a.follower && !follower ? { followerSkipped: a.follower } : {}),
+            rules: cut,
+          },
         };
       }
     }
+  }
+
+  /** would the nodes outside the breaker's side still make a majority of live nodes? */
+  private restKeepsQuorum(leader: string, follower: string): boolean {
+    const up = this.rt.nodes.filter((p) => p.id !== leader && p.id !== follower && !this.process.isDown(p.id));
+    return up.length >= majoritySize(this.rt.nodes.length);
+  }
+
+  /**
+   * After another fault took nodes down: if the rest no longer make a majority without
+   * the breaker's follower, the follower rejoins them (its cut is lifted), so they can
+   * still elect a leader and commit, or no read of the old leader can be stale (a kill
+   * of one node during a breaker that had taken a follower left 2 of 5 and nothing
+   * committed). Returns the follower released, if any.
+   */
+  async keepQuorum(): Promise<string | null> {
+    const c = this.state;
+    if (c?.variant !== 'lease' || c.follower === null || this.restKeepsQuorum(c.nodes[0], c.follower)) return null;
+    const follower = c.follower;
+    c.follower = null;
+    c.releasedAfterMs = Date.now() - c.frozenAt;
+    const pid = await this.rt.pid(follower);
+    if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+    return follower;
   }
 
   /** the lease breaker's cut: the leader (and its follower, if any) drop every packet from the rest; rules in force per node */
@@ -114,7 +148,15 @@ export class ClockFaults {
       this.rt.writeClock(id, RESET_SPEC);
       return {
         f: 'stop-clock',
-        value: { variant: 'pause-isolate-bump-leader', leader: id, ...(c.follower ? { follower: c.follower } : {}), frozenMs, resumed, measuredOnResume: skew },
+        value: {
+          variant: 'pause-isolate-bump-leader',
+          leader: id,
+          ...(c.follower ? { follower: c.follower } : {}),
+          ...(c.releasedAfterMs !== null ? { followerReleasedAfterMs: c.releasedAfterMs } : {}),
+          frozenMs,
+          resumed,
+          measuredOnResume: skew,
+        },
       };
     }
     if (c.variant === 'strobe') clearInterval(c.timer);
