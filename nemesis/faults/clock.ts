@@ -1,8 +1,8 @@
 import { driftSpec, offsetSpec, RESET_SPEC } from '../clock.js';
 import { dropFrom, flush, rules } from '../iptables.js';
 import type { NemesisAction } from '../plan.js';
-import { majoritySize } from '../targets.js';
 import type { NemesisRuntime } from '../runtime.js';
+import { majoritySize } from '../targets.js';
 import type { ProcessFaults } from './process.js';
 import type { FaultRecord } from './types.js';
 
