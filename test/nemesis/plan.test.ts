@@ -7,11 +7,13 @@ import {
   CLOCK_VARIANTS,
   involvesLeader,
   LEASE_FREEZE_MS,
+  LEASE_LOAD_AFTER_MS,
   leaseFollower,
   leaseFreezeFor,
   makePlan,
   type NemesisAction,
   type PlanOptions,
+  planDecks,
   type Scenario,
   startAction,
 } from '../../nemesis/plan.js';
@@ -135,7 +137,7 @@ describe('nemesis plans', () => {
     expect(n('kill')).toBeGreaterThan(n('pause'));
     expect(n('power-cut')).toBeGreaterThan(n('pause'));
     expect(Math.min(n('pause'), n('clock'))).toBeGreaterThan(n('loss'));
-    expect(leases / clocks).toBeGreaterThan(0.3);
+    expect(leases / clocks).toBeGreaterThan(0.5); // 5 of 8 cards, less the deals with no leader known
   });
 
   it('chaos deals every family of `all` in every run of 70 steps, and a kill of a majority or of every node in 100', () => {
@@ -219,6 +221,22 @@ describe('nemesis plans', () => {
     const a = startAction('clock', { ...OPTS, clockVariants: ['lease'], leaseFreezeMs: leaseFreezeFor(3000) }, { nodes: ids(5), leader: 'n3', rand });
     expect(a).toMatchObject({ f: 'start-clock', variant: 'lease', leader: 'n3', freezeMs: 7000 });
     if (a.f === 'start-clock' && a.variant === 'lease') expect(-a.offset * 1000).toBeGreaterThan(7000 + 1500);
+  });
+
+  it('deals no lease breaker that would resume with too little load left: its card waits for the next clock fault', () => {
+    const o = { ...OPTS, clockVariants: ['lease', 'offset'] as const, leaseFreezeMs: 5000 };
+    const least = 5000 + LEASE_LOAD_AFTER_MS;
+    const view = (remainingMs: number | undefined) => ({ nodes: ids(5), leader: 'n2', rand: mulberry32(3), remainingMs });
+    for (let seed = 0; seed < 50; seed++) {
+      const decks = planDecks({ ...o, clockVariants: [...o.clockVariants] });
+      const rand = mulberry32(seed);
+      const late = startAction('clock', { ...o, clockVariants: [...o.clockVariants] }, { ...view(least - 1), rand }, decks);
+      expect(late).toMatchObject({ f: 'start-clock', variant: 'offset' });
+      // the lease card was kept: with time enough, the next clock fault is the breaker
+      const early = startAction('clock', { ...o, clockVariants: [...o.clockVariants] }, { ...view(least), rand }, decks);
+      if (early.f === 'start-clock') expect(early.variant).toBe('lease');
+    }
+    expect(startAction('clock', { ...OPTS, clockVariants: ['lease'] }, view(undefined))).toMatchObject({ variant: 'lease' });
   });
 
   it('the lease breaker takes each follower along about as often, and none when the rest would not make a majority', () => {
