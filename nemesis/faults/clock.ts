@@ -111,6 +111,10 @@ export class ClockFaults {
     c.releasedAfterMs = Date.now() - c.frozenAt;
     const pid = await this.rt.pid(follower);
     if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+    // the leader stays cut off from it too: hearing the new term from it, the leader would step down the moment it resumes
+    const leaderPid = await this.rt.pid(c.nodes[0]);
+    const ip = this.rt.nodes.find((p) => p.id === follower)?.ip;
+    if (leaderPid > 0 && ip) await dropFrom(this.rt, leaderPid, 'FAULTLINE-LEASE', [ip]);
     return follower;
   }
 
