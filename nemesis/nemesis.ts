@@ -57,7 +57,17 @@ export class Nemesis implements FaultInjector {
     );
   }
 
-  apply(a: NemesisAction): Promise<FaultRecord | null> {
+  async apply(a: NemesisAction): Promise<FaultRecord | null> {
+    const record = await this.applyOne(a);
+    if (record && (a.f === 'start-kill' || a.f === 'start-pause' || a.f === 'start-power-cut' || a.f === 'start-corrupt')) {
+      // the lease breaker exposes nothing unless the rest elect a leader and commit: it gives its follower back when they are down to too few
+      const released = await this.clock.keepQuorum();
+      if (released) record.value = { ...record.value, leaseFollowerReleased: released };
+    }
+    return record;
+  }
+
+  private applyOne(a: NemesisAction): Promise<FaultRecord | null> {
     switch (a.f) {
       case 'start-partition':
         return this.partition.startPartition(a);

@@ -2,6 +2,7 @@ import { driftSpec, offsetSpec, RESET_SPEC } from '../clock.js';
 import { dropFrom, flush, rules } from '../iptables.js';
 import type { NemesisAction } from '../plan.js';
 import type { NemesisRuntime } from '../runtime.js';
+import { majoritySize } from '../targets.js';
 import type { ProcessFaults } from './process.js';
 import type { FaultRecord } from './types.js';
 
@@ -9,7 +10,7 @@ type ClockStart = Extract<NemesisAction, { f: 'start-clock' }>;
 type InForce =
   | { variant: 'offset' | 'drift'; nodes: string[] }
   | { variant: 'strobe'; nodes: string[]; timer: NodeJS.Timeout; flips: () => number }
-  | { variant: 'lease'; nodes: [string]; frozenAt: number; freezeMs: number };
+  | { variant: 'lease'; nodes: [string]; follower: string | null; releasedAfterMs: number | null; frozenAt: number; freezeMs: number };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -20,8 +21,9 @@ const AWAIT_SKEW_MS = 3000;
  * Clock faults through libfaketime (per node: the runtime writes the spec file the
  * node's libfaketime rereads about once a second), each measured back from the
  * node's own clock as its health reports it: offsets, strobes, drift rates. The
- * lease breaker (Jepsen's) pauses the leader, cuts it off and sets its clock back,
- * so on resume its wall clock says its lease is still fresh.
+ * lease breaker (Jepsen's) pauses the leader, cuts it off (with one follower, which
+ * is not paused, on its side) and sets its clock back, so on resume its wall clock
+ * says its lease is still fresh.
  */
 export class ClockFaults {
   private state: InForce | null = null;
@@ -65,23 +67,70 @@ export class ClockFaults {
       }
       case 'lease': {
         const id = a.leader;
-        this.state = { variant: 'lease', nodes: [id], frozenAt: Date.now(), freezeMs: a.freezeMs ?? 0 };
+        // no follower if the rest would be left without a quorum (another fault holds one of them down)
+        const follower = a.follower && this.restKeepsQuorum(id, a.follower) ? a.follower : null;
+        this.state = { variant: 'lease', nodes: [id], follower, releasedAfterMs: null, frozenAt: Date.now(), freezeMs: a.freezeMs ?? 0 };
         await this.process.pauseNode(id);
-        const pid = await this.rt.pid(id);
-        await dropFrom(
-          this.rt,
-          pid,
-          'FAULTLINE-LEASE',
-          this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip),
-        );
+        const cut = await this.isolate(id, follower);
         this.rt.writeClock(id, offsetSpec(a.offset));
         const paused = (await this.rt.state(id)).paused;
         return {
           f: a.f,
-          value: { variant: 'pause-isolate-bump-leader', leader: id, offset: a.offset, paused, rules: (await rules(this.rt, pid, 'FAULTLINE-LEASE')).length },
+          value: {
+            variant: 'pause-isolate-bump-leader',
+            leader: id,
+            offset: a.offset,
+            paused,
+            ...(follower ? { follower } : {}),
+            ...(a.follower && !follower ? { followerSkipped: a.follower } : {}),
+            rules: cut,
+          },
         };
       }
     }
+  }
+
+  /** would the nodes outside the breaker's side still make a majority of live nodes? */
+  private restKeepsQuorum(leader: string, follower: string): boolean {
+    const up = this.rt.nodes.filter((p) => p.id !== leader && p.id !== follower && !this.process.isDown(p.id));
+    return up.length >= majoritySize(this.rt.nodes.length);
+  }
+
+  /**
+   * After another fault took nodes down: if the rest no longer make a majority without
+   * the breaker's follower, the follower rejoins them (its cut is lifted), so they can
+   * still elect a leader and commit, or no read of the old leader can be stale (a kill
+   * of one node during a breaker that had taken a follower left 2 of 5 and nothing
+   * committed). Returns the follower released, if any.
+   */
+  async keepQuorum(): Promise<string | null> {
+    const c = this.state;
+    if (c?.variant !== 'lease' || c.follower === null || this.restKeepsQuorum(c.nodes[0], c.follower)) return null;
+    const follower = c.follower;
+    c.follower = null;
+    c.releasedAfterMs = Date.now() - c.frozenAt;
+    const pid = await this.rt.pid(follower);
+    if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+    // the leader stays cut off from it too: hearing the new term from it, the leader would step down the moment it resumes
+    const leaderPid = await this.rt.pid(c.nodes[0]);
+    const ip = this.rt.nodes.find((p) => p.id === follower)?.ip;
+    if (leaderPid > 0 && ip) await dropFrom(this.rt, leaderPid, 'FAULTLINE-LEASE', [ip]);
+    return follower;
+  }
+
+  /** the lease breaker's cut: the leader (and its follower, if any) drop every packet from the rest; rules in force per node */
+  private async isolate(leader: string, follower: string | null, only?: string): Promise<Record<string, number>> {
+    const side = follower ? [leader, follower] : [leader];
+    const rest = this.rt.nodes.filter((p) => !side.includes(p.id)).map((p) => p.ip);
+    const out: Record<string, number> = {};
+    for (const id of side) {
+      if (only !== undefined && id !== only) continue;
+      const pid = await this.rt.pid(id);
+      if (pid <= 0) continue; // a node down gets its rules when it restarts (reapply)
+      await dropFrom(this.rt, pid, 'FAULTLINE-LEASE', rest);
+      out[id] = (await rules(this.rt, pid, 'FAULTLINE-LEASE')).length;
+    }
+    return out;
   }
 
   async stop(): Promise<FaultRecord | null> {
@@ -96,10 +145,23 @@ export class ClockFaults {
       await sleep(300);
       const skew = await this.measureSkew(id); // measured while its lease looks fresh to it
       await sleep(1200);
-      const pid = await this.rt.pid(id);
-      if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+      for (const n of c.follower ? [id, c.follower] : [id]) {
+        const pid = await this.rt.pid(n);
+        if (pid > 0) await flush(this.rt, pid, 'FAULTLINE-LEASE');
+      }
       this.rt.writeClock(id, RESET_SPEC);
-      return { f: 'stop-clock', value: { variant: 'pause-isolate-bump-leader', leader: id, frozenMs, resumed, measuredOnResume: skew } };
+      return {
+        f: 'stop-clock',
+        value: {
+          variant: 'pause-isolate-bump-leader',
+          leader: id,
+          ...(c.follower ? { follower: c.follower } : {}),
+          ...(c.releasedAfterMs !== null ? { followerReleasedAfterMs: c.releasedAfterMs } : {}),
+          frozenMs,
+          resumed,
+          measuredOnResume: skew,
+        },
+      };
     }
     if (c.variant === 'strobe') clearInterval(c.timer);
     for (const id of c.nodes) this.rt.writeClock(id, RESET_SPEC);
@@ -109,15 +171,9 @@ export class ClockFaults {
 
   /** after a restart: the lease breaker's isolation lived in the old network namespace */
   async reapply(id: string): Promise<void> {
-    if (this.state?.variant !== 'lease' || this.state.nodes[0] !== id) return;
-    const pid = await this.rt.pid(id);
-    if (pid > 0)
-      await dropFrom(
-        this.rt,
-        pid,
-        'FAULTLINE-LEASE',
-        this.rt.nodes.filter((p) => p.id !== id).map((p) => p.ip),
-      );
+    const c = this.state;
+    if (c?.variant !== 'lease' || (c.nodes[0] !== id && c.follower !== id)) return;
+    await this.isolate(c.nodes[0], c.follower, id);
   }
 
   /**

@@ -74,7 +74,7 @@ export async function runNemesisLoop(o: NemesisLoopOptions): Promise<NemesisRepo
   };
   const step = async (): Promise<void> => {
     const leader = leaderOf(await healths(o.cluster, 500))?.id ?? null;
-    const action = o.plan.next({ nodes: o.cluster.nodes.map((n) => n.id), leader, rand: o.rand });
+    const action = o.plan.next({ nodes: o.cluster.nodes.map((n) => n.id), leader, rand: o.rand, remainingMs: o.endMs - o.clock() });
     if (!action) return;
     const began = performance.now();
     try {

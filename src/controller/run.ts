@@ -5,7 +5,7 @@ import { checkReplicas, type Reading } from '../../checkers/replicas.js';
 import { type CheckerResult, mergeValid, type Valid } from '../../checkers/types.js';
 import { buildImage } from '../../docker/image.js';
 import { Nemesis } from '../../nemesis/nemesis.js';
-import { makePlan } from '../../nemesis/plan.js';
+import { leaseFreezeFor, makePlan } from '../../nemesis/plan.js';
 import { delay, stagger, timeLimit } from '../../workloads/generator.js';
 import { makeWorkload } from '../../workloads/index.js';
 import { DockerCluster, removeClusters } from '../cluster/docker.js';
@@ -147,7 +147,7 @@ export async function runTest(cfg: RunConfig, hooks: RunHooks = {}): Promise<Run
       tear: cfg.tear,
       corruptions: cfg.corruptions,
       netem: cfg.netem,
-      leaseFreezeMs: cfg.requestTimeoutMs + 1000,
+      leaseFreezeMs: leaseFreezeFor(cfg.requestTimeoutMs),
     });
     const [, report] = await Promise.all([
       runPhase(pool, timeLimit(endMs, stagger(1000 / cfg.rate, workload.generator()))),

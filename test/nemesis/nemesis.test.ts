@@ -106,6 +106,89 @@ describe('the nemesis executor', () => {
     expect(rt.calls.indexOf('unpause n2')).toBeGreaterThan(rt.calls.indexOf('pause n2'));
   });
 
+  it("the lease breaker cuts its follower off on the leader's side, unfrozen, and the stop frees both", async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    const start = await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -12, freezeMs: 300, follower: 'n3' });
+    expect(start?.value).toMatchObject({ leader: 'n1', follower: 'n3', paused: true, rules: { n1: 3, n3: 3 } });
+    // both drop the other three, not each other: the follower still hears the leader when it resumes
+    const rest = ['10.0.0.12', '10.0.0.14', '10.0.0.15'];
+    for (const id of ['n1', 'n3'])
+      expect(
+        rt
+          .rulesOf(id)
+          .map((r) => r.split(' ')[3])
+          .sort(),
+      ).toEqual(rest);
+    expect(await rt.state('n3')).toEqual({ running: true, paused: false });
+    expect(rt.calls).not.toContain('pause n3');
+    expect(rt.calls.filter((c) => c.startsWith('clock ')).map((c) => c.split(' ')[1])).toEqual(['n1']); // only the leader's clock is set back
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(stop?.value).toMatchObject({ leader: 'n1', follower: 'n3', resumed: true });
+    expect(allRules(rt)).toEqual([]);
+  });
+
+  it("re-installs the lease breaker's cut in its follower when the follower restarts", async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n2', offset: -12, freezeMs: 0, follower: 'n4' });
+    await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n4'] });
+    await nem.apply({ f: 'stop-kill' });
+    expect(rt.rulesOf('n4').filter((r) => r.includes('DROP'))).toHaveLength(3);
+    expect(rt.rulesOf('n2').filter((r) => r.includes('DROP'))).toHaveLength(3); // the leader's rules are not doubled
+    await nem.apply({ f: 'stop-clock' });
+    expect(allRules(rt)).toEqual([]);
+  });
+
+  it("gives the lease breaker's follower back to the rest when another fault leaves them without a quorum", async () => {
+    const rt = new FakeRuntime(5);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -12, freezeMs: 0, follower: 'n3' });
+    // a pause of n5 leaves n2 and n4 of the rest: 2 of 5, no quorum without n3
+    const pause = await nem.apply({ f: 'start-pause', target: 'one', nodes: ['n5'] });
+    expect(pause?.value.leaseFollowerReleased).toBe('n3');
+    expect(rt.rulesOf('n3')).toEqual([]);
+    // the leader stays cut off, from the follower too: a new term heard from it would end the leader's term at once
+    expect(
+      rt
+        .rulesOf('n1')
+        .map((r) => r.split(' ')[3])
+        .sort(),
+    ).toEqual(['10.0.0.12', '10.0.0.13', '10.0.0.14', '10.0.0.15']);
+    // released once: a second fault says nothing more, and a restart of the follower does not cut it again
+    const kill = await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n3'] });
+    expect(kill?.value.leaseFollowerReleased).toBeUndefined();
+    await nem.apply({ f: 'stop-kill' });
+    expect(rt.rulesOf('n3')).toEqual([]);
+    const stop = await nem.apply({ f: 'stop-clock' });
+    expect(stop?.value.follower).toBeUndefined();
+    expect(stop?.value.followerReleasedAfterMs).toEqual(expect.any(Number));
+    await nem.apply({ f: 'stop-pause' });
+    expect(allRules(rt)).toEqual([]);
+  });
+
+  it("keeps the lease breaker's follower while the rest still make a quorum, and takes none when they would not", async () => {
+    const rt = new FakeRuntime(7);
+    const nem = new Nemesis(rt);
+    await nem.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -12, freezeMs: 0, follower: 'n2' });
+    const kill = await nem.apply({ f: 'start-kill', target: 'one', nodes: ['n7'] }); // n3-n6 left: 4 of 7
+    expect(kill?.value.leaseFollowerReleased).toBeUndefined();
+    expect(rt.rulesOf('n2').filter((r) => r.includes('DROP'))).toHaveLength(5);
+    await nem.apply({ f: 'stop-clock' });
+    const rt5 = new FakeRuntime(5);
+    const nem5 = new Nemesis(rt5);
+    await nem5.apply({ f: 'start-kill', target: 'one', nodes: ['n5'] });
+    const start = await nem5.apply({ f: 'start-clock', variant: 'lease', leader: 'n1', offset: -12, freezeMs: 0, follower: 'n2' });
+    expect(start?.value).toMatchObject({ followerSkipped: 'n2', rules: { n1: 4 } });
+    expect(start?.value.follower).toBeUndefined();
+    expect(rt5.rulesOf('n2')).toEqual([]);
+    await nem5.apply({ f: 'stop-clock' });
+    await nem5.apply({ f: 'stop-kill' });
+    expect(allRules(rt5)).toEqual([]);
+    await nem.apply({ f: 'stop-kill' });
+    expect(allRules(rt)).toEqual([]);
+  });
+
   it('does not wait for a clock to show on a node that is down: it is recorded unmeasured at once', async () => {
     const rt = new FakeRuntime(3);
     const nem = new Nemesis(rt);

@@ -7,9 +7,13 @@ import {
   CLOCK_VARIANTS,
   involvesLeader,
   LEASE_FREEZE_MS,
+  LEASE_LOAD_AFTER_MS,
+  leaseFollower,
+  leaseFreezeFor,
   makePlan,
   type NemesisAction,
   type PlanOptions,
+  planDecks,
   type Scenario,
   startAction,
 } from '../../nemesis/plan.js';
@@ -133,7 +137,7 @@ describe('nemesis plans', () => {
     expect(n('kill')).toBeGreaterThan(n('pause'));
     expect(n('power-cut')).toBeGreaterThan(n('pause'));
     expect(Math.min(n('pause'), n('clock'))).toBeGreaterThan(n('loss'));
-    expect(leases / clocks).toBeGreaterThan(0.3);
+    expect(leases / clocks).toBeGreaterThan(0.5); // 5 of 8 cards, less the deals with no leader known
   });
 
   it('chaos deals every family of `all` in every run of 70 steps, and a kill of a majority or of every node in 100', () => {
@@ -198,11 +202,55 @@ describe('nemesis plans', () => {
             // frozen past the clients' timeout, and set back by more than it stays frozen and watched after
             expect(a.freezeMs).toBe(LEASE_FREEZE_MS);
             expect(-a.offset * 1000).toBeGreaterThan((a.freezeMs ?? 0) + 1500);
+            // a follower on the leader's side when the rest still make a majority
+            if (n - 2 >= Math.floor(n / 2) + 1) {
+              expect(a.follower).not.toBe(leader);
+              expect(ids(n)).toContain(a.follower);
+            } else expect(a.follower).toBeUndefined();
           }
           if (a.variant !== 'lease' && a.target === 'leader' && leader) expect(involvesLeader(a, leader)).toBe(true);
         }
       }),
     );
+  });
+
+  it('the lease breaker stays frozen two request timeouts and a second: the op its clients have in flight at the resume was invoked a timeout after the load came back to the new leader', () => {
+    expect(leaseFreezeFor(2000)).toBe(5000);
+    expect(LEASE_FREEZE_MS).toBe(leaseFreezeFor(2000));
+    const rand = mulberry32(7);
+    const a = startAction('clock', { ...OPTS, clockVariants: ['lease'], leaseFreezeMs: leaseFreezeFor(3000) }, { nodes: ids(5), leader: 'n3', rand });
+    expect(a).toMatchObject({ f: 'start-clock', variant: 'lease', leader: 'n3', freezeMs: 7000 });
+    if (a.f === 'start-clock' && a.variant === 'lease') expect(-a.offset * 1000).toBeGreaterThan(7000 + 1500);
+  });
+
+  it('deals no lease breaker that would resume with too little load left: its card waits for the next clock fault', () => {
+    const o = { ...OPTS, clockVariants: ['lease', 'offset'] as const, leaseFreezeMs: 5000 };
+    const least = 5000 + LEASE_LOAD_AFTER_MS;
+    const view = (remainingMs: number | undefined) => ({ nodes: ids(5), leader: 'n2', rand: mulberry32(3), remainingMs });
+    for (let seed = 0; seed < 50; seed++) {
+      const decks = planDecks({ ...o, clockVariants: [...o.clockVariants] });
+      const rand = mulberry32(seed);
+      const late = startAction('clock', { ...o, clockVariants: [...o.clockVariants] }, { ...view(least - 1), rand }, decks);
+      expect(late).toMatchObject({ f: 'start-clock', variant: 'offset' });
+      // the lease card was kept: with time enough, the next clock fault is the breaker
+      const early = startAction('clock', { ...o, clockVariants: [...o.clockVariants] }, { ...view(least), rand }, decks);
+      if (early.f === 'start-clock') expect(early.variant).toBe('lease');
+    }
+    expect(startAction('clock', { ...OPTS, clockVariants: ['lease'] }, view(undefined))).toMatchObject({ variant: 'lease' });
+  });
+
+  it('the lease breaker takes each follower along about as often, and none when the rest would not make a majority', () => {
+    const rand = mulberry32(11);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 4000; i++) {
+      const f = leaseFollower(ids(5), 'n2', rand) as string;
+      counts.set(f, (counts.get(f) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['n1', 'n3', 'n4', 'n5']);
+    for (const c of counts.values()) expect(c).toBeGreaterThan(850), expect(c).toBeLessThan(1150);
+    expect(leaseFollower(ids(3), 'n1', rand)).toBeNull();
+    expect(leaseFollower(ids(4), 'n1', rand)).toBeNull(); // 2 left of 4: no majority
+    expect(leaseFollower(ids(7), 'n1', rand)).not.toBeNull();
   });
 
   it('split-brain always cuts the current leader off from a majority, or makes it the only bridge, or leaves no clean majority', () => {

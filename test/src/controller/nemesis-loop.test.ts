@@ -4,7 +4,7 @@ import { FAMILIES } from '../../../nemesis/families.js';
 import { TOPOLOGIES } from '../../../nemesis/grudge.js';
 import { Nemesis } from '../../../nemesis/nemesis.js';
 import { PACKET_FAMILIES } from '../../../nemesis/netem-plan.js';
-import { CLOCK_VARIANTS, makePlan } from '../../../nemesis/plan.js';
+import { CLOCK_VARIANTS, makePlan, type PlanView } from '../../../nemesis/plan.js';
 import { runNemesisLoop } from '../../../src/controller/nemesis-loop.js';
 import { mulberry32 } from '../../../src/controller/random.js';
 import { Recorder } from '../../../src/controller/recorder.js';
@@ -49,6 +49,34 @@ async function loop(seed: number, endMs = 120_000) {
 }
 
 describe('the nemesis loop', () => {
+  it('tells the plan how much of the run is left (a lease breaker dealt too late would resume after the load)', async () => {
+    const rt = new FakeRuntime(5);
+    const seen: { remainingMs: number | undefined; at: number }[] = [];
+    let now = 0;
+    await runNemesisLoop({
+      nemesis: new Nemesis(rt),
+      plan: {
+        next(v: PlanView) {
+          seen.push({ remainingMs: v.remainingMs, at: now });
+          return null;
+        },
+      },
+      rand: mulberry32(5),
+      cluster: rt,
+      recorder: new Recorder(null),
+      intervalS: 5,
+      clock: () => now,
+      endMs: 30_000,
+      stopped: () => false,
+      log: pino({ level: 'silent' }),
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    expect(seen.length).toBeGreaterThan(1);
+    for (const { remainingMs, at } of seen) expect(remainingMs).toBe(30_000 - at);
+  });
+
   it('records every applied fault with its target and the leader of the moment, and heals everything at the end', async () => {
     const { rt, nemesis, ops, report } = await loop(3);
     const starts = ops.filter((o) => o.f.startsWith('start-'));
