@@ -26,6 +26,7 @@ export const NODE_OPTIONS: Record<string, readonly string[] | 'int'> = {
   'max-pending': 'int',
   'max-body-bytes': 'int',
   'snapshot-every': 'int',
+  'checkpoint-every': 'int',
   'peer-timeout-ms': 'int',
   'peer-queue': 'int',
 };

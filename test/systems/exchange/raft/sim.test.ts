@@ -156,7 +156,13 @@ describe('planted bugs are caught by the same checks', () => {
   });
 
   it("snapshot-install=always: a late snapshot installed over newer entries rolls a follower's state back", () => {
-    caughtOnlyWithBug({ snapshotInstall: 'always' }, { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] }, 'applied-rolled-back', 60, 'snapshot-install=always');
+    caughtOnlyWithBug(
+      { snapshotInstall: 'always' },
+      { ...SAFE, snapshotEvery: 40, faults: ['delay', 'partition', 'crash'] },
+      'applied-rolled-back',
+      60,
+      'snapshot-install=always',
+    );
   });
 
   it("lease-start=ack: a lease counted from when delayed acks arrived outlives the followers' promise (delay alone, correct clocks)", () => {
