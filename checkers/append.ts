@@ -20,6 +20,8 @@ export interface AppendResult extends CheckerResult {
   reads: number;
   /** reads showing an element more than once: a command applied twice */
   duplicated: number;
+  /** distinct elements some read shows more than once (the examples name one read of each) */
+  duplicatedElements: number;
   /** reads that are not a prefix of their key's longest read: two orders of one list */
   incompatible: number;
   /** reads showing an element never invoked as an append of that key */
@@ -77,6 +79,7 @@ export function checkAppend(ops: readonly Op[]): AppendResult {
     acknowledged: 0,
     reads: 0,
     duplicated: 0,
+    duplicatedElements: 0,
     incompatible: 0,
     unexpected: 0,
     failedVisible: 0,
@@ -99,10 +102,10 @@ export function checkAppend(ops: readonly Op[]): AppendResult {
   }
   r.keys = byKey.size;
   let first = Infinity;
-  const note = (kind: keyof AppendResult['anomalies'], rd: Operation, a: Omit<AppendAnomaly, 'read'>): void => {
+  const note = (kind: keyof AppendResult['anomalies'], rd: Operation, a: Omit<AppendAnomaly, 'read'>, example = true): void => {
     r[kind]++;
     first = Math.min(first, opTimeNs(rd));
-    if (r.anomalies[kind].length < MAX_EXAMPLES) r.anomalies[kind].push({ ...a, read: rd.invokeIndex });
+    if (example && r.anomalies[kind].length < MAX_EXAMPLES) r.anomalies[kind].push({ ...a, read: rd.invokeIndex });
   };
   for (const [, k] of byKey) checkKey(k, r, note);
   if (r.reads === 0) return r;
@@ -111,7 +114,7 @@ export function checkAppend(ops: readonly Op[]): AppendResult {
   return r;
 }
 
-type Note = (kind: keyof AppendResult['anomalies'], rd: Operation, a: Omit<AppendAnomaly, 'read'>) => void;
+type Note = (kind: keyof AppendResult['anomalies'], rd: Operation, a: Omit<AppendAnomaly, 'read'>, example?: boolean) => void;
 
 function checkKey({ appends, reads }: KeyOps, r: AppendResult, note: Note): void {
   if (reads.length === 0) return;
@@ -148,6 +151,7 @@ function checkKey({ appends, reads }: KeyOps, r: AppendResult, note: Note): void
   // stamp[i] = 1 + the number of the last read that showed element i: one pass per read, no per-read sets
   const stamp = new Int32Array(n);
   const seen = new Uint8Array(n);
+  const twice = new Uint8Array(n); // shown twice by some read: one example per element, not one per later read
   for (let ri = 0; ri < reads.length; ri++) {
     const rd = reads[ri];
     const xs = list(rd);
@@ -164,8 +168,10 @@ function checkKey({ appends, reads }: KeyOps, r: AppendResult, note: Note): void
         continue;
       }
       if (stamp[i] === mark) {
-        if (!dupNoted) note('duplicated', rd, { key, element: xs[p], append: appendIndex[i] });
+        if (!dupNoted) note('duplicated', rd, { key, element: xs[p], append: appendIndex[i] }, !twice[i]);
         dupNoted = true;
+        if (!twice[i]) r.duplicatedElements++;
+        twice[i] = 1;
         continue;
       }
       stamp[i] = mark;

@@ -118,7 +118,8 @@ function append(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'che
   const details: string[] = [];
   const indexes: number[] = [];
   for (const [k, words] of found) {
-    details.push(`${count(k)} ${k === 'lost' ? 'appends lost' : 'reads'} ${words}`);
+    const elements = k === 'duplicated' && count('duplicatedElements') > 0 ? `: ${count('duplicatedElements')} distinct elements` : '';
+    details.push(`${count(k)} ${k === 'lost' ? 'appends lost' : 'reads'} ${words}${elements}`);
     for (const a of arr(examples[k]).map(obj)) {
       details.push(
         `  key ${show(a.key)}, element ${show(a.element)}: the read at history index ${show(a.read)}${typeof a.append === 'number' ? ` (its append at ${a.append})` : ''}`,

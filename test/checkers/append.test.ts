@@ -44,9 +44,11 @@ describe('checkAppend', () => {
     h.append(0, 'a', 1); // events 0-1
     h.append(0, 'a', 2); // events 2-3
     h.read(1, 'a', [1, 2, 2]); // events 4-5
+    h.read(1, 'a', [1, 2, 2]); // the same copy again: one more read, the same element
     const r = checkAppend(h.ops);
     expect(r.valid).toBe(false);
-    expect(r.duplicated).toBe(1);
+    expect(r.duplicated).toBe(2);
+    expect(r.duplicatedElements).toBe(1);
     expect(r.anomalies.duplicated).toEqual([{ key: 'a', read: 4, element: 2, append: 2 }]);
     expect(r.firstAnomalyNs).toBe(50);
   });

@@ -46,7 +46,7 @@ describe('describeAnomalies', () => {
     const [a] = describeAnomalies({ append: checkAppend(h) });
     expect(a).toMatchObject({ checker: 'append', verdict: 'invalid', headline: '1 duplicated in 1 reads of 1 lists', indexes: [2] });
     expect(a.details).toEqual([
-      '1 reads showing an element twice (an append applied twice)',
+      '1 reads showing an element twice (an append applied twice): 1 distinct elements',
       '  key k, element 1: the read at history index 2 (its append at 0)',
     ]);
   });
