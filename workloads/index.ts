@@ -1,3 +1,4 @@
+import { appendWorkload } from './append.js';
 import { bankWorkload } from './bank.js';
 import type { WorkloadName } from './names.js';
 import { ordersWorkload } from './orders.js';
@@ -20,5 +21,8 @@ export function makeWorkload(name: WorkloadName, concurrency = 10): Workload {
       return bankWorkload();
     case 'orders':
       return ordersWorkload();
+    case 'append':
+      // like register: about five clients per list at a time
+      return appendWorkload({ keys: Math.max(3, Math.ceil(concurrency / 5)) });
   }
 }

@@ -16,6 +16,8 @@ export function checkerDetail(name: string, r: CheckerResult): string {
       return ` (${r.ops} ops in ${r.partitions} keys${r.anomaly ? `; anomaly: ${(r.anomaly as { reason?: string }).reason ?? `see ${RUN_FILES.linearizability}`}` : ''}${r.unknownReason ? `; ${r.unknownReason}` : ''})`;
     case 'set':
       return ` (lost ${len(r.lost)}, unexpected ${len(r.unexpected)}, stale ${len(r.stale)}, never read ${len(r.neverRead)}, recovered ${r.recovered}, ok ${r.ok}; ${r.acknowledged} of ${r.attempted} adds acknowledged)`;
+    case 'append':
+      return ` (${r.reads} reads of ${r.keys} lists: duplicated ${r.duplicatedElements} elements in ${r.duplicated} reads, incompatible orders ${r.incompatible}, unexpected ${r.unexpected}, failed but visible ${r.failedVisible}, stale ${r.stale}, lost ${r.lost}, recovered ${r.recovered}; ${r.acknowledged} of ${r.attempted} appends acknowledged)`;
     case 'bank':
       return ` (${r.reads} reads, wrong totals ${len(r.wrongTotal)}, negative balances ${len(r.negative)})`;
     case 'orders':

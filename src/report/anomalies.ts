@@ -44,6 +44,8 @@ function describe(checker: string, r: Json, verdict: 'invalid' | 'unknown'): Omi
       return linearizable(r, verdict);
     case 'set':
       return set(r, verdict);
+    case 'append':
+      return append(r, verdict);
     case 'bank':
       return bank(r, verdict);
     case 'orders':
@@ -96,6 +98,37 @@ function set(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checke
   for (const s of staleReads.slice(0, 5)) details.push(`element ${show(s.element)} missing from the read at history index ${show(s.read)}`);
   const indexes = staleReads.map((s) => s.read).filter((x): x is number => typeof x === 'number');
   return { headline: `${parts.join(', ') || 'invalid'} of ${show(r.attempted)} attempted adds`, details, indexes };
+}
+
+/** the append checker's kinds, in words (checkers/append.ts) */
+const APPEND_KINDS: [string, string][] = [
+  ['duplicated', 'showing an element twice (an append applied twice)'],
+  ['incompatible', "not a prefix of the key's longest read (two orders)"],
+  ['unexpected', 'showing an element never appended to that key'],
+  ['failedVisible', 'showing the element of a failed append'],
+  ['stale', 'missing an append acknowledged before they began'],
+  ['lost', "(a key's latest read) missing an acknowledged append"],
+];
+
+function append(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {
+  if (verdict === 'unknown') return { headline: 'undecided: no read of a list completed', details: [], indexes: [] };
+  const count = (k: string): number => (typeof r[k] === 'number' ? (r[k] as number) : 0);
+  const found = APPEND_KINDS.filter(([k]) => count(k) > 0);
+  const examples = obj(r.anomalies);
+  const details: string[] = [];
+  const indexes: number[] = [];
+  for (const [k, words] of found) {
+    const elements = k === 'duplicated' && count('duplicatedElements') > 0 ? `: ${count('duplicatedElements')} distinct elements` : '';
+    details.push(`${count(k)} ${k === 'lost' ? 'appends lost' : 'reads'} ${words}${elements}`);
+    for (const a of arr(examples[k]).map(obj)) {
+      details.push(
+        `  key ${show(a.key)}, element ${show(a.element)}: the read at history index ${show(a.read)}${typeof a.append === 'number' ? ` (its append at ${a.append})` : ''}`,
+      );
+      if (typeof a.read === 'number') indexes.push(a.read);
+    }
+  }
+  const headline = `${found.map(([k]) => `${count(k)} ${k === 'failedVisible' ? 'failed-but-visible' : k}`).join(', ') || 'invalid'} in ${show(r.reads)} reads of ${show(r.keys)} lists`;
+  return { headline, details, indexes };
 }
 
 function bank(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {

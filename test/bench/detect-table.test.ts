@@ -29,7 +29,7 @@ describe('campaigns/detect.json', () => {
         .filter((r) => r.expect === 'valid')
         .map((r) => r.config.workload)
         .sort(),
-    ).toEqual(['register', 'set']);
+    ).toEqual(['append', 'register', 'set']);
   });
 });
 

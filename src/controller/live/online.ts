@@ -38,6 +38,8 @@ export function onlineCheck(w: Workload): OnlineCheck | null {
       return new RegisterOnline();
     case 'set':
       return new SetOnline();
+    case 'append':
+      return new AppendOnline();
     case 'bank':
       return new BankOnline((w.accounts ?? []).reduce((t, a) => t + a.cash, 0));
     default:
@@ -204,6 +206,75 @@ export class SetOnline implements OnlineCheck {
 
   progress(): string {
     return `${this.reads} reads against ${this.known.size} elements known present`;
+  }
+}
+
+/**
+ * Append: every read of a list, decided read by read against what came before it — an
+ * element shown twice (a command applied twice), or an append acknowledged before the
+ * read began and missing from it. Both are settled by the history so far, so the final
+ * append checker reports them too (as duplicated, stale or lost).
+ */
+export class AppendOnline implements OnlineCheck {
+  readonly covers = 'every read of a list: no element twice (applied twice), and every append acknowledged before the read began present';
+  private readonly invoked = new Map<number | string, Op>();
+  /** per key: acknowledged elements in acknowledgement order, with their times */
+  private readonly acked = new Map<string, { elements: string[]; times: number[] }>();
+  private readonly found: OnlineAnomaly[] = [];
+  private reads = 0;
+  private appends = 0;
+  private total = 0;
+
+  ingest(op: Op): void {
+    if (op.process === 'nemesis') return;
+    if (op.type === 'invoke') {
+      this.invoked.set(op.process, op);
+      return;
+    }
+    const inv = this.invoked.get(op.process);
+    this.invoked.delete(op.process);
+    if (!inv || op.type !== 'ok' || !Array.isArray(inv.value)) return;
+    const key = show(inv.value[0]);
+    if (op.f === 'append') {
+      let a = this.acked.get(key);
+      if (!a) this.acked.set(key, (a = { elements: [], times: [] }));
+      a.elements.push(show(inv.value[1]));
+      a.times.push(op.time);
+      this.appends++;
+    } else if (op.f === 'read' && Array.isArray(op.value) && Array.isArray(op.value[1])) this.read(inv, key, (op.value[1] as unknown[]).map(show));
+  }
+
+  private read(inv: Op, key: string, elements: string[]): void {
+    this.reads++;
+    const seen = new Set<string>();
+    const twice: string[] = [];
+    for (const e of elements) {
+      if (seen.has(e)) twice.push(e);
+      seen.add(e);
+    }
+    if (twice.length > 0)
+      this.report(inv, `a read of ${key} shows ${twice.length} element${twice.length === 1 ? '' : 's'} twice (${twice.slice(0, 5).join(', ')}): applied twice`);
+    const a = this.acked.get(key);
+    if (!a) return;
+    const missing: string[] = [];
+    for (let i = 0, n = lowerBound(a.times, inv.time); i < n; i++) if (!seen.has(a.elements[i])) missing.push(a.elements[i]);
+    if (missing.length > 0)
+      this.report(
+        inv,
+        `a read of ${key} that began at ${(inv.time / 1e9).toFixed(2)} s misses ${missing.length} append${missing.length === 1 ? '' : 's'} acknowledged before it (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}): stale or lost`,
+      );
+  }
+
+  private report(inv: Op, text: string): void {
+    if (++this.total <= MAX_ANOMALIES) this.found.push({ checker: 'append', time: inv.time, index: inv.index, text });
+  }
+
+  check(): OnlineAnomaly[] {
+    return this.found.splice(0);
+  }
+
+  progress(): string {
+    return `${this.reads} reads of ${this.acked.size} lists against ${this.appends} acknowledged appends`;
   }
 }
 

@@ -28,7 +28,7 @@ export function exchangeSut(options: Record<string, string>): SystemUnderTest {
   return {
     name: 'exchange',
     options,
-    workloads: ['register', 'set', 'bank', 'orders'],
+    workloads: ['register', 'set', 'bank', 'orders', 'append'],
     unsupportedFaults: {},
     fakeClock: true,
     dataDir: '/data',

@@ -16,12 +16,18 @@ export type Command =
   | { type: 'kv.write'; key: string; value: unknown }
   | { type: 'kv.cas'; key: string; from: unknown; to: unknown }
   | { type: 'set.add'; element: unknown }
+  | { type: 'kv.append'; key: string; element: unknown }
   | { type: 'account.create'; account: string; cash: number; positions?: Record<string, number> }
   | { type: 'bank.transfer'; from: string; to: string; amount: number }
   | { type: 'order.submit'; orderId: string; account: string; symbol: string; side: 'buy' | 'sell'; price: number; qty: number }
   | { type: 'order.cancel'; orderId: string };
 
-export type Query = { type: 'kv.read'; key: string } | { type: 'set.read' } | { type: 'bank.read' } | { type: 'exchange.state' };
+export type Query =
+  | { type: 'kv.read'; key: string }
+  | { type: 'set.read' }
+  | { type: 'list.read'; key: string } // → { elements: [...] }, [] when never appended to
+  | { type: 'bank.read' }
+  | { type: 'exchange.state' };
 
 export interface ApiError {
   code: string;

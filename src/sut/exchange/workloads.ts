@@ -39,6 +39,14 @@ export function exchangeWorkloadClient(client: NodeClient, url: Url, w: Workload
           return complete(await command(ctx, { type: 'set.add', element: op.value }), () => op.value);
         },
       };
+    case 'append':
+      return {
+        async invoke(ctx, op) {
+          const [key, element] = op.value as [string, unknown];
+          if (op.f === 'read') return complete(await query(ctx, { type: 'list.read', key }), (b) => [key, b.result.elements]);
+          return complete(await command(ctx, { type: 'kv.append', key, element }), () => op.value);
+        },
+      };
     case 'bank':
       return {
         setup,

@@ -14,6 +14,9 @@ export type Command =
   | { type: 'kv.cas'; key: string; from: unknown; to: unknown }
   // grow-only set
   | { type: 'set.add'; element: unknown }
+  // per-key append-only lists (Jepsen's append workload): a list apart from the
+  // register of the same key; an element applied twice shows twice
+  | { type: 'kv.append'; key: string; element: unknown }
   // accounts (cash + positions per symbol); create fails if the account exists
   | { type: 'account.create'; account: string; cash: number; positions?: Record<string, number> }
   // bank transfer of cash; fails (definite) if `from` lacks funds or an account is unknown
@@ -33,6 +36,7 @@ export type Command =
 export type Query =
   | { type: 'kv.read'; key: string }
   | { type: 'set.read' }
+  | { type: 'list.read'; key: string } // one key's append list
   | { type: 'bank.read' } // cash of every account
   | { type: 'exchange.state' }; // accounts, open orders, all orders' fills, trades
 
@@ -86,6 +90,7 @@ export type CommandResult =
   | { type: 'kv.write' }
   | { type: 'kv.cas' }
   | { type: 'set.add' }
+  | { type: 'kv.append' }
   | { type: 'account.create' }
   | { type: 'bank.transfer' }
   | { type: 'order.submit'; order: OrderRecord; fills: Fill[] }
@@ -94,6 +99,7 @@ export type CommandResult =
 export type QueryResult =
   | { type: 'kv.read'; value: unknown } // null when never written
   | { type: 'set.read'; elements: unknown[] }
+  | { type: 'list.read'; elements: unknown[] } // [] when never appended to
   | { type: 'bank.read'; balances: Record<string, number> }
   | { type: 'exchange.state'; state: ExchangeState };
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkAppend } from '../../../checkers/append.js';
+import type { Op } from '../../../src/history/types.js';
 import { anomalyText, describeAnomalies } from '../../../src/report/anomalies.js';
 import { invalidRegisterSample } from '../../support/report-samples.js';
 
@@ -34,7 +36,30 @@ describe('describeAnomalies', () => {
     );
   });
 
+  it("names the append checker's anomalies with their reads, from the checker's own result", () => {
+    const h: Op[] = [];
+    const ev = (type: Op['type'], f: string, value: unknown) => h.push({ index: h.length, time: h.length, type, process: 0, f, value });
+    ev('invoke', 'append', ['k', 1]);
+    ev('ok', 'append', ['k', 1]);
+    ev('invoke', 'read', ['k', null]);
+    ev('ok', 'read', ['k', [1, 1]]);
+    const [a] = describeAnomalies({ append: checkAppend(h) });
+    expect(a).toMatchObject({ checker: 'append', verdict: 'invalid', headline: '1 duplicated in 1 reads of 1 lists', indexes: [2] });
+    expect(a.details).toEqual([
+      '1 reads showing an element twice (an append applied twice): 1 distinct elements',
+      '  key k, element 1: the read at history index 2 (its append at 0)',
+    ]);
+  });
+
   it('reads results of any shape without throwing', () => {
-    expect(describeAnomalies({ linearizable: { valid: false, anomaly: 'x' }, set: { valid: false, lost: 'no' }, x: null, y: 3 })).toHaveLength(2);
+    expect(
+      describeAnomalies({
+        linearizable: { valid: false, anomaly: 'x' },
+        set: { valid: false, lost: 'no' },
+        append: { valid: false, anomalies: 3 },
+        x: null,
+        y: 3,
+      }),
+    ).toHaveLength(3);
   });
 });

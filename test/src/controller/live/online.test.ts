@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkAppend } from '../../../../checkers/append.js';
 import { checkBank } from '../../../../checkers/bank.js';
 import { checkSet } from '../../../../checkers/set.js';
-import { BankOnline, onlineCheck, RegisterOnline, SetOnline } from '../../../../src/controller/live/online.js';
+import { AppendOnline, BankOnline, onlineCheck, RegisterOnline, SetOnline } from '../../../../src/controller/live/online.js';
 import type { Op } from '../../../../src/history/types.js';
 import { makeWorkload } from '../../../../workloads/index.js';
 import { registerWorkload } from '../../../../workloads/register.js';
@@ -66,6 +67,25 @@ describe('online checks', () => {
       'a read that began at 0.00 s misses 1 element known present before it (1): stale or lost',
       'a read shows 1 element never added (9)',
     ]);
+  });
+
+  it('append: a read showing an element twice, and one missing an acknowledged append; the final checker agrees', () => {
+    const c = new AppendOnline();
+    const ops = history([
+      [0, 'append', ['k', 1], ['k', 1], 'ok', 0, 1],
+      [1, 'append', ['k', 2], ['k', 2], 'ok', 0, 5], // acknowledged after the read below began: may be missing
+      [2, 'read', ['k', null], ['k', [1]], 'ok', 2, 3],
+      [3, 'read', ['k', null], ['k', [1, 2, 2]], 'ok', 6, 7],
+      [4, 'read', ['j', null], ['j', []], 'ok', 6, 7],
+      [5, 'read', ['k', null], ['k', [1]], 'ok', 8, 9],
+    ]);
+    feed(c, ops);
+    expect(c.check().map((a) => a.text)).toEqual([
+      'a read of "k" shows 1 element twice (2): applied twice',
+      'a read of "k" that began at 0.00 s misses 1 append acknowledged before it (2): stale or lost',
+    ]);
+    expect(checkAppend(ops)).toMatchObject({ valid: false, duplicated: 1, lost: 1 });
+    expect(onlineCheck(makeWorkload('append'))).toBeInstanceOf(AppendOnline);
   });
 
   it('bank: a read whose total is off or with a negative balance', () => {

@@ -53,11 +53,13 @@ describe('the etcd adapter', () => {
     expect(resolveRunConfig({ sut: 'etcd', nemesis: 'all' }).families).toEqual(FAMILIES.filter((f) => f !== 'clock'));
   });
 
-  it("runs register, set and bank; orders (the exchange's own order book) is refused", () => {
+  it("runs register, set and bank; orders (the exchange's own order book) and append are refused", () => {
     expect(resolveRunConfig({ sut: 'etcd', workload: 'bank', nemesis: 'none' }).workload).toBe('bank');
     expect(() => resolveRunConfig({ sut: 'etcd', workload: 'orders' })).toThrow(
       /--workload orders is not implemented for --sut etcd; it runs register, set, bank/,
     );
+    expect(() => resolveRunConfig({ sut: 'etcd', workload: 'append' })).toThrow(UsageError);
+    expect(() => resolveRunConfig({ sut: 'etcd', workload: 'append' })).toThrow(/--workload append is not implemented for --sut etcd/);
   });
 
   it('takes --sut-opt, not --node-opt, and names its runs etcd-…', () => {

@@ -151,3 +151,62 @@ describe('ExchangeStateMachine: properties', () => {
     );
   });
 });
+
+describe('ExchangeStateMachine: append lists', () => {
+  const read = (m: ExchangeStateMachine, key: string): unknown[] => (m.query({ type: 'list.read', key }) as { elements: unknown[] }).elements;
+
+  it('appends per key in apply order, apart from the register of the same key, and keeps a duplicate', () => {
+    const { m, apply } = setup();
+    expect(read(m, 'a')).toEqual([]);
+    expect(apply({ type: 'kv.append', key: 'a', element: 1 })).toEqual({ ok: true, result: { type: 'kv.append' } });
+    apply({ type: 'kv.append', key: 'b', element: 2 });
+    apply({ type: 'kv.append', key: 'a', element: 3 });
+    apply({ type: 'kv.write', key: 'a', value: 9 });
+    apply({ type: 'kv.append', key: 'a', element: 1 }); // the same command applied twice shows twice
+    expect(read(m, 'a')).toEqual([1, 3, 1]);
+    expect(read(m, 'b')).toEqual([2]);
+    expect(m.query({ type: 'kv.read', key: 'a' })).toEqual({ type: 'kv.read', value: 9 });
+    const copy = read(m, 'a');
+    copy.push(99); // a read is a copy
+    expect(read(m, 'a')).toEqual([1, 3, 1]);
+  });
+
+  it('snapshots lists in key order, restores them, and leaves a list-free snapshot as it was', () => {
+    const x = new ExchangeStateMachine();
+    const y = new ExchangeStateMachine();
+    expect(Buffer.from(x.snapshot()).toString()).not.toContain('lists');
+    x.apply(1, { type: 'kv.append', key: 'b', element: 1 });
+    x.apply(2, { type: 'kv.append', key: 'a', element: 2 });
+    y.apply(1, { type: 'kv.append', key: 'a', element: 2 });
+    y.apply(2, { type: 'kv.append', key: 'b', element: 1 });
+    expect(Buffer.from(x.snapshot()).equals(Buffer.from(y.snapshot()))).toBe(true); // same lists, other creation order
+    const z = new ExchangeStateMachine();
+    z.restore(x.snapshot());
+    expect(read(z, 'a')).toEqual([2]);
+    z.apply(3, { type: 'kv.append', key: 'a', element: 5 });
+    expect(read(z, 'a')).toEqual([2, 5]);
+    const old = new ExchangeStateMachine();
+    old.restore(Buffer.from(JSON.stringify({ kv: [], set: [], exchange: { accounts: {}, orders: {}, trades: [] } }))); // before lists existed
+    expect(read(old, 'a')).toEqual([]);
+  });
+
+  it('is deterministic with appends: same commands, same bytes; restore midway then continue = apply all', () => {
+    const arbAppend = fc.record({ type: fc.constant('kv.append' as const), key: fc.constantFrom('a', 'b', 'c'), element: fc.integer({ min: 0, max: 20 }) });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(arbAppend, arbCommand), { maxLength: 60 }), fc.nat(), (cmds, cut) => {
+        const a = setup();
+        for (const c of cmds) a.apply(c);
+        const k = cmds.length === 0 ? 0 : cut % cmds.length;
+        const c = setup();
+        for (const x of cmds.slice(0, k)) c.apply(x);
+        const restored = new ExchangeStateMachine();
+        restored.restore(c.m.snapshot());
+        let index = 3 + k;
+        for (const x of cmds.slice(k)) restored.apply(++index, x);
+        expect(Buffer.from(restored.snapshot()).equals(Buffer.from(a.m.snapshot()))).toBe(true);
+        for (const key of ['a', 'b', 'c']) expect(read(a.m, key)).toEqual(cmds.flatMap((x) => (x.type === 'kv.append' && x.key === key ? [x.element] : [])));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
