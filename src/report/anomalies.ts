@@ -50,6 +50,12 @@ function describe(checker: string, r: Json, verdict: 'invalid' | 'unknown'): Omi
       return bank(r, verdict);
     case 'orders':
       return orders(r, verdict);
+    case 'election':
+      return election(r, verdict);
+    case 'replicas':
+      return replicas(r, verdict);
+    case 'checkpoints':
+      return checkpoints(r, verdict);
     case 'stats': {
       const never = arr(r.neverOk);
       if (never.length > 0)
@@ -59,6 +65,38 @@ function describe(checker: string, r: Json, verdict: 'invalid' | 'unknown'): Omi
     default:
       return { headline: verdict === 'invalid' ? 'invalid' : 'undecided', details: [], indexes: [] };
   }
+}
+
+const groupsText = (gs: unknown[]): string => gs.map((g) => `${arr(obj(g).nodes).map(show).join(' ')} (${show(obj(g).digest).slice(0, 12)})`).join(' | ');
+
+function election(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {
+  if (verdict === 'unknown') return { headline: 'undecided: no leadership was seen', details: [], indexes: [] };
+  const terms = arr(r.twoLeaders).map(obj);
+  const headline = `two leaders in one term: ${terms.length} term${terms.length === 1 ? '' : 's'} (Raft's election safety)`;
+  return {
+    headline,
+    details: terms.map(
+      (t) =>
+        `term ${show(t.term)}: ${arr(t.leaders)
+          .map((l) => show(obj(l).node))
+          .join(', ')}`,
+    ),
+    indexes: [],
+  };
+}
+
+function replicas(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {
+  const left = arr(r.leftOut).map((l) => `left out ${show(obj(l).node)}: ${show(obj(l).why)}`);
+  if (verdict === 'unknown') return { headline: `undecided: ${show(r.reason ?? 'no two nodes to compare')}`, details: left, indexes: [] };
+  const groups = arr(r.groups);
+  return { headline: `replicas at log position ${show(r.index)} hold ${groups.length} different states: ${groupsText(groups)}`, details: left, indexes: [] };
+}
+
+function checkpoints(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {
+  if (verdict === 'unknown') return { headline: 'undecided: no log position was reported by two nodes', details: [], indexes: [] };
+  const first = obj(r.first);
+  const headline = `replicas applied different entries: ${show(r.diverged)} of ${show(r.compared)} log positions compared, the first at position ${show(first.index)}: ${groupsText(arr(first.groups))}`;
+  return { headline, details: [], indexes: [] };
 }
 
 function linearizable(r: Json, verdict: 'invalid' | 'unknown'): Omit<AnomalyText, 'checker' | 'verdict'> {

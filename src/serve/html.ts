@@ -48,7 +48,7 @@ a{color:#1c4f9c}
 ${(Object.entries(VERDICT_COLOURS) as [Verdict, { bg: string; fg: string; row: string }][]).map(([v, c]) => `.v-${v}{background:${c.bg};color:${c.fg}} tr.r-${v}>td:first-child{box-shadow:inset 4px 0 ${c.bg}} tr.r-${v}{background:${c.row}}`).join('\n')}
 .links a{margin-right:.6em;white-space:nowrap} td.name{white-space:nowrap}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px} .cols>.card{margin:0}
-.kv{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;font-size:13px} .kv dt{color:#5b6575} .kv dd{margin:0}
+.kv{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;font-size:13px} .kv dt{color:#5b6575} .kv dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .anomaly{border-left:4px solid #c62828;background:#fff5f5;padding:8px 12px;margin:8px 0;border-radius:4px}
 .anomaly.unknown{border-color:#ef8f00;background:#fffaf0} .anomaly .head{font-weight:600} .anomaly ul{margin:4px 0 0;padding-left:20px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .plots img{max-width:100%;height:auto;border:1px solid #e0e4ea;border-radius:6px;background:#fff;display:block;margin-bottom:10px}

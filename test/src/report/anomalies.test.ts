@@ -51,6 +51,53 @@ describe('describeAnomalies', () => {
     ]);
   });
 
+  it('says which replicas diverged, where, and which term had two leaders', () => {
+    const [e, r, c] = describeAnomalies({
+      election: {
+        valid: false,
+        twoLeaders: [
+          {
+            term: 7,
+            leaders: [
+              { node: 'n1', atNs: 1 },
+              { node: 'n3', atNs: 2 },
+            ],
+          },
+        ],
+      },
+      replicas: {
+        valid: false,
+        index: 40,
+        groups: [
+          { digest: 'aaaaaaaaaaaaaaaa', nodes: ['n1', 'n2'] },
+          { digest: 'bbbbbbbbbbbbbbbb', nodes: ['n3'] },
+        ],
+        leftOut: [{ node: 'n5', why: 'no answer' }],
+      },
+      checkpoints: {
+        valid: false,
+        compared: 30,
+        diverged: 2,
+        first: {
+          index: 200,
+          groups: [
+            { digest: 'cccccccccccccccc', nodes: ['n1', 'n2', 'n3'] },
+            { digest: 'dddddddddddddddd', nodes: ['n4'] },
+          ],
+        },
+      },
+    });
+    expect(e).toMatchObject({ checker: 'election', headline: "two leaders in one term: 1 term (Raft's election safety)", details: ['term 7: n1, n3'] });
+    expect(r.headline).toBe('replicas at log position 40 hold 2 different states: n1 n2 (aaaaaaaaaaaa) | n3 (bbbbbbbbbbbb)');
+    expect(r.details).toEqual(['left out n5: no answer']);
+    expect(c.headline).toBe(
+      'replicas applied different entries: 2 of 30 log positions compared, the first at position 200: n1 n2 n3 (cccccccccccc) | n4 (dddddddddddd)',
+    );
+    expect(describeAnomalies({ checkpoints: { valid: 'unknown', compared: 0, diverged: 0 } })[0].headline).toBe(
+      'undecided: no log position was reported by two nodes',
+    );
+  });
+
   it('reads results of any shape without throwing', () => {
     expect(
       describeAnomalies({
