@@ -55,6 +55,17 @@ export function noOnlineCheck(w: Workload): string {
 const MAX_ANOMALIES = 20;
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
+/** Pairs a client's completion with its invocation: an invocation is kept (undefined is returned), a completion takes its own. */
+function invocationOf(invoked: Map<number | string, Op>, op: Op): Op | undefined {
+  if (op.type === 'invoke') {
+    invoked.set(op.process, op);
+    return undefined;
+  }
+  const inv = invoked.get(op.process);
+  invoked.delete(op.process);
+  return inv;
+}
+
 interface KeyOps {
   ops: Op[];
   inFlight: number;
@@ -149,13 +160,8 @@ export class SetOnline implements OnlineCheck {
 
   ingest(op: Op): void {
     if (op.process === 'nemesis') return;
-    if (op.type === 'invoke') {
-      this.invoked.set(op.process, op);
-      if (op.f === 'add') this.attempted.add(show(op.value));
-      return;
-    }
-    const inv = this.invoked.get(op.process);
-    this.invoked.delete(op.process);
+    if (op.type === 'invoke' && op.f === 'add') this.attempted.add(show(op.value));
+    const inv = invocationOf(this.invoked, op);
     if (!inv || op.type !== 'ok') return;
     if (op.f === 'add') this.learn(show(inv.value), op.time);
     else if (op.f === 'read' && Array.isArray(op.value)) this.read(inv, op);
@@ -227,12 +233,7 @@ export class AppendOnline implements OnlineCheck {
 
   ingest(op: Op): void {
     if (op.process === 'nemesis') return;
-    if (op.type === 'invoke') {
-      this.invoked.set(op.process, op);
-      return;
-    }
-    const inv = this.invoked.get(op.process);
-    this.invoked.delete(op.process);
+    const inv = invocationOf(this.invoked, op);
     if (!inv || op.type !== 'ok' || !Array.isArray(inv.value)) return;
     const key = show(inv.value[0]);
     if (op.f === 'append') {
@@ -290,12 +291,7 @@ export class BankOnline implements OnlineCheck {
 
   ingest(op: Op): void {
     if (op.process === 'nemesis') return;
-    if (op.type === 'invoke') {
-      this.invoked.set(op.process, op);
-      return;
-    }
-    const inv = this.invoked.get(op.process);
-    this.invoked.delete(op.process);
+    const inv = invocationOf(this.invoked, op);
     if (!inv || op.type !== 'ok' || op.f !== 'read' || op.value === null || typeof op.value !== 'object') return;
     this.reads++;
     const balances = Object.entries(op.value as Record<string, number>);
