@@ -79,6 +79,35 @@ export function summarizeRun(row: CampaignRun, seed: number, code: number | null
   return run;
 }
 
+/** what one bench wrote (bench/detect.ts, after each run) */
+export interface DetectFile {
+  seedBase: number;
+  /** the checkout's commit, when the bench could read it */
+  commit?: string | null;
+  results: DetectRun[];
+}
+
+/**
+ * The runs of several bench files as one: the same row and seed measured twice is an
+ * error (a table would count it twice). The commits are returned so the table can
+ * say what code it measured.
+ */
+export function mergeDetectFiles(files: readonly { name: string; data: DetectFile }[]): { runs: DetectRun[]; commits: string[] } {
+  const seen = new Map<string, string>();
+  const runs: DetectRun[] = [];
+  for (const { name, data } of files) {
+    for (const r of data.results) {
+      const key = `${r.testName} seed ${r.seed}`;
+      const other = seen.get(key);
+      if (other !== undefined) throw new Error(`${name}: ${key} was measured in ${other} too`);
+      seen.set(key, name);
+      runs.push(r);
+    }
+  }
+  const commits = [...new Set(files.map((f) => f.data.commit ?? 'unknown'))];
+  return { runs, commits };
+}
+
 const median = (xs: number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);

@@ -1,13 +1,15 @@
 /**
- * `npm run bench:detect [-- --runs 5] [--parallel 2] [--seed N] [--only name,...] [--store results]`:
+ * `npm run bench:detect [-- --runs 5] [--from 0] [--parallel 2] [--seed N] [--only name,...] [--store results]`:
  * the detection rate of the planted bugs. Every run of campaigns/detect.json (each planted
  * bug, with only `--nemesis all`, and the safe node) is run `--runs` times as a real
  * `faultline run`, run i of every row with the same fresh seed; then a table: bug, runs,
  * caught, the median seconds from the first client op to the first anomalous op, and
  * which checker caught it; for the safe rows, the false alarms. At most `--parallel`
- * clusters at once (2 by default: the machine is shared).
+ * clusters at once (2 by default: the machine is shared). `--from K` starts at run K
+ * (seed base + 1000·K), so a long table can be measured in parts;
+ * `npm run bench:detect -- --table a.json,b.json` prints the table of saved parts.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
@@ -16,7 +18,7 @@ import { parseCampaign } from '../src/campaign/parse.js';
 import { RUN_KEYS } from '../src/campaign/run-keys.js';
 import type { CampaignRun } from '../src/campaign/types.js';
 import { dockerAvailable } from '../src/cluster/docker.js';
-import { type DetectRun, detectionTable, runFlags, summarizeRun } from './detect-table.js';
+import { type DetectFile, type DetectRun, detectionTable, mergeDetectFiles, runFlags, summarizeRun } from './detect-table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,8 +37,37 @@ function faultline(args: string[]): Promise<{ code: number | null; dir: string; 
   });
 }
 
+/** the checkout's commit (a saved part says what code it measured); null outside a git checkout */
+function headCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function loadCampaign(store: string): CampaignRun[] {
+  const file = arg('campaign') ?? path.join(ROOT, 'campaigns/detect.json');
+  return parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS }).runs;
+}
+
+/** --table a.json,b.json: the table of saved parts, the rows in the campaign's order */
+function printTable(files: string[]): void {
+  const { runs, commits } = mergeDetectFiles(files.map((name) => ({ name, data: JSON.parse(readFileSync(name, 'utf8')) as DetectFile })));
+  const names = new Set(runs.map((r) => r.testName));
+  const rows = loadCampaign('results').filter((r) => names.has(r.config.testName));
+  console.log(`${detectionTable(rows, runs)}\n${runs.length} runs from ${files.length} file(s), commit ${commits.join(', ')}`);
+}
+
 async function main(): Promise<void> {
+  const table = arg('table');
+  if (table) return printTable(table.split(','));
   const runs = Number(arg('runs') ?? 5);
+  const from = Number(arg('from') ?? 0);
+  if (!(Number.isInteger(from) && from >= 0 && from < runs)) {
+    console.error(`bench:detect: --from ${from} must be a whole number below --runs ${runs}`);
+    process.exit(254);
+  }
   const parallel = Number(arg('parallel') ?? 2);
   const store = arg('store') ?? 'results';
   const base = Number(arg('seed') ?? Date.now() % 1_000_000);
@@ -48,23 +79,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   mkdirSync(store, { recursive: true });
-  const file = arg('campaign') ?? path.join(ROOT, 'campaigns/detect.json');
-  const campaign = parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS });
-  const rows = campaign.runs.filter((r) => !only || only.includes(r.config.testName));
+  const rows = loadCampaign(store).filter((r) => !only || only.includes(r.config.testName));
   console.log(
     `load average ${loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')} (${availableParallelism()} cores); ${rows.length} rows × ${runs} runs, seeds ${base}+1000·i, ${parallel} at a time`,
+      .join(' ')} (${availableParallelism()} cores); ${rows.length} rows × runs ${from}..${runs - 1}, seeds ${base}+1000·i, ${parallel} at a time`,
   );
   const jobs: { row: CampaignRun; seed: number }[] = [];
-  for (let i = 0; i < runs; i++) for (const row of rows) jobs.push({ row, seed: base + 1000 * i });
+  for (let i = from; i < runs; i++) for (const row of rows) jobs.push({ row, seed: base + 1000 * i });
   const done: DetectRun[] = [];
   const started = Date.now();
+  const commit = headCommit();
   const out = path.join(store, `detect-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
   const save = (): void =>
     writeFileSync(
       out,
-      `${JSON.stringify({ seedBase: base, runs, started: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, results: done }, null, 2)}\n`,
+      `${JSON.stringify({ seedBase: base, commit, runs, from, started: new Date(started).toISOString(), minutes: (Date.now() - started) / 60_000, results: done }, null, 2)}\n`,
     );
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -88,9 +118,8 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-  const table = detectionTable(rows, done);
   save();
-  console.log(`\n${table}\n${done.length} runs in ${((Date.now() - started) / 60_000).toFixed(1)} min; every run: ${out}`);
+  console.log(`\n${detectionTable(rows, done)}\n${done.length} runs in ${((Date.now() - started) / 60_000).toFixed(1)} min; every run: ${out}`);
 }
 
 main().catch((err) => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DetectRun, detectionTable, runFlags, summarizeRun } from '../../bench/detect-table.js';
+import { type DetectRun, detectionTable, mergeDetectFiles, runFlags, summarizeRun } from '../../bench/detect-table.js';
 import { parseCampaign } from '../../src/campaign/parse.js';
 import { RUN_KEYS } from '../../src/campaign/run-keys.js';
 import { NODE_OPTIONS } from '../../src/sut/exchange/options.js';
@@ -118,5 +118,23 @@ describe('the detection table', () => {
     );
     expect(table).toContain('| read-mode=local | register | 3 | — | 2 | 7.0 | linearizable 2 | 0 |');
     expect(table).toContain('| safe node: false alarms | register | 1 | — | 0 | — | — | 0 |');
+  });
+
+  it('merges saved parts of a long bench, refusing a run measured twice, and names their commits', () => {
+    const run = (testName: string, seed: number): DetectRun => ({ testName, seed, verdict: 'valid', caughtBy: [], firstAnomalyS: null, dir: '', bugPaths: [] });
+    const a = { seedBase: 5, commit: 'abc1234', results: [run('bug-x', 5), run('safe-x', 5)] };
+    const b = { seedBase: 5, results: [run('bug-x', 1005)] };
+    const merged = mergeDetectFiles([
+      { name: 'a.json', data: a },
+      { name: 'b.json', data: b },
+    ]);
+    expect(merged.runs.map((r) => `${r.testName}/${r.seed}`)).toEqual(['bug-x/5', 'safe-x/5', 'bug-x/1005']);
+    expect(merged.commits).toEqual(['abc1234', 'unknown']);
+    expect(() =>
+      mergeDetectFiles([
+        { name: 'a.json', data: a },
+        { name: 'c.json', data: { seedBase: 5, results: [run('safe-x', 5)] } },
+      ]),
+    ).toThrow('c.json: safe-x seed 5 was measured in a.json too');
   });
 });
