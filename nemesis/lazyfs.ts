@@ -57,6 +57,12 @@ export interface LazyfsOptions {
 export interface CutOptions {
   /** keep this fraction (0 < tear < 1) of the last unsynced write, at its offset: a torn write; absent: drop it too */
   tear?: number;
+  /**
+   * wait up to this many ms for the next fsync of unsynced data to be about to return,
+   * and cut there (then anyway): where an acknowledgement sent before the fsync
+   * completes covers the most that is not durable
+   */
+  atSyncMs?: number;
 }
 
 export interface CutFile {
@@ -77,6 +83,9 @@ export interface CutReport {
   interrupted: { path: string; bytes: number }[];
   /** the last unsynced write, of which `kept` bytes survived */
   torn: { path: string; offset: number; length: number; kept: number; error?: string } | null;
+  /** with atSyncMs: whether an fsync was about to return at the cut, and how long the cut waited for one */
+  atSync?: boolean;
+  waitedMs?: number;
   /** namespace changes undone, newest first */
   namespace: { op: 'create' | 'unlink' | 'rmdir' | 'rename'; path: string; to?: string; error?: string }[];
 }
@@ -186,7 +195,10 @@ export class Lazyfs {
    */
   async cut(o: CutOptions = {}): Promise<CutReport> {
     if (o.tear !== undefined && !(o.tear > 0 && o.tear < 1)) throw new RangeError(`tear must be in (0, 1); got ${o.tear}`);
-    const r = await this.command(o.tear === undefined ? 'cut' : `cut tear=${o.tear}`);
+    if (o.atSyncMs !== undefined && !(Number.isInteger(o.atSyncMs) && o.atSyncMs >= 0))
+      throw new RangeError(`atSyncMs must be a whole number of ms; got ${o.atSyncMs}`);
+    const args = [...(o.tear === undefined ? [] : [`tear=${o.tear}`]), ...(o.atSyncMs === undefined ? [] : [`at-sync=${o.atSyncMs}`])];
+    const r = await this.command(['cut', ...args].join(' '));
     const { cut: _, ...report } = r;
     return report as unknown as CutReport;
   }

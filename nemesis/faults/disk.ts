@@ -18,6 +18,13 @@ const WATCH_MS = 8000;
 /** a majority back from a power cut, cut off from the rest: how long it is given to elect a leader, and how long it then runs alone */
 export const CUTOFF_ELECT_MS = 10_000;
 export const CUTOFF_HOLD_MS = 2000;
+/**
+ * A power cut waits up to this long for the node's next fsync of unsynced data to be
+ * about to return, and lands there (then anyway): the moment a node that acknowledges
+ * before its fsync completes has acknowledged the most that is not durable. A node
+ * under load fsyncs every few ms; an idle one is cut when the wait runs out.
+ */
+export const CUT_AT_SYNC_MS = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** What one node's cut lost, for the history and the run summary. */
@@ -29,6 +36,9 @@ export interface CutRecord {
   interrupted: CutReport['interrupted'];
   torn: CutReport['torn'];
   namespace: CutReport['namespace'];
+  /** the cut landed as an fsync was about to return (else the wait ran out), and how long it waited */
+  atSync: boolean;
+  waitedMs: number;
 }
 
 function cutRecord(r: CutReport): CutRecord {
@@ -39,13 +49,15 @@ function cutRecord(r: CutReport): CutRecord {
     interrupted: r.interrupted,
     torn: r.torn,
     namespace: r.namespace,
+    atSync: r.atSync === true,
+    waitedMs: r.waitedMs ?? 0,
   };
 }
 
 /**
  * power-cut and corrupt: the faults that reach a node's disk. A power cut fails the
- * node's power-cut layer first (its unsynced writes are gone, its I/O fails from then
- * on), then kills the node, then powers the layer back on; the node stays down
+ * node's power-cut layer first, as an fsync is about to return (CUT_AT_SYNC_MS; its
+ * unsynced writes are gone, its I/O fails from then on), then kills the node, then powers the layer back on; the node stays down
  * until the stop restarts it. A corruption stops the node, damages one of its data
  * files and restarts it at once, then watches whether it starts or refuses; the stop
  * repairs (puts back the exact bytes) and restarts a node that refused.
@@ -82,7 +94,7 @@ export class DiskFaults {
   private async cutNode(id: string, tear: number | null): Promise<CutRecord> {
     const layer = this.disk.layer(id);
     if (!layer) throw new Error(`${id} has no power-cut layer (the cluster came up without --nemesis power-cut)`);
-    const report = await layer.cut(tear === null ? {} : { tear });
+    const report = await layer.cut({ ...(tear === null ? {} : { tear }), atSyncMs: CUT_AT_SYNC_MS });
     try {
       await this.process.thaw(id); // a frozen container cannot be killed
       if (!this.process.killed.has(id) && (await this.rt.state(id)).running) {

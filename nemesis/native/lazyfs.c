@@ -21,12 +21,17 @@
  * chmod, chown, utimens, xattrs: pass through, durable at once (not modelled).
  *
  * Control: one command per line on stdin, one JSON line per command on stdout:
- *   cut [tear=F]  a power cut: drop every unsynced write, undo every fsync still
+ *   cut [tear=F] [at-sync=MS]
+ *                 a power cut: drop every unsynced write, undo every fsync still
  *                 in progress (it then fails with EIO) and every non-durable
  *                 namespace change, and switch off: from now on every operation
  *                 fails with EIO. With tear=F (0<F<1) the last unsynced write keeps
  *                 its first floor(F*len) bytes (at least 1, fewer than len), written
- *                 at its offset. Reports what was lost.
+ *                 at its offset. With at-sync=MS the cut waits, up to MS ms, for the
+ *                 next fsync of unsynced data to be about to return, and lands there
+ *                 (then anyway): the moment a program that acknowledges before its
+ *                 fsync completes has acknowledged the most that is not durable.
+ *                 Reports what was lost, and atSync and waitedMs.
  *   on            power back on (before the writer restarts)
  *   stats         unsynced files and bytes, pending namespace changes
  *   sync          make everything durable (a checkpoint)
@@ -64,6 +69,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TRASH ".faultline-lazyfs-trash"
@@ -78,6 +84,14 @@ static unsigned sync_delay_us; /* a slow disk: every fsync takes at least this l
    system commits its metadata every few seconds (ext4: 5 s); 0: only a directory fsync makes it durable */
 static unsigned meta_writeback_ms = 5000;
 static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
+/* cut at-sync: armed by the control thread, fired by the next fsync of unsynced data about to return */
+enum { AIM_IDLE, AIM_ARMED, AIM_FIRING, AIM_FIRED };
+static struct {
+  int state;
+  struct sb *b;
+  double tear;
+} aim;
+static pthread_cond_t aim_cv = PTHREAD_COND_INITIALIZER;
 static struct fuse *g_fuse;
 static unsigned long trash_seq;
 static unsigned long writebacks;
@@ -1038,6 +1052,8 @@ static int lz_read(const char *path, char *buf, size_t size, off_t off, struct f
 }
 
 /* makes the unsynced data of the inode durable: written to the backing file and fsynced there; a cut before the fsync returns undoes it (EIO) */
+static void cut(struct sb *b, double tear);
+
 static int sync_inode(struct handle *h, int datasync) {
   LOCK_ON();
   unsigned long gen = cut_gen;
@@ -1050,6 +1066,15 @@ static int sync_inode(struct handle *h, int datasync) {
   if ((datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0) r = -errno;
   if (sync_delay_us) usleep(sync_delay_us);
   pthread_mutex_lock(&lk);
+  if (s && s->bytes > 0 && aim.state == AIM_ARMED && cut_gen == gen) {
+    /* an armed cut lands here, as this fsync is about to return: it is undone and fails */
+    aim.state = AIM_FIRING;
+    pthread_mutex_unlock(&lk);
+    cut(aim.b, aim.tear);
+    pthread_mutex_lock(&lk);
+    aim.state = AIM_FIRED;
+    pthread_cond_broadcast(&aim_cv);
+  }
   if (s && dflush_end(s) < 0) r = -EIO;
   if (cut_gen != gen) r = -EIO; /* the power failed before it completed */
   pthread_mutex_unlock(&lk);
@@ -1307,6 +1332,41 @@ static void reply(struct sb *b) {
   b->p[0] = 0;
 }
 
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* cut at-sync=MS: arm, wait for an fsync to fire it (or cut anyway after ms), and say which */
+static void cut_at_sync(struct sb *b, double tear, long ms) {
+  double t0 = now_ms();
+  struct timespec dl;
+  clock_gettime(CLOCK_REALTIME, &dl);
+  dl.tv_sec += ms / 1000;
+  dl.tv_nsec += (ms % 1000) * 1000000L;
+  if (dl.tv_nsec >= 1000000000L) {
+    dl.tv_sec++;
+    dl.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&lk);
+  aim.state = powered ? AIM_ARMED : AIM_IDLE; /* with the power off there is no fsync to wait for */
+  aim.b = b;
+  aim.tear = tear;
+  while (aim.state == AIM_ARMED || aim.state == AIM_FIRING) {
+    /* once an fsync has begun the cut, wait for it whatever the deadline */
+    int rc = aim.state == AIM_FIRING ? pthread_cond_wait(&aim_cv, &lk) : pthread_cond_timedwait(&aim_cv, &lk, &dl);
+    if (rc == ETIMEDOUT && aim.state == AIM_ARMED) break;
+  }
+  int fired = aim.state == AIM_FIRED;
+  aim.state = AIM_IDLE;
+  pthread_mutex_unlock(&lk);
+  if (!fired) cut(b, tear);
+  /* the report is one JSON object: add to it before its closing brace */
+  if (b->n > 0 && b->p[b->n - 1] == '}') b->p[--b->n] = 0;
+  sb_printf(b, ",\"atSync\":%s,\"waitedMs\":%.1f}", fired ? "true" : "false", now_ms() - t0);
+}
+
 static void *control(void *arg) {
   (void)arg;
   char *line = NULL;
@@ -1328,7 +1388,20 @@ static void *control(void *arg) {
           continue;
         }
       }
-      cut(&b, tear);
+      const char *a = strstr(line, "at-sync=");
+      if (!a) {
+        cut(&b, tear);
+        reply(&b);
+        continue;
+      }
+      char *end;
+      long ms = strtol(a + 8, &end, 10);
+      if (end == a + 8 || ms < 0 || ms > 600000) {
+        sb_printf(&b, "{\"error\":\"at-sync must be a whole number of ms from 0 to 600000\"}");
+        reply(&b);
+        continue;
+      }
+      cut_at_sync(&b, tear, ms);
     } else if (strcmp(line, "on") == 0) {
       pthread_mutex_lock(&lk);
       powered = 1;

@@ -17,6 +17,8 @@ export interface PowerCutFact {
   interruptedBytes: number;
   /** nodes whose last unsynced write was torn (a prefix kept) */
   torn: number;
+  /** nodes cut as an fsync was about to return (the others when the wait for one ran out) */
+  atSync: number;
 }
 
 export interface CorruptFact {
@@ -34,7 +36,10 @@ export interface DiskFacts {
 
 interface CutValue {
   nodes?: string[];
-  lost?: Record<string, { unsyncedBytes: number; files: unknown[]; syncsInterrupted: number; interrupted?: { bytes: number }[]; torn: unknown }>;
+  lost?: Record<
+    string,
+    { unsyncedBytes: number; files: unknown[]; syncsInterrupted: number; interrupted?: { bytes: number }[]; torn: unknown; atSync?: boolean }
+  >;
 }
 
 interface CorruptValue {
@@ -60,6 +65,7 @@ export function diskFacts(ops: readonly Op[], loadStartNs: number): DiskFacts {
         syncsInterrupted: lost.reduce((s, l) => s + l.syncsInterrupted, 0),
         interruptedBytes: lost.reduce((s, l) => s + (l.interrupted ?? []).reduce((t, i) => t + i.bytes, 0), 0),
         torn: lost.filter((l) => l.torn !== null).length,
+        atSync: lost.filter((l) => l.atSync === true).length,
       });
     } else if (op.f === 'start-corrupt') {
       const v = op.value as CorruptValue;
@@ -78,7 +84,7 @@ export function formatDiskFacts(d: DiskFacts): string[] {
     for (const c of d.powerCuts) {
       const s = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
       lines.push(
-        `             @${c.atS}s ${c.nodes.join(' ')}: ${c.unsyncedBytes} B unsynced in ${s(c.files, 'file')}, ${c.interruptedBytes} B of ${s(c.syncsInterrupted, 'fsync')} cut short${c.torn ? `, ${s(c.torn, 'torn write')}` : ''}`,
+        `             @${c.atS}s ${c.nodes.join(' ')}: ${c.unsyncedBytes} B unsynced in ${s(c.files, 'file')}, ${c.interruptedBytes} B of ${s(c.syncsInterrupted, 'fsync')} cut short${c.torn ? `, ${s(c.torn, 'torn write')}` : ''}; cut at an fsync on ${c.atSync} of ${c.nodes.length}`,
       );
     }
   }

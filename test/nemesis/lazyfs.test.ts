@@ -366,6 +366,44 @@ describe.runIf(FUSE)('faultline-lazyfs', () => {
     expect(outcomes.undone, JSON.stringify(outcomes)).toBeGreaterThan(0);
   });
 
+  it('at-sync: the cut lands as an fsync of unsynced data is about to return; that fsync fails and its data is gone', async () => {
+    const { fs: m, dir } = await layer({ metadata: 'durable', syncDelayMs: 20 });
+    const file = path.join(dir, 'wal');
+    writeFile(file, Buffer.from('base'), 'fsync');
+    const cut = m.cut({ atSyncMs: 10_000 }); // armed: nothing is cut until an fsync comes (the helper answers nothing else meanwhile)
+    await new Promise((r) => setTimeout(r, 100));
+    const h = await fs.promises.open(file, 'a');
+    await h.write(Buffer.from('acked-before-fsync')); // the power is still on
+    writeFile(path.join(dir, 'other'), Buffer.from('unsynced'), 'none'); // a write is no fsync: it does not fire the cut
+    const sync = await h.datasync().then(
+      () => 'ok',
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    const report = await cut;
+    await h.close();
+    await m.powerOn();
+    expect(sync).toBe('EIO');
+    expect(report.atSync).toBe(true);
+    expect(report.waitedMs).toBeGreaterThanOrEqual(100);
+    expect(report.interrupted).toEqual([{ path: '/wal', bytes: 'acked-before-fsync'.length }]);
+    expect(readFileSync(file, 'utf8')).toBe('base');
+  });
+
+  it('at-sync: with no fsync within the wait, it cuts anyway and says so; a bad wait is refused', async () => {
+    const { fs: m, dir } = await layer({ metadata: 'durable' });
+    const file = path.join(dir, 'f');
+    writeFile(file, Buffer.from('kept'), 'fsync');
+    writeFile(file, Buffer.from('-lost'), 'none');
+    const report = await cutOn(m, { atSyncMs: 150, tear: 0.5 });
+    expect(report.atSync).toBe(false);
+    expect(report.waitedMs).toBeGreaterThanOrEqual(140);
+    expect(report.unsyncedBytes).toBe(5);
+    expect(report.torn?.kept).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('kept-l');
+    await expect(m.cut({ atSyncMs: 1.5 })).rejects.toThrow(RangeError);
+    expect((await m.stats()).powered).toBe(true);
+  });
+
   it('rejects a tear outside (0, 1)', async () => {
     const { fs: m } = await layer();
     await expect(m.cut({ tear: 1 })).rejects.toThrow(RangeError);

@@ -39,7 +39,7 @@ class DiskFake extends FakeRuntime {
       writeFileSync(path.join(this.root, node.id, 'data', 'wal.log'), Buffer.from(Array.from({ length: 600 }, (_, i) => i & 0xff)));
       layers.set(node.id, {
         cut: async (o) => {
-          this.calls.push(`cut ${node.id}${o.tear ? ` tear=${o.tear}` : ''}`);
+          this.calls.push(`cut ${node.id}${o.tear ? ` tear=${o.tear}` : ''}${o.atSyncMs ? ` at-sync=${o.atSyncMs}` : ''}`);
           return report(10);
         },
         powerOn: async () => void this.calls.push(`on ${node.id}`),
@@ -58,11 +58,11 @@ describe('the power-cut fault', () => {
     const rt = new DiskFake(5);
     const nemesis = new Nemesis(rt);
     const rec = await nemesis.apply({ f: 'start-power-cut', target: 'minority-then-leader', nodes: ['n2', 'n3'], thenLeader: true, gapMs: 0, tear: 0.4 });
-    const n2 = rt.calls.indexOf('cut n2 tear=0.4');
+    const n2 = rt.calls.indexOf('cut n2 tear=0.4 at-sync=1000');
     expect(n2).toBeGreaterThanOrEqual(0);
     expect(rt.calls.indexOf('kill n2')).toBeGreaterThan(n2); // the power fails first
     expect(rt.calls.indexOf('on n2')).toBeGreaterThan(rt.calls.indexOf('kill n2'));
-    expect(rt.calls.indexOf('cut n1 tear=0.4')).toBeGreaterThan(rt.calls.indexOf('on n3')); // the leader in turn, last
+    expect(rt.calls.indexOf('cut n1 tear=0.4 at-sync=1000')).toBeGreaterThan(rt.calls.indexOf('on n3')); // the leader in turn, last
     expect(rec?.value).toMatchObject({
       target: 'minority-then-leader',
       nodes: ['n2', 'n3', 'n1'],
@@ -152,7 +152,7 @@ describe('the power-cut fault', () => {
     await nemesis.apply({ f: 'start-kill', target: 'one', nodes: ['n5'] });
     rt.calls.length = 0;
     await nemesis.apply({ f: 'start-power-cut', target: 'minority', nodes: ['n4', 'n5'], thenLeader: false, gapMs: 0, tear: null });
-    expect(rt.calls).toEqual(expect.arrayContaining(['cut n4', 'unpause n4', 'kill n4', 'on n4', 'cut n5', 'on n5']));
+    expect(rt.calls).toEqual(expect.arrayContaining(['cut n4 at-sync=1000', 'unpause n4', 'kill n4', 'on n4', 'cut n5 at-sync=1000', 'on n5']));
     expect(rt.calls).not.toContain('kill n5');
     // the kill's stop leaves n5 down: the power cut still holds it
     await nemesis.apply({ f: 'stop-kill' });

@@ -12,8 +12,8 @@ describe('diskFacts', () => {
         nodes: ['n2', 'n3', 'n1'],
         lost: {
           n2: { unsyncedBytes: 100, files: [{}], syncsInterrupted: 0, torn: null },
-          n3: { unsyncedBytes: 0, files: [], syncsInterrupted: 1, interrupted: [{ path: '/wal.log', bytes: 50 }], torn: null },
-          n1: { unsyncedBytes: 300, files: [{}, {}], syncsInterrupted: 1, interrupted: [{ path: '/wal.log', bytes: 7 }], torn: { kept: 3 } },
+          n3: { unsyncedBytes: 0, files: [], syncsInterrupted: 1, interrupted: [{ path: '/wal.log', bytes: 50 }], torn: null, atSync: true },
+          n1: { unsyncedBytes: 300, files: [{}, {}], syncsInterrupted: 1, interrupted: [{ path: '/wal.log', bytes: 7 }], torn: { kept: 3 }, atSync: true },
         },
       }),
       nemesis(2, 9, 'stop-power-cut', { restarted: ['n2', 'n3', 'n1'] }),
@@ -22,12 +22,12 @@ describe('diskFacts', () => {
     ];
     const d = diskFacts(ops, 1e9);
     expect(d).toEqual({
-      powerCuts: [{ atS: 4, nodes: ['n2', 'n3', 'n1'], unsyncedBytes: 400, files: 3, syncsInterrupted: 2, interruptedBytes: 57, torn: 1 }],
+      powerCuts: [{ atS: 4, nodes: ['n2', 'n3', 'n1'], unsyncedBytes: 400, files: 3, syncsInterrupted: 2, interruptedBytes: 57, torn: 1, atSync: 2 }],
       corruptions: [{ atS: 11, node: 'n4', kind: 'tail', file: 'wal.log', outcome: 'refused to start (exit 254)' }],
     });
     expect(formatDiskFacts(d)).toEqual([
       'power cuts 1, 457 bytes not yet durable lost in all:',
-      '             @4s n2 n3 n1: 400 B unsynced in 3 files, 57 B of 2 fsyncs cut short, 1 torn write',
+      '             @4s n2 n3 n1: 400 B unsynced in 3 files, 57 B of 2 fsyncs cut short, 1 torn write; cut at an fsync on 2 of 3',
       'corrupt    @11s n4 wal.log (tail): refused to start (exit 254)',
     ]);
     expect(formatDiskFacts({ powerCuts: [], corruptions: [] })).toEqual([]);
