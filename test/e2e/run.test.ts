@@ -198,4 +198,23 @@ describe.runIf(DOCKER || REQUIRE_DOCKER)('faultline run against a real Docker cl
     expect([0, 1]).toContain(check.code); // a verdict, not a parse error
     expect(JSON.parse(check.out).ops).toBeGreaterThan(10);
   }, 180_000);
+
+  it('an interrupted run whose output reader is gone (a killed pipeline, a closed terminal) still tears down', async () => {
+    const child = spawn(process.execPath, [
+      path.join(repoRoot, 'bin/faultline.js'),
+      ...run(['--workload', 'register', '--nemesis', 'partition', '--time-limit', '60', '--test-name', 'orphaned']),
+      '--store',
+      store,
+    ]);
+    child.stdout.resume();
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 15_000));
+    // the reader dies first, as when a bench or a pipeline is killed: every later write of the run's fails with EPIPE
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.kill('SIGINT');
+    expect(await exited).toBe(2);
+    expect(leftovers('faultline-orphaned-')).toEqual({ containers: '', networks: '' });
+  }, 180_000);
 });
