@@ -7,7 +7,8 @@
  * which checker caught it; for the safe rows, the false alarms. At most `--parallel`
  * clusters at once (2 by default: the machine is shared). `--from K` starts at run K
  * (seed base + 1000·K), so a long table can be measured in parts;
- * `npm run bench:detect -- --table a.json,b.json` prints the table of saved parts.
+ * `npm run bench:detect -- --table a.json,b.json [--runs N]` prints the table of saved parts
+ * (with --runs, of their runs 0..N-1 only).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,9 +52,12 @@ function loadCampaign(store: string): CampaignRun[] {
   return parseCampaign(readFileSync(file, 'utf8'), { file, store, keys: RUN_KEYS }).runs;
 }
 
-/** --table a.json,b.json: the table of saved parts, the rows in the campaign's order */
+/** --table a.json,b.json [--runs N]: the table of saved parts (with --runs, only their runs 0..N-1), the rows in the campaign's order */
 function printTable(files: string[]): void {
-  const { runs, commits } = mergeDetectFiles(files.map((name) => ({ name, data: JSON.parse(readFileSync(name, 'utf8')) as DetectFile })));
+  const parts = files.map((name) => ({ name, data: JSON.parse(readFileSync(name, 'utf8')) as DetectFile }));
+  const limit = arg('runs');
+  if (limit !== undefined) for (const p of parts) p.data.results = p.data.results.filter((r) => r.seed < p.data.seedBase + 1000 * Number(limit));
+  const { runs, commits } = mergeDetectFiles(parts);
   const names = new Set(runs.map((r) => r.testName));
   const rows = loadCampaign('results').filter((r) => names.has(r.config.testName));
   console.log(`${detectionTable(rows, runs)}\n${runs.length} runs from ${files.length} file(s), commit ${commits.join(', ')}`);
